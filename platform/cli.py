@@ -1,0 +1,23 @@
+"""The operator's `rongthuk` command: Django's management commands under the platform's name.
+
+`rongthuk bodies import FILE`, `rongthuk bodies migrate`, `rongthuk geography load`,
+`rongthuk demo` are management commands; `python manage.py ...` runs the same ones.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "rongthuk"
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+from pathlib import Path
+
+from rongthuk.env import env_bool, env_list, env_opt, env_str, project_root
+
+BASE_DIR: Path = project_root()
+DATA_DIR: Path = BASE_DIR / ".data"
+
+DEBUG = env_bool("DEBUG", default=False)
+_secret = env_opt("SECRET_KEY")
+if _secret is None and not DEBUG and env_bool("RONGTHUK_REQUIRE_SECRET", default=False):
+    raise RuntimeError("environment variable SECRET_KEY is required in production")
+# A development key: production sets SECRET_KEY (deploy/ and docker-compose.yml do).
+SECRET_KEY = _secret or "rongthuk-development-key-not-for-production"  # noqa: S105
+
+# The platform's own host; every body lives at <slug>.<PLATFORM_DOMAIN>.
+PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
+PLATFORM_PORT = env_opt("PLATFORM_PORT") or ""
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", "127.0.0.1", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", [f"http://*.{PLATFORM_DOMAIN}:8000", f"http://{PLATFORM_DOMAIN}:8000"]
+)
+
+ROOT_URLCONF = "rongthuk.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "rongthuk.urls_public"
+WSGI_APPLICATION = "rongthuk.wsgi.application"
+
+MIDDLEWARE = [
+    "tenants.middleware.TenantResolutionMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "platform" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+
+# Thai first, English available; the Buddhist era is a display concern (templatetags).
+LANGUAGE_CODE = "th"
+LANGUAGES = [("th", "ไทย"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Bangkok"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = Path(env_opt("MEDIA_ROOT") or DATA_DIR / "media")
+MEDIA_URL = "/media/"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,0 +1,31 @@
+import sys
+
+from rongthuk.env import env_opt, project_root
+
+_broker = env_opt("CELERY_BROKER_URL") or env_opt("REDIS_URL")
+if _broker:
+    CELERY_BROKER_URL = _broker
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+else:
+    # No broker server on a fresh machine: kombu's filesystem transport carries tasks between the
+    # web process and a real worker through one folder of the project.
+    # The test suite gets its own folder, so a demo worker running beside it never takes its tasks.
+    _folder = env_opt("RONGTHUK_BROKER_FOLDER") or ("broker-test" if "pytest" in sys.modules else "broker")
+    _queue = project_root() / ".data" / _folder
+    for _sub in ("queue", "processed"):
+        (_queue / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue / "queue"),
+        "data_folder_out": str(_queue / "queue"),
+        "data_folder_processed": str(_queue / "processed"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Bangkok"
+CELERY_BEAT_SCHEDULE_FILENAME = str(project_root() / ".data" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}

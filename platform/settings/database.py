@@ -1,0 +1,45 @@
+from urllib.parse import parse_qs, unquote, urlparse
+
+from rongthuk.env import env_int, env_opt
+
+
+def _from_url(url: str) -> dict[str, object]:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        raise RuntimeError(f"DATABASE_URL must be a postgresql:// URL, got scheme {parsed.scheme!r}")
+    query = parse_qs(parsed.query)
+    host = query.get("host", [parsed.hostname or ""])[0]
+    return {
+        "NAME": unquote(parsed.path.lstrip("/")) or "rongthuk",
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": host,
+        "PORT": str(parsed.port or ""),
+    }
+
+
+_url = env_opt("DATABASE_URL")
+if _url:
+    _database = _from_url(_url)
+    EMBEDDED_DATABASE = False
+else:
+    from rongthuk import embedded
+
+    _database = {"NAME": embedded.DATABASE_NAME, "USER": "postgres", "PASSWORD": "", "HOST": "", "PORT": ""}
+    _database["HOST"] = embedded.ensure_running()
+    EMBEDDED_DATABASE = True
+
+# Test runs and the test worker point at another database on the same server.
+_name_override = env_opt("RONGTHUK_DATABASE_NAME")
+if _name_override:
+    _database["NAME"] = _name_override
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django_tenants.postgresql_backend",
+        **_database,
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"NAME": "test_" + str(_database["NAME"])},
+    }
+}

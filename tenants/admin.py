@@ -1,0 +1,38 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+
+from tenants.models import District, Domain, LocalBody, Province, Subdistrict
+from tenants.resources import LocalBodyResource
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+
+@admin.register(LocalBody)
+class LocalBodyAdmin(ImportExportModelAdmin):
+    resource_classes = [LocalBodyResource]
+    list_display = ["dla_code", "display_name", "kind", "province", "district", "slug", "status"]
+    list_filter = ["status", "kind", "province"]
+    search_fields = ["dla_code", "name_th", "name_en", "slug"]
+    readonly_fields = ["schema_name", "migration_state", "created_at", "updated_at", "activated_at"]
+    inlines = [DomainInline]
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en"]
+    search_fields = ["code", "name_th", "name_en"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "province"]
+    search_fields = ["code", "name_th", "name_en"]
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "district", "postcodes"]
+    search_fields = ["code", "name_th", "name_en"]

@@ -1,0 +1,67 @@
+"""Demo set-up for `make demo`: geography, the bodies of จังหวัดเพชรบุรี, accounts. Idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django_tenants.utils import schema_context
+
+from apps.accounts.models import User
+from tenants.geography import geography_load
+from tenants.models import LocalBody, Subdistrict
+from tenants.services import bodies_import, bodies_migrate
+
+REGISTRY = Path(__file__).parent / "data" / "lao.csv"
+DEMO_PROVINCE = "76"  # เพชรบุรี
+DEMO_DISTRICT = "7606"  # บ้านลาด
+DEMO_BODY_CODE = "5760601"  # เทศบาลตำบลบ้านลาด
+DEMO_PASSWORD = "rongthuk-demo"  # noqa: S105 - printed to the operator; demo data only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    where: str
+    username: str
+    role: str
+
+
+# Apps that need more demo data (complaints, oversight, SLA) add a step here.
+EXTRA_STEPS: list[Callable[[], list[DemoAccount]]] = []
+
+
+def demo_setup(*, say: Callable[[str], None] = print) -> list[DemoAccount]:
+    say("migrating the public schema, the template and any body with pending migrations ...")
+    bodies_migrate(show_progress=False)
+    if Subdistrict.objects.count() < 7000:
+        say("loading geography (geothai) ...")
+        geography_load()
+    say("importing the bodies of จังหวัดเพชรบุรี from the DLA registry ...")
+    report = bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=True)
+    if report.provisioned:
+        say(f"provisioned {report.provisioned} bodies")
+    accounts = _accounts()
+    for step in EXTRA_STEPS:
+        accounts += step()
+    return accounts
+
+
+def _user(username: str, full_name: str, **extra: object) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username, DEMO_PASSWORD, full_name=full_name, **extra)
+    return user
+
+
+def _accounts() -> list[DemoAccount]:
+    _user("national", "ผู้ดูแลระดับประเทศ (สถ.)", is_staff=True, is_superuser=True)
+    body = LocalBody.objects.get(dla_code=DEMO_BODY_CODE)
+    with schema_context(body.schema_name):
+        _user("admin", "ผู้ดูแลระบบ เทศบาลตำบลบ้านลาด")
+        _user("officer", "เจ้าหน้าที่ กองช่าง")
+    return [
+        DemoAccount("http://localhost:8000/admin/", "national", "national admin"),
+        DemoAccount(f"http://{body.slug}.localhost:8000/", "admin", "admin, เทศบาลตำบลบ้านลาด"),
+        DemoAccount(f"http://{body.slug}.localhost:8000/", "officer", "officer, เทศบาลตำบลบ้านลาด"),
+    ]

@@ -1,0 +1,157 @@
+"""The public schema: geography, the registry of local bodies (the tenants) and their domains."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Province(models.Model):
+    code = models.CharField(_("รหัสจังหวัด (DOPA)"), max_length=2, primary_key=True)
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=100)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=100)
+
+    class Meta:
+        verbose_name = _("จังหวัด")
+        verbose_name_plural = _("จังหวัด")
+        ordering = ["name_th"]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class District(models.Model):
+    code = models.CharField(_("รหัสอำเภอ (DOPA)"), max_length=4, primary_key=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=100)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=100)
+
+    class Meta:
+        verbose_name = _("อำเภอ")
+        verbose_name_plural = _("อำเภอ")
+        ordering = ["name_th"]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Subdistrict(models.Model):
+    code = models.CharField(_("รหัสตำบล (DOPA)"), max_length=6, primary_key=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts")
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=100)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=100)
+    postcodes = models.CharField(_("รหัสไปรษณีย์"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("ตำบล")
+        verbose_name_plural = _("ตำบล")
+        ordering = ["name_th"]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class BodyKind(models.TextChoices):
+    PAO = "pao", _("องค์การบริหารส่วนจังหวัด (อบจ.)")
+    CITY = "city", _("เทศบาลนคร")
+    TOWN = "town", _("เทศบาลเมือง")
+    SUBDISTRICT_MUNICIPALITY = "subdistrict_municipality", _("เทศบาลตำบล")
+    SAO = "sao", _("องค์การบริหารส่วนตำบล (อบต.)")
+    SPECIAL = "special", _("ท้องถิ่นรูปแบบพิเศษ")
+    PLATFORM = "platform", _("แพลตฟอร์ม (ไม่ใช่หน่วยงาน)")
+
+
+class BodyStatus(models.TextChoices):
+    PROVISIONING = "provisioning", _("กำลังจัดเตรียม")
+    ACTIVE = "active", _("เปิดให้บริการ")
+    SUSPENDED = "suspended", _("ระงับชั่วคราว")
+    ARCHIVED = "archived", _("ปิดถาวร")
+
+
+# Bangkok is not administered by DLA and has no DLA code. It gets 1100000: DLA codes start with
+# 2–6 (the body type), so a leading 1 can never collide; 10 is Bangkok's DOPA province code.
+BANGKOK_CODE = "1100000"
+# The row django-tenants needs for the public schema; it is not a body.
+PLATFORM_CODE = "0000000"
+
+
+class LocalBodyQuerySet(models.QuerySet["LocalBody"]):
+    def bodies(self) -> LocalBodyQuerySet:
+        """Real local bodies: everything except the platform's own public-schema row."""
+        return self.exclude(kind=BodyKind.PLATFORM)
+
+    def live(self) -> LocalBodyQuerySet:
+        return self.bodies().filter(status=BodyStatus.ACTIVE)
+
+
+class LocalBody(TenantMixin):
+    dla_code = models.CharField(_("รหัส อปท."), max_length=7, unique=True)
+    kind = models.CharField(_("ประเภท อปท."), max_length=32, choices=BodyKind.choices)
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=200)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=200, blank=True)
+    slug = models.SlugField(_("ชื่อย่อในโดเมน"), max_length=63, unique=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    address = models.CharField(_("ที่ตั้งสำนักงานเลขที่"), max_length=200, blank=True)
+    moo = models.CharField(_("หมู่ที่"), max_length=20, blank=True)
+    postcode = models.CharField(_("รหัสไปรษณีย์"), max_length=5, blank=True)
+    area_km2 = models.DecimalField(_("ขนาดพื้นที่ (ตร.กม.)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    latitude = models.DecimalField(_("ละติจูด"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("ลองจิจูด"), max_digits=9, decimal_places=6, null=True, blank=True)
+    website = models.CharField(_("เว็บไซต์"), max_length=200, blank=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=16, choices=BodyStatus.choices, default=BodyStatus.PROVISIONING
+    )
+    # Which tenant migrations the schema has (a digest of the ledger); `bodies migrate` finds the
+    # bodies with pending migrations in one query by comparing it with the code's digest.
+    migration_state = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    # Schemas are made by tenants.provisioning (a clone of the template), never by save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    objects = LocalBodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("องค์กรปกครองส่วนท้องถิ่น")
+        verbose_name_plural = _("องค์กรปกครองส่วนท้องถิ่น")
+        ordering = ["dla_code"]
+        indexes = [models.Index(fields=["district", "status"], name="body_district_status")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        prefixes = {
+            BodyKind.PAO: "องค์การบริหารส่วนจังหวัด",
+            BodyKind.CITY: "เทศบาลนคร",
+            BodyKind.TOWN: "เทศบาลเมือง",
+            BodyKind.SUBDISTRICT_MUNICIPALITY: "เทศบาลตำบล",
+            BodyKind.SAO: "องค์การบริหารส่วนตำบล",
+        }
+        prefix = prefixes.get(BodyKind(self.kind), "") if self.kind else ""
+        if prefix and not self.name_th.startswith(prefix):
+            return f"{prefix}{self.name_th}"
+        return self.name_th
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("โดเมน")
+        verbose_name_plural = _("โดเมน")
+
+
+class WorkerProbe(models.Model):
+    """A round trip through the broker and a worker, sent inside a body: proves tasks run, and run
+    in the schema they were sent from (`rongthuk health worker`)."""
+
+    token = models.UUIDField(primary_key=True)
+    sent_from_schema = models.CharField(max_length=63)
+    ran_in_schema = models.CharField(max_length=63, blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    ran_at = models.DateTimeField(null=True, blank=True)

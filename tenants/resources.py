@@ -1,0 +1,76 @@
+"""django-import-export: the Django admin accepts the DLA registry CSV as published.
+
+Rows go through the same parser as `rongthuk bodies import` (tenants.registry); a bad row is
+reported with its line number and reason and the others are imported; new bodies are provisioned
+after the import is confirmed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tablib
+from django.core.exceptions import ValidationError
+from import_export import fields, resources
+
+from tenants.models import BodyStatus, LocalBody, Province
+from tenants.registry import Geography, RowError, parse_rows
+from tenants.services import _domains_ensure, bodies_provision_pending, schema_name_for
+from tenants.slugs import assign_slugs, base_slug
+
+_FIELDS = ["dla_code", "kind", "name_th", "province", "district", "address", "moo", "postcode", "area_km2",
+           "latitude", "longitude", "website"]
+
+
+class LocalBodyResource(resources.ModelResource):
+    province = fields.Field(attribute="province_id", column_name="province")
+    district = fields.Field(attribute="district_id", column_name="district")
+
+    class Meta:
+        model = LocalBody
+        import_id_fields = ["dla_code"]
+        fields = _FIELDS
+        export_order = _FIELDS
+        skip_unchanged = True
+        report_skipped = False
+
+    def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
+        """Turn the published Thai columns into cleaned, validated values, one row per line."""
+        if "รหัส อปท." not in (dataset.headers or []):
+            return
+        records = [dict(zip(dataset.headers, row, strict=False)) for row in dataset]
+        cleaned = tablib.Dataset(headers=[*_FIELDS, "error"])
+        for item in parse_rows(records, Geography()):
+            if isinstance(item, RowError):
+                cleaned.append([item.dla_code or "0000000", *[""] * (len(_FIELDS) - 1), str(item)])
+                continue
+            cleaned.append([
+                item.dla_code, item.kind, item.name_th, item.province_code, item.district_code, item.address,
+                item.moo, item.postcode, item.area_km2 or "", item.latitude or "", item.longitude or "",
+                item.website, "",
+            ])
+        dataset.dict = cleaned.dict
+        dataset.headers = cleaned.headers
+        self._new_codes: list[str] = []
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        if row.get("error"):
+            raise ValidationError(row["error"])
+
+    def before_save_instance(self, instance: LocalBody, row: Any, **kwargs: Any) -> None:
+        if instance.pk is None:
+            province = Province.objects.filter(code=instance.province_id).first()
+            base = base_slug(dla_code=instance.dla_code, kind=instance.kind, name_th=instance.name_th,
+                             province_name_en=province.name_en if province else "")
+            taken = set(LocalBody.objects.filter(slug=base).values_list("slug", flat=True))
+            instance.slug = assign_slugs([(instance.dla_code, base)], taken)[instance.dla_code]
+            instance.schema_name = schema_name_for(instance.dla_code)
+            instance.status = BodyStatus.PROVISIONING
+            self._new_codes.append(instance.dla_code)
+
+    def after_import(self, dataset: tablib.Dataset, result: Any, **kwargs: Any) -> None:
+        codes = getattr(self, "_new_codes", [])
+        if kwargs.get("dry_run") or not codes:
+            return
+        _domains_ensure(LocalBody.objects.filter(dla_code__in=codes))
+        bodies_provision_pending(workers=1, dla_codes=codes)

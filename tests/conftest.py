@@ -1,0 +1,119 @@
+"""The standing cast, made once per test session in the test database (creating schemas is the
+expensive step): every body of จังหวัดเพชรบุรี from the shipped registry, among them
+เทศบาลตำบลบ้านลาด (banlat) and อบต.ท่าเสน (thasen) in อำเภอบ้านลาด, and one outside the district.
+
+Tests run inside a transaction that is rolled back (pytest-django's `db`), so they share these
+schemas. Tests that need a real worker or a real HTTP server use committed data (`committed`)
+and leave it behind under unique names.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tenants.models import LocalBody
+
+REPO = Path(__file__).resolve().parent.parent
+BANLAT = "5760601"  # เทศบาลตำบลบ้านลาด, อำเภอบ้านลาด
+THASEN = "6760609"  # อบต.ท่าเสน, อำเภอบ้านลาด
+OUTSIDE = "4760102"  # เทศบาลเมืองเพชรบุรี, อำเภอเมืองเพชรบุรี
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    from tenants.demo import DEMO_PROVINCE, REGISTRY  # noqa: PLC0415
+    from tenants.geography import geography_load  # noqa: PLC0415
+    from tenants.services import bodies_import, bodies_migrate  # noqa: PLC0415
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        bodies_migrate(show_progress=False)
+        geography_load()
+        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
+        for hook in SESSION_SETUP_HOOKS:
+            hook()
+
+
+# Apps add committed, session-wide data here (e.g. default categories, demo staff).
+SESSION_SETUP_HOOKS: list = []
+
+
+@pytest.fixture
+def banlat(db: None) -> LocalBody:
+    return LocalBody.objects.get(dla_code=BANLAT)
+
+
+@pytest.fixture
+def thasen(db: None) -> LocalBody:
+    return LocalBody.objects.get(dla_code=THASEN)
+
+
+@pytest.fixture
+def outside_body(db: None) -> LocalBody:
+    return LocalBody.objects.get(dla_code=OUTSIDE)
+
+
+@pytest.fixture
+def committed(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """Database access without the per-test transaction: what a test writes is visible to other
+    processes (a worker, a live server). Such tests must name what they create uniquely."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        yield
+        connection.set_schema_to_public()
+
+
+def _test_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["RONGTHUK_DATABASE_NAME"] = settings.DATABASES["default"]["NAME"]
+    env["RONGTHUK_BROKER_FOLDER"] = "broker-test"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker (with beat) on the test database and the test broker folder."""
+    broker = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in", "")) if \
+        settings.CELERY_BROKER_URL == "filesystem://" else None
+    if broker:
+        broker.mkdir(parents=True, exist_ok=True)
+        for leftover in broker.iterdir():
+            leftover.unlink()
+    log = (REPO / ".data" / "test-worker.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "rongthuk.celery", "worker", "--loglevel=INFO",
+         "--concurrency=1", "--pool=solo", "--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=REPO, env=_test_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1):  # type: ignore[no-untyped-def]
+    """Poll until predicate() is truthy; return its value or fail with the worker's log tail."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    log = REPO / ".data" / "test-worker.log"
+    tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no worker log)"
+    pytest.fail(f"condition not met within {timeout}s; worker log tail:\n{tail}")
+
+
+__all__ = ["schema_context", "wait_for"]

@@ -1,0 +1,75 @@
+from django.db import IntegrityError, connection, transaction
+from django_tenants.utils import schema_context
+
+from apps.accounts.models import User
+from tenants import provisioning
+from tenants.models import LocalBody
+from tenants.services import bodies_migrate
+
+
+def _indexes(schema: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = %s", [schema])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_cloned_schemas_are_independent_and_fully_usable(banlat: LocalBody, thasen: LocalBody) -> None:
+    ids = {}
+    for body in (banlat, thasen):
+        with schema_context(body.schema_name):
+            first = User.objects.create_user(f"clone-{body.dla_code}-a", "x" * 12)
+            second = User.objects.create_user(f"clone-{body.dla_code}-b", "x" * 12)
+            ids[body.dla_code] = (first.pk, second.pk)
+            assert User.objects.count() == 2
+    # each body has its own sequence, starting at 1
+    assert ids[banlat.dla_code] == (1, 2)
+    assert ids[thasen.dla_code] == (1, 2)
+    with schema_context(banlat.schema_name):
+        with transaction.atomic(), _raises(IntegrityError):
+            User.objects.create_user(f"clone-{banlat.dla_code}-a", "x" * 12)
+        assert not User.objects.filter(username=f"clone-{thasen.dla_code}-a").exists()
+
+
+class _raises:
+    def __init__(self, exc: type[BaseException]) -> None:
+        self.exc = exc
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        assert exc_type is not None and issubclass(exc_type, self.exc), f"expected {self.exc.__name__}"
+        return True
+
+
+def test_clone_has_the_templates_indexes_constraints_and_ledger(banlat: LocalBody) -> None:
+    template = provisioning.template_schema()
+    assert _indexes(banlat.schema_name) == _indexes(template)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint WHERE connamespace = %s::regnamespace", [banlat.schema_name]
+        )
+        body_constraints = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_constraint WHERE connamespace = %s::regnamespace", [template])
+        assert body_constraints == cursor.fetchone()[0] > 0
+    assert provisioning.schema_migration_state(banlat.schema_name) == provisioning.code_migration_state()
+    assert banlat.migration_state == provisioning.code_migration_state()
+
+
+def test_a_body_schema_stays_within_150_relations(banlat: LocalBody) -> None:
+    count = provisioning.schema_relation_count(banlat.schema_name)
+    assert count == provisioning.schema_relation_count(provisioning.template_schema())
+    assert 0 < count <= 150
+
+
+def test_migrate_with_nothing_pending_touches_no_body(db: None) -> None:
+    report = bodies_migrate(show_progress=False)
+    assert report.pending == 0
+
+
+def test_migrate_runs_only_bodies_whose_state_is_stale(banlat: LocalBody) -> None:
+    LocalBody.objects.filter(pk=banlat.pk).update(migration_state="stale")
+    report = bodies_migrate(show_progress=False)
+    assert report.pending == 1
+    banlat.refresh_from_db()
+    assert banlat.migration_state == provisioning.code_migration_state()
