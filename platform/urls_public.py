@@ -1,12 +1,16 @@
 """URLs of the platform's own domain (public schema)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from rongthuk import views
 
 urlpatterns = [
-    path("", views.platform_home, name="platform-home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("oversight/", include("apps.oversight.urls")),
+    path("api/", include("api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("apps.portal.urls_public")),
+    path("", views.platform_home, name="platform-home"),
 ]

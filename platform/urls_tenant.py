@@ -1,10 +1,15 @@
 """URLs of a body's portal (<slug>.<PLATFORM_DOMAIN>), served in the body's schema."""
 
-from django.urls import path
+from django.urls import include, path
 
 from rongthuk import views
 
 urlpatterns = [
-    path("", views.body_home, name="body-home"),
     path("healthz", views.healthz, name="healthz"),
+    path("staff/", include("apps.complaints.urls")),
+    path("sla/", include("apps.sla.urls")),
+    path("api/", include("api.urls_tenant")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("apps.portal.urls")),
+    path("", views.body_home, name="body-home"),
 ]

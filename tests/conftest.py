@@ -71,10 +71,16 @@ def committed(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -
         connection.set_schema_to_public()
 
 
+def _worker_log() -> Path:
+    return REPO / ".data" / f"worker-{settings.DATABASES['default']['NAME']}.log"
+
+
 def _test_env() -> dict[str, str]:
     env = dict(os.environ)
     env["RONGTHUK_DATABASE_NAME"] = settings.DATABASES["default"]["NAME"]
-    env["RONGTHUK_BROKER_FOLDER"] = "broker-test"
+    folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in")
+    if folder:
+        env["RONGTHUK_BROKER_FOLDER"] = Path(str(folder)).parent.name
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -88,7 +94,7 @@ def celery_worker_process(django_db_setup: None) -> Iterator[subprocess.Popen[by
         broker.mkdir(parents=True, exist_ok=True)
         for leftover in broker.iterdir():
             leftover.unlink()
-    log = (REPO / ".data" / "test-worker.log").open("wb")
+    log = _worker_log().open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "rongthuk.celery", "worker", "--loglevel=INFO",
          "--concurrency=1", "--pool=solo", "--without-heartbeat", "--without-mingle", "--without-gossip"],
@@ -111,7 +117,7 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1):  # type: 
         if value:
             return value
         time.sleep(interval)
-    log = REPO / ".data" / "test-worker.log"
+    log = _worker_log()
     tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no worker log)"
     pytest.fail(f"condition not met within {timeout}s; worker log tail:\n{tail}")
 

@@ -14,6 +14,13 @@ SHARED_APPS = [
     "rest_framework",
     "import_export",
     "apps.accounts",
+    "apps.ui",
+    "apps.categories",
+    "apps.reporting",
+    "apps.sla",
+    "apps.portal",
+    "apps.oversight",
+    "api",
 ]
 
 # Apps whose tables exist in every body's schema. Every relation here is multiplied by ~7,850:
@@ -21,6 +28,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "apps.accounts",
     "django.contrib.sessions",
+    "apps.complaints",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,254 @@
+"""A body's complaints (tenant schema): everything here may hold personal data and never leaves
+the body's schema. Every table is multiplied by ~7,850 bodies: add indexes only where a query
+needs them (README, "Architecture": at most 150 relations per body)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.reporting.models import Channel, Status
+
+
+class Department(models.Model):
+    code = models.SlugField(_("รหัส"), max_length=40, db_index=False)
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=120)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("กอง/สำนัก")
+        verbose_name_plural = _("กอง/สำนัก")
+        ordering = ["position", "name_th"]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Category(models.Model):
+    """The body's own category, mapped onto the national taxonomy, with its default department."""
+
+    national_category = models.ForeignKey("categories.NationalCategory", on_delete=models.PROTECT,
+                                          related_name="+", db_index=False)
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=120)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=120, blank=True)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="categories", db_index=False)
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("หมวดเรื่อง")
+        verbose_name_plural = _("หมวดเรื่อง")
+        ordering = ["position", "name_th"]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("ผู้ดูแลระบบของหน่วยงาน")
+    EXECUTIVE = "executive", _("ผู้บริหาร (นายก/ปลัด)")
+    OFFICER = "officer", _("เจ้าหน้าที่กอง/สำนัก")
+    CLERK = "clerk", _("เจ้าหน้าที่รับเรื่อง")
+
+
+class StaffMember(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(_("บทบาท"), max_length=12, choices=Role.choices)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="staff", db_index=False)
+
+    class Meta:
+        verbose_name = _("เจ้าหน้าที่")
+        verbose_name_plural = _("เจ้าหน้าที่")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Complaint(models.Model):
+    tracking_code = models.CharField(_("เลขติดตามเรื่อง"), max_length=12)
+    # Second factor for citizen look-ups: the phone's last 4 digits, or a PIN given at intake.
+    phone_last4 = models.CharField(max_length=4, blank=True)
+    pin_hash = models.CharField(max_length=128, blank=True)
+
+    channel = models.CharField(_("ช่องทาง"), max_length=12, choices=Channel.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", db_index=False)
+    national_category = models.CharField(max_length=40)
+    sla_class = models.CharField(max_length=12)
+    description = models.TextField(_("รายละเอียด"))
+
+    subdistrict_code = models.CharField(_("ตำบล"), max_length=6, blank=True)
+    moo = models.CharField(_("หมู่ที่"), max_length=20, blank=True)
+    location_text = models.CharField(_("สถานที่เกิดเหตุ"), max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    is_anonymous = models.BooleanField(_("ไม่ประสงค์ออกนาม"), default=False)
+    complainant_name = models.CharField(_("ชื่อผู้ร้อง"), max_length=200, blank=True)
+    complainant_phone = models.CharField(_("โทรศัพท์"), max_length=20, blank=True)
+    complainant_email = models.EmailField(_("อีเมล"), blank=True)
+    complainant_national_id = models.CharField(_("เลขประจำตัวประชาชน"), max_length=13, blank=True)
+    complainant_address = models.CharField(_("ที่อยู่ผู้ร้อง"), max_length=300, blank=True)
+    complainant_line_id = models.CharField(max_length=64, blank=True)
+    is_confidential = models.BooleanField(_("ปกปิดข้อมูลผู้ร้อง"), default=False)
+    privacy_notice_version = models.CharField(max_length=20, blank=True)
+    privacy_notice_shown_at = models.DateTimeField(null=True, blank=True)
+
+    status = models.CharField(_("สถานะ"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", db_index=False)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", db_index=False)
+    # Conduct/corruption: handled by the district office; identity withheld from the body.
+    routed_to_oversight = models.BooleanField(default=False)
+
+    received_at = models.DateTimeField(_("วันที่รับเรื่อง"))
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    routed_at = models.DateTimeField(null=True, blank=True)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cycle_started_at = models.DateTimeField()
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    resolution = models.TextField(_("ผลการดำเนินการ"), blank=True)
+    reject_reason = models.TextField(_("เหตุผลที่ไม่รับเรื่อง"), blank=True)
+
+    # Transfers (ส่งต่อ): to another body on the platform, or to an outside agency.
+    transferred_to_body = models.ForeignKey("tenants.LocalBody", null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="+", db_index=False)
+    transferred_to_agency = models.CharField(max_length=120, blank=True)
+    transfer_origin_body = models.ForeignKey("tenants.LocalBody", null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+", db_index=False)
+    transfer_origin_complaint_id = models.BigIntegerField(null=True, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="merged", db_index=False)
+
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    # The SLA in force at receipt (agreement or framework), snapshotted: later edits never move it.
+    sla_snapshot = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("เรื่องร้องทุกข์")
+        verbose_name_plural = _("เรื่องร้องทุกข์")
+        constraints = [models.UniqueConstraint(fields=["tracking_code"], name="complaint_tracking_code_unique")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="complaint_status_received"),
+            models.Index(fields=["department", "status"], name="complaint_department_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("รับเรื่อง")
+    STATUS = "status", _("เปลี่ยนสถานะ")
+    REPLY = "reply", _("ตอบผู้ร้อง")
+    NOTE = "note", _("บันทึกภายใน")
+    ASSIGN = "assign", _("มอบหมาย")
+    TRANSFER = "transfer", _("ส่งต่อ")
+    MERGE = "merge", _("รวมเรื่องซ้ำ")
+    ATTACHMENT = "attachment", _("แนบไฟล์")
+    RATING = "rating", _("ประเมินความพึงพอใจ")
+    SLA_WARNING = "sla_warning", _("เตือนใกล้ครบกำหนด")
+    SLA_ESCALATION = "sla_escalation", _("เกินกำหนด แจ้งผู้บริหาร")
+    NOTIFICATION = "notification", _("แจ้งผู้ร้อง")
+
+
+class ComplaintEvent(models.Model):
+    """The case timeline: every change, reply and note. The SLA clock is rebuilt from it."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", db_index=False)
+    actor_label = models.CharField(max_length=120, blank=True, help_text="citizen, system, another body")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    text = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    from django.db import connection  # noqa: PLC0415
+
+    # Each body's files under its own prefix; the stored name is random, never the citizen's.
+    return f"bodies/{connection.schema_name}/complaints/{instance.complaint_id}/{filename}"
+
+
+class Attachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(ComplaintEvent, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="attachments", db_index=False)
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=200, blank=True)
+    is_public = models.BooleanField(default=False, help_text="shown to the citizen on the tracking page")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", db_index=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class IdentityAccess(models.Model):
+    """PDPA: every view of a complainant's identity, readable by the body's admin."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    context = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} viewed {self.complaint_id} ({self.context})"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("รอส่ง")
+    SENT = "sent", _("ส่งแล้ว")
+    FAILED = "failed", _("ส่งไม่สำเร็จ")
+
+
+class Notification(models.Model):
+    """Outbox: written in the case's transaction, delivered by Celery with retries."""
+
+    complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  db_index=False)
+    channel = models.CharField(max_length=10)  # email, sms, line
+    recipient = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="notification_pending",
+                         condition=models.Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to complaint {self.complaint_id} ({self.status})"

@@ -1,0 +1,114 @@
+"""Reporting facts (public schema): one row per complaint, with no personal data.
+
+The complaint service writes a complaint's fact in the same database transaction as the case
+change (every schema is in one database), so oversight and national figures can never disagree
+with the cases. District, provincial and national queries read only this table (and the SLA
+stage clocks beside it); they never loop over the bodies' schemas.
+
+Never add a column that could identify a complainant: names, phone numbers, national ids,
+addresses, descriptions, notes. tests/apps/reporting scans the table for such data.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import LocalBody
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("เว็บไซต์")
+    WALK_IN = "walk_in", _("ยื่นด้วยตนเอง")
+    PHONE = "phone", _("โทรศัพท์")
+    LETTER = "letter", _("หนังสือ/จดหมาย")
+    LINE = "line", _("LINE")
+    EMAIL = "email", _("อีเมล")
+    CENTER_1111 = "1111", _("ส่งต่อจากศูนย์ 1111 / ศูนย์ดำรงธรรม")
+    TRANSFER = "transfer", _("รับโอนจากหน่วยงานอื่น")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("รับเรื่องแล้ว")
+    ACKNOWLEDGED = "acknowledged", _("แจ้งรับเรื่องแล้ว")
+    IN_PROGRESS = "in_progress", _("กำลังดำเนินการ")
+    WAITING = "waiting", _("รอข้อมูลจากผู้ร้อง")
+    RESOLVED = "resolved", _("ดำเนินการแล้วเสร็จ")
+    CLOSED = "closed", _("ปิดเรื่อง")
+    REJECTED = "rejected", _("ไม่รับเรื่อง")
+    TRANSFERRED = "transferred", _("ส่งต่อหน่วยงานอื่น")
+    MERGED = "merged", _("รวมกับเรื่องซ้ำ")
+    TRANSFER_OFFERED = "transfer_offered", _("รอรับโอนจากหน่วยงานอื่น")
+
+
+OPEN_STATUSES = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING})
+
+
+class ComplaintFact(models.Model):
+    body = models.ForeignKey(LocalBody, on_delete=models.PROTECT, related_name="+")
+    # Denormalised from the body so district/province aggregates need no join.
+    province_code = models.CharField(max_length=2)
+    district_code = models.CharField(max_length=4, blank=True)
+    subdistrict_code = models.CharField(max_length=6, blank=True)
+    complaint_id = models.BigIntegerField(help_text="the complaint's id in the body's schema")
+    tracking_code = models.CharField(max_length=12)
+    national_category = models.CharField(max_length=40)
+    sla_class = models.CharField(max_length=12)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    # Conduct and corruption complaints: routed to the district office's queue.
+    routed_to_oversight = models.BooleanField(default=False)
+
+    received_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    routed_at = models.DateTimeField(null=True, blank=True)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    transferred_at = models.DateTimeField(null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    # The current cycle (a reopen starts a new one).
+    cycle_started_at = models.DateTimeField()
+
+    transferred_to_body = models.ForeignKey(LocalBody, null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="+")
+    transferred_to_agency = models.CharField(max_length=120, blank=True)
+    transferred_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    # SLA, kept current by apps.sla in the same transaction as the case change.
+    sla_source = models.CharField(max_length=12, blank=True, help_text="agreement or framework")
+    sla_version = models.PositiveIntegerField(null=True, blank=True)
+    ack_due_at = models.DateTimeField(null=True, blank=True)
+    route_due_at = models.DateTimeField(null=True, blank=True)
+    reply_due_at = models.DateTimeField(null=True, blank=True)
+    resolve_due_at = models.DateTimeField(null=True, blank=True)
+    progress_due_at = models.DateTimeField(null=True, blank=True)
+    # None while a stage is pending; True/False once it is done (met on time or not).
+    ack_met = models.BooleanField(null=True, blank=True)
+    route_met = models.BooleanField(null=True, blank=True)
+    reply_met = models.BooleanField(null=True, blank=True)
+    resolve_met = models.BooleanField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    ever_breached = models.BooleanField(default=False)
+
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ข้อมูลสถิติเรื่องร้องทุกข์")
+        verbose_name_plural = _("ข้อมูลสถิติเรื่องร้องทุกข์")
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="fact_tracking_code_unique"),
+            models.UniqueConstraint(fields=["body", "complaint_id"], name="fact_body_complaint_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["province_code", "district_code", "received_at"], name="fact_area_received"),
+            models.Index(fields=["body", "received_at"], name="fact_body_received"),
+            models.Index(fields=["national_category", "received_at"], name="fact_category_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
