@@ -43,8 +43,30 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
             hook()
 
 
-# Apps add committed, session-wide data here (e.g. default categories, demo staff).
-SESSION_SETUP_HOOKS: list = []
+def _standing_cast() -> None:
+    """Staff of banlat and thasen: admin, executive, officer (กองช่าง), clerk — usernames
+    `<role>` in each body's own schema, password STAFF_PASSWORD."""
+    from apps.accounts.models import User  # noqa: PLC0415
+    from apps.complaints.models import Department, StaffMember  # noqa: PLC0415
+
+    for code in (BANLAT, THASEN):
+        body = LocalBody.objects.get(dla_code=code)
+        with schema_context(body.schema_name):
+            engineering = Department.objects.get(code="engineering")
+            for role in ("admin", "executive", "officer", "clerk"):
+                user = User.objects.create_user(role, STAFF_PASSWORD, full_name=f"{role} {body.name_th}",
+                                                email=f"{role}@{body.slug}.example")
+                StaffMember.objects.create(user=user, role=role,
+                                           department=engineering if role == "officer" else None)
+            # A staff user of another department, to prove officers see only their own.
+            other = User.objects.create_user("health_officer", STAFF_PASSWORD, full_name="officer health")
+            StaffMember.objects.create(user=other, role="officer", department=Department.objects.get(code="health"))
+
+
+STAFF_PASSWORD = "correct-horse-battery"  # noqa: S105 - test data
+
+# Apps add committed, session-wide data here.
+SESSION_SETUP_HOOKS: list = [_standing_cast]
 
 
 @pytest.fixture
@@ -60,6 +82,13 @@ def thasen(db: None) -> LocalBody:
 @pytest.fixture
 def outside_body(db: None) -> LocalBody:
     return LocalBody.objects.get(dla_code=OUTSIDE)
+
+
+def staff(body: LocalBody, role: str = "officer"):  # type: ignore[no-untyped-def]
+    """A staff user of the standing cast (call inside the body's schema_context)."""
+    from apps.accounts.models import User  # noqa: PLC0415
+
+    return User.objects.get(username=role)
 
 
 @pytest.fixture

@@ -101,7 +101,10 @@ class ComplaintFact(models.Model):
         verbose_name = _("ข้อมูลสถิติเรื่องร้องทุกข์")
         verbose_name_plural = _("ข้อมูลสถิติเรื่องร้องทุกข์")
         constraints = [
-            models.UniqueConstraint(fields=["tracking_code"], name="fact_tracking_code_unique"),
+            # A transfer gives the receiver's case the same code (the citizen's code follows the
+            # case); codes are otherwise unique across the platform.
+            models.UniqueConstraint(fields=["tracking_code"], name="fact_tracking_code_unique",
+                                    condition=models.Q(transferred_from__isnull=True)),
             models.UniqueConstraint(fields=["body", "complaint_id"], name="fact_body_complaint_unique"),
         ]
         indexes = [
@@ -112,3 +115,22 @@ class ComplaintFact(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+
+class OutboxEntry(models.Model):
+    """Where undelivered citizen notifications wait, by body (no content, no recipient: those stay in
+    the body's schema). Lets a periodic task find every body with something to send in one query,
+    so a broker outage delays notifications but never loses them."""
+
+    body = models.ForeignKey(LocalBody, on_delete=models.CASCADE, related_name="+")
+    notification_id = models.BigIntegerField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["body", "notification_id"], name="outbox_body_notification_unique"),
+        ]
+        indexes = [models.Index(fields=["due_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.body_id}:{self.notification_id}"

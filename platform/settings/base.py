@@ -49,6 +49,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.ui.context_processors.ui",
             ],
         },
     },
@@ -79,3 +80,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Citizen notification backends by channel (apps.complaints.notifications); console in development.
+NOTIFICATION_BACKENDS = {
+    "email": env_opt("NOTIFY_EMAIL_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
+    "sms": env_opt("NOTIFY_SMS_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
+    "line": env_opt("NOTIFY_LINE_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
+}
+EMAIL_BACKEND = env_opt("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_opt("DEFAULT_FROM_EMAIL") or "noreply@rongthuk.localhost"

@@ -1,0 +1,128 @@
+"""Reads of a body's complaints."""
+
+from __future__ import annotations
+
+import hmac
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import check_password
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.complaints.models import Attachment, Complaint, ComplaintEvent
+from apps.complaints.policies import visible_complaints
+from apps.reporting.models import OPEN_STATUSES, Status
+
+
+def normalise_code(code: str) -> str:
+    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}" if len(raw) == 8 else ""
+
+
+def complaint_lookup_for_citizen(*, code: str, second_factor: str) -> Complaint | None:
+    """The case for a tracking code plus its second factor (phone's last 4 digits or the PIN), or
+    None for a wrong code, a wrong factor, or a case still waiting to be accepted — one answer
+    for all, so a code alone reveals nothing."""
+    code = normalise_code(code)
+    factor = "".join(ch for ch in (second_factor or "") if ch.isdigit())
+    if not code or not factor:
+        return None
+    complaint = Complaint.objects.filter(tracking_code=code).exclude(status=Status.TRANSFER_OFFERED).first()
+    if complaint is None:
+        check_password(factor, "pbkdf2_sha256$1000000$x$x")  # same cost as a real check
+        return None
+    if complaint.phone_last4 and hmac.compare_digest(complaint.phone_last4, factor[-4:]):
+        return complaint
+    if complaint.pin_hash and check_password(factor, complaint.pin_hash):
+        return complaint
+    return None
+
+
+def public_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    return complaint.events.filter(is_public=True).order_by("created_at", "id")
+
+
+def public_attachments(*, complaint: Complaint) -> QuerySet[Attachment]:
+    return complaint.attachments.filter(is_public=True).order_by("created_at")
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = ""
+    department: int | None = None
+    category: int | None = None
+    channel: str = ""
+    due: str = ""  # "soon" or "overdue"
+    query: str = ""
+
+
+def inbox(*, user: object, filters: InboxFilters) -> QuerySet[Complaint]:
+    """The staff inbox: a fixed number of queries whatever the page size (no N+1)."""
+    cases = visible_complaints(user).select_related("category", "department", "assignee")
+    if filters.status == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.department:
+        cases = cases.filter(department_id=filters.department)
+    if filters.category:
+        cases = cases.filter(category_id=filters.category)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    if filters.query:
+        code = normalise_code(filters.query)
+        cases = cases.filter(tracking_code=code) if code else cases.filter(description__icontains=filters.query)
+    if filters.due:
+        cases = _due_filter(cases, filters.due)
+    return cases.order_by("-received_at", "-id")
+
+
+def _due_filter(cases: QuerySet[Complaint], due: str) -> QuerySet[Complaint]:
+    """Due-soon and overdue come from the SLA clocks on the reporting facts (public schema)."""
+    from django.db import connection  # noqa: PLC0415
+
+    from apps.reporting.models import ComplaintFact  # noqa: PLC0415
+
+    now = timezone.now()
+    facts = ComplaintFact.objects.filter(body__schema_name=connection.schema_name,
+                                         status__in=OPEN_STATUSES, resolve_due_at__isnull=False)
+    if due == "overdue":
+        facts = facts.filter(resolve_due_at__lt=now)
+    elif due == "soon":
+        facts = facts.filter(resolve_due_at__gte=now, resolve_due_at__lt=now + timedelta(days=2))
+    else:
+        return cases
+    return cases.filter(pk__in=list(facts.values_list("complaint_id", flat=True)[:5000]))
+
+
+def _distance_m(lat1: Decimal, lng1: Decimal, lat2: Decimal, lng2: Decimal) -> float:
+    r = 6_371_000.0
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def duplicate_candidates(*, national_category: str, latitude: Decimal | None, longitude: Decimal | None,
+                         subdistrict_code: str = "", within_m: int = 200, days: int = 14,
+                         exclude_id: int | None = None, limit: int = 5) -> list[Complaint]:
+    """Open cases of the same category nearby (or in the same subdistrict when no pin) recently."""
+    since = timezone.now() - timedelta(days=days)
+    cases = Complaint.objects.filter(national_category=national_category, status__in=OPEN_STATUSES,
+                                     received_at__gte=since)
+    if exclude_id:
+        cases = cases.exclude(pk=exclude_id)
+    if latitude is not None and longitude is not None:
+        # A bounding box first (cheap), then the true distance.
+        deg = Decimal(within_m) / Decimal(111_000)
+        box = cases.filter(latitude__range=(latitude - deg, latitude + deg),
+                           longitude__range=(longitude - deg * 2, longitude + deg * 2))
+        near = [c for c in box[:200]
+                if _distance_m(latitude, longitude, c.latitude, c.longitude) <= within_m]  # type: ignore[arg-type]
+        return sorted(near, key=lambda c: c.received_at, reverse=True)[:limit]
+    if subdistrict_code:
+        return list(cases.filter(subdistrict_code=subdistrict_code).order_by("-received_at")[:limit])
+    return []

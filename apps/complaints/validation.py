@@ -1,0 +1,102 @@
+"""Input rules for complaints; each failure names the field, in Thai (English when asked)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from apps.complaints.errors import ComplaintError
+
+MAX_DESCRIPTION = 5000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Complainant:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    national_id: str = ""
+    address: str = ""
+    line_id: str = ""
+
+
+def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = False) -> str:
+    value = _CONTROL.sub("", (value or "")).strip()
+    if required and not value:
+        raise ComplaintError(_("กรุณากรอก%(label)s") % {"label": label}, field=field)
+    if len(value) > max_length:
+        raise ComplaintError(
+            _("%(label)s ยาวเกิน %(max)d ตัวอักษร") % {"label": label, "max": max_length}, field=field
+        )
+    return value
+
+
+def clean_phone(value: str) -> str:
+    digits = re.sub(r"[\s\-()]", "", value or "")
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    if not digits:
+        return ""
+    if not re.fullmatch(r"0\d{8,9}", digits):
+        raise ComplaintError(_("หมายเลขโทรศัพท์ไม่ถูกต้อง (เช่น 0812345678)"), field="phone")
+    return digits
+
+
+def clean_email(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        validate_email(value)
+    except ValidationError as exc:
+        raise ComplaintError(_("อีเมลไม่ถูกต้อง"), field="email") from exc
+    return value[:254]
+
+
+def clean_national_id(value: str) -> str:
+    digits = re.sub(r"[\s\-]", "", value or "")
+    if not digits:
+        return ""
+    if not re.fullmatch(r"\d{13}", digits):
+        raise ComplaintError(_("เลขประจำตัวประชาชนต้องเป็นตัวเลข 13 หลัก"), field="national_id")
+    checksum = (11 - sum(int(d) * (13 - i) for i, d in enumerate(digits[:12])) % 11) % 10
+    if checksum != int(digits[12]):
+        raise ComplaintError(_("เลขประจำตัวประชาชนไม่ถูกต้อง"), field="national_id")
+    return digits
+
+
+def clean_complainant(data: Complainant | None) -> Complainant | None:
+    if data is None:
+        return None
+    cleaned = Complainant(
+        name=clean_text(data.name, field="name", label=_("ชื่อ-นามสกุล"), max_length=200, required=True),
+        phone=clean_phone(data.phone),
+        email=clean_email(data.email),
+        national_id=clean_national_id(data.national_id),
+        address=clean_text(data.address, field="address", label=_("ที่อยู่"), max_length=300),
+        line_id=clean_text(data.line_id, field="line_id", label="LINE ID", max_length=64),
+    )
+    if not (cleaned.phone or cleaned.email or cleaned.line_id):
+        raise ComplaintError(
+            _("กรุณาให้ช่องทางติดต่อกลับอย่างน้อยหนึ่งช่องทาง (โทรศัพท์ อีเมล หรือ LINE) หรือเลือกไม่ประสงค์ออกนาม"),
+            field="phone",
+        )
+    return cleaned
+
+
+def clean_coordinates(lat: object, lng: object) -> tuple[Decimal | None, Decimal | None]:
+    if lat in (None, "") and lng in (None, ""):
+        return None, None
+    try:
+        latitude, longitude = Decimal(str(lat)), Decimal(str(lng))
+    except InvalidOperation as exc:
+        raise ComplaintError(_("พิกัดไม่ถูกต้อง"), field="location") from exc
+    if not (Decimal("5.5") <= latitude <= Decimal("20.6") and Decimal("97.3") <= longitude <= Decimal("105.7")):
+        raise ComplaintError(_("พิกัดอยู่นอกประเทศไทย"), field="location")
+    return latitude.quantize(Decimal("0.000001")), longitude.quantize(Decimal("0.000001"))

@@ -1,0 +1,140 @@
+"""SQL of the fact roll-ups: the trigger that keeps them in step with reporting_complaintfact, and
+a full rebuild (after a bulk load with the trigger disabled, or to verify).
+
+Migration 0002 holds a frozen copy of TRIGGER_SQL, as migrations must not import app code.
+"""
+
+from __future__ import annotations
+
+OPEN = ("received", "acknowledged", "in_progress", "waiting")
+CHANNELS = {"web": "web", "walk_in": "walk_in", "phone": "phone", "letter": "letter", "line": "line",
+            "email": "email", "1111": "1111", "transfer": "transfer"}
+STATUSES = ("received", "acknowledged", "in_progress", "waiting", "resolved", "closed", "rejected",
+            "transferred", "merged", "transfer_offered")
+STAGES = ("ack", "route", "reply", "resolve")
+MONTH = "date_trunc('month', {r}.received_at AT TIME ZONE 'Asia/Bangkok')::date"
+DAYS = "GREATEST(0, LEAST(400, floor(extract(epoch FROM {r}.resolved_at - {r}.received_at) / 86400)))::int"
+
+
+def metric_exprs(r: str) -> dict[str, str]:
+    """Column → the value one fact row (alias r) contributes."""
+    open_list = ", ".join(f"'{s}'" for s in OPEN)
+    exprs = {
+        "received": "1",
+        "open": f"({r}.status IN ({open_list}))::int",
+        "resolved": f"({r}.resolved_at IS NOT NULL)::int",
+        "breached": f"({r}.ever_breached)::int",
+        "routed_to_oversight": f"({r}.routed_to_oversight)::int",
+    }
+    for stage in STAGES:
+        exprs[f"{stage}_met"] = f"({r}.{stage}_met IS TRUE)::int"
+        exprs[f"{stage}_late"] = f"({r}.{stage}_met IS FALSE)::int"
+    exprs["resolve_days_sum"] = (
+        f"COALESCE(extract(epoch FROM {r}.resolved_at - {r}.received_at) / 86400.0, 0)::float8")
+    for column, value in CHANNELS.items():
+        exprs[f"ch_{column}"] = f"({r}.channel = '{value}')::int"
+    for status in STATUSES:
+        exprs[f"st_{status}"] = f"({r}.status = '{status}')::int"
+    return exprs
+
+
+METRICS = list(metric_exprs("r"))
+RELEVANT = ("status", "channel", "national_category", "received_at", "resolved_at", "ever_breached",
+            "routed_to_oversight", "ack_met", "route_met", "reply_met", "resolve_met", "province_code",
+            "district_code", "body_id")
+
+
+def _upsert(table: str, keys: list[tuple[str, str]], r: str) -> str:
+    exprs = metric_exprs(r)
+    columns = [k for k, _ in keys] + METRICS + ["updated_at"]
+    values = [v for _, v in keys] + [f"sign * {e}" for e in exprs.values()] + ["now()"]
+    updates = ", ".join(f"{m} = t.{m} + EXCLUDED.{m}" for m in METRICS)
+    return (
+        f"INSERT INTO {table} AS t ({', '.join(columns)}) VALUES ({', '.join(values)}) "
+        f"ON CONFLICT ({', '.join(k for k, _ in keys)}) DO UPDATE SET {updates}, updated_at = now();"
+    )
+
+
+def trigger_sql() -> str:
+    month = MONTH.format(r="r")
+    area = _upsert("oversight_arearollup", [("province_code", "r.province_code"),
+                                            ("district_code", "r.district_code"),
+                                            ("month", month), ("national_category", "r.national_category")], "r")
+    body = _upsert("oversight_bodyrollup", [("body_id", "r.body_id"), ("province_code", "r.province_code"),
+                                            ("district_code", "r.district_code"), ("month", month)], "r")
+    days = (
+        "INSERT INTO oversight_arearesolvedays AS t (province_code, district_code, month, days, count) "
+        f"VALUES (r.province_code, r.district_code, {month}, {DAYS.format(r='r')}, sign) "
+        "ON CONFLICT (province_code, district_code, month, days) DO UPDATE SET count = t.count + EXCLUDED.count;"
+    )
+    old = ", ".join(f"OLD.{c}" for c in RELEVANT)
+    new = ", ".join(f"NEW.{c}" for c in RELEVANT)
+    return f"""
+CREATE OR REPLACE FUNCTION oversight_rollup_apply(r reporting_complaintfact, sign integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  {area}
+  {body}
+  IF r.resolved_at IS NOT NULL THEN
+    {days}
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION oversight_rollup_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND ROW({old}) IS NOT DISTINCT FROM ROW({new}) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM oversight_rollup_apply(OLD, -1);
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    PERFORM oversight_rollup_apply(NEW, 1);
+  END IF;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS oversight_rollup ON reporting_complaintfact;
+CREATE TRIGGER oversight_rollup AFTER INSERT OR UPDATE OR DELETE ON reporting_complaintfact
+FOR EACH ROW EXECUTE FUNCTION oversight_rollup_trigger();
+"""
+
+
+DROP_TRIGGER_SQL = """
+DROP TRIGGER IF EXISTS oversight_rollup ON reporting_complaintfact;
+DROP FUNCTION IF EXISTS oversight_rollup_trigger();
+DROP FUNCTION IF EXISTS oversight_rollup_apply(reporting_complaintfact, integer);
+"""
+
+# Indexes on the facts for the two lists oversight reads from the facts directly. Partial, so they
+# hold only open or routed complaints (a small share of ten million rows).
+FACT_INDEX_SQL = """
+CREATE INDEX IF NOT EXISTS oversight_fact_open_area ON reporting_complaintfact
+  (province_code, district_code, body_id) WHERE status IN ('received', 'acknowledged', 'in_progress', 'waiting');
+CREATE INDEX IF NOT EXISTS oversight_fact_routed ON reporting_complaintfact
+  (province_code, district_code, received_at) WHERE routed_to_oversight;
+"""
+DROP_FACT_INDEX_SQL = """
+DROP INDEX IF EXISTS oversight_fact_open_area;
+DROP INDEX IF EXISTS oversight_fact_routed;
+"""
+
+
+def rebuild_sql() -> list[str]:
+    """Statements that recompute every roll-up from the facts."""
+    exprs = metric_exprs("f")
+    sums = ", ".join(f"sum({e})" for e in exprs.values())
+    month = MONTH.format(r="f")
+    metrics = ", ".join(METRICS)
+    return [
+        "TRUNCATE oversight_arearollup, oversight_bodyrollup, oversight_arearesolvedays",
+        f"INSERT INTO oversight_arearollup (province_code, district_code, month, national_category, {metrics}, "
+        f"updated_at) SELECT f.province_code, f.district_code, {month}, f.national_category, {sums}, now() "
+        "FROM reporting_complaintfact f GROUP BY 1, 2, 3, 4",
+        f"INSERT INTO oversight_bodyrollup (body_id, province_code, district_code, month, {metrics}, updated_at) "
+        f"SELECT f.body_id, min(f.province_code), min(f.district_code), {month}, {sums}, now() "
+        "FROM reporting_complaintfact f GROUP BY 1, 4",
+        "INSERT INTO oversight_arearesolvedays (province_code, district_code, month, days, count) "
+        f"SELECT f.province_code, f.district_code, {month}, {DAYS.format(r='f')}, count(*) "
+        "FROM reporting_complaintfact f WHERE f.resolved_at IS NOT NULL GROUP BY 1, 2, 3, 4",
+    ]

@@ -1,0 +1,40 @@
+"""Writing the reporting fact: called by the complaint service inside the case's transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from apps.reporting.models import ComplaintFact
+from tenants.models import LocalBody
+
+if TYPE_CHECKING:
+    from apps.complaints.models import Complaint
+
+# Copied from the case; nothing here identifies a complainant (tests/apps/reporting checks).
+_CASE_FIELDS = [
+    "tracking_code", "national_category", "sla_class", "channel", "status", "routed_to_oversight",
+    "subdistrict_code", "received_at", "acknowledged_at", "routed_at", "first_reply_at", "resolved_at",
+    "closed_at", "reopen_count", "cycle_started_at", "transferred_to_agency", "rating",
+]
+
+
+def fact_sync(*, complaint: Complaint, body: LocalBody, **extra: object) -> ComplaintFact:
+    """Insert or update the complaint's fact; `extra` sets further columns (transfer links)."""
+    values: dict[str, object] = {name: getattr(complaint, name) for name in _CASE_FIELDS}
+    values["transferred_to_body_id"] = complaint.transferred_to_body_id
+    values.update(extra)
+    fact = ComplaintFact.objects.select_for_update().filter(body=body, complaint_id=complaint.pk).first()
+    if fact is None:
+        return ComplaintFact.objects.create(
+            body=body,
+            complaint_id=complaint.pk,
+            province_code=body.province_id or "",
+            district_code=body.district_id or "",
+            **values,
+        )
+    changed = [name for name, value in values.items() if getattr(fact, name) != value]
+    for name in changed:
+        setattr(fact, name, values[name])
+    if changed:
+        fact.save(update_fields=[*changed, "updated_at"])
+    return fact
