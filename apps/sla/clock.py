@@ -206,8 +206,8 @@ def compute(snapshot: Mapping[str, Any], events: Iterable[Any], calendar: Calend
         stages.append(result)
         return result
 
-    for cycle, start in enumerate(cycle_starts):
-        end = cycle_starts[cycle + 1] if cycle + 1 < len(cycle_starts) else None
+    def run_cycle(cycle: int, start: dt.datetime, end: dt.datetime | None) -> None:
+        nonlocal time_to_transfer
         in_cycle = [e for e in evs if e.created_at >= start and (end is None or e.created_at < end)
                     and not (e.created_at == start and e.is_reopen)]
 
@@ -265,6 +265,9 @@ def compute(snapshot: Mapping[str, Any], events: Iterable[Any], calendar: Calend
                     continue
                 stage(PROGRESS, cycle, seq, anchor, finish, by_transfer=bool(stop_at and finish == stop_at))
                 break
+
+    for cycle, start in enumerate(cycle_starts):
+        run_cycle(cycle, start, cycle_starts[cycle + 1] if cycle + 1 < len(cycle_starts) else None)
 
     ever = any(s.breached(now) for s in stages)
     return ClockResult(stages=stages, cycles=len(cycle_starts), paused_seconds=int(paused_seconds),

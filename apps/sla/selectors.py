@@ -1,0 +1,193 @@
+"""Reads of SLA data: what is in force, a body's calendar, pending deadlines, agreement status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.sla import clock
+from apps.sla.calendar import BANGKOK, Calendar
+from apps.sla.models import (
+    Agreement,
+    AgreementRow,
+    AgreementStatus,
+    BodyClosure,
+    Framework,
+    FrameworkRow,
+    NationalDayOff,
+    Stage,
+)
+
+STAGE_ORDER = [s.value for s in Stage]
+
+
+def local_date(at: dt.datetime) -> dt.date:
+    return at.astimezone(BANGKOK).date()
+
+
+def framework_in_force(*, on: dt.date) -> Framework | None:
+    return Framework.objects.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
+
+
+def agreement_in_force(*, body_id: int, on: dt.date) -> Agreement | None:
+    return (Agreement.objects
+            .filter(body_id=body_id, status__in=[AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED],
+                    effective_from__lte=on)
+            .order_by("-effective_from", "-published_at", "-id").first())
+
+
+def agreement_current_published(*, body_id: int) -> Agreement | None:
+    """The agreement to show on the body's page: in force today, else the next one to come."""
+    today = local_date(timezone.now())
+    found = agreement_in_force(body_id=body_id, on=today)
+    if found is not None:
+        return found
+    return (Agreement.objects.filter(body_id=body_id, status=AgreementStatus.PUBLISHED)
+            .order_by("effective_from", "id").first())
+
+
+def rows_of(obj: Framework | Agreement) -> dict[tuple[str, str], tuple[int, str]]:
+    model = FrameworkRow if isinstance(obj, Framework) else AgreementRow
+    field = "framework" if isinstance(obj, Framework) else "agreement"
+    return {(r.sla_class, r.stage): (r.days, r.day_type) for r in model.objects.filter(**{field: obj})}
+
+
+def calendar_days_off(*, body_id: int | None, start: dt.date, end: dt.date) -> set[dt.date]:
+    days = set(NationalDayOff.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    if body_id is not None:
+        days |= set(BodyClosure.objects.filter(body_id=body_id, date__gte=start, date__lte=end)
+                    .values_list("date", flat=True))
+    return days
+
+
+def body_calendar(*, body_id: int | None, around: dt.datetime | None = None) -> Calendar:
+    """The body's calendar for working-day counting around a time (two years either side covers
+    any clock: the longest limit is weeks, the validation horizon 12 months)."""
+    centre = local_date(around or timezone.now())
+    start, end = centre - dt.timedelta(days=730), centre + dt.timedelta(days=730)
+    office = getattr(settings, "SLA_OFFICE_HOURS", ("08:30", "16:30"))
+    return Calendar.build(calendar_days_off(body_id=body_id, start=start, end=end),
+                          office_start=dt.time.fromisoformat(office[0]), office_end=dt.time.fromisoformat(office[1]))
+
+
+def bodies_calendars(*, body_ids: Iterable[int], around: dt.datetime) -> dict[int, Calendar]:
+    """Calendars of many bodies in two queries (the sweep)."""
+    ids = set(body_ids)
+    centre = local_date(around)
+    start, end = centre - dt.timedelta(days=60), centre + dt.timedelta(days=400)
+    national = set(NationalDayOff.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    closures: dict[int, set[dt.date]] = {i: set() for i in ids}
+    for body_id, day in BodyClosure.objects.filter(body_id__in=ids, date__gte=start, date__lte=end) \
+            .values_list("body_id", "date"):
+        closures[body_id].add(day)
+    return {i: Calendar.build(national | closures[i]) for i in ids}
+
+
+@dataclass(frozen=True)
+class PendingDeadline:
+    stage: str
+    stage_label: str
+    cycle: int
+    due_at: dt.datetime
+    seconds_left: int
+    overdue: bool
+    paused: bool
+    days: int
+    day_type: str
+
+
+def current_body_id() -> int | None:
+    """The body whose schema the connection is in (a complaint carries no body: it lives in it)."""
+    from django.db import connection  # noqa: PLC0415
+
+    from tenants.models import LocalBody  # noqa: PLC0415
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, LocalBody) and tenant.pk:
+        return int(tenant.pk)
+    return LocalBody.objects.filter(schema_name=connection.schema_name).values_list("pk", flat=True).first()
+
+
+def complaint_clock(*, complaint: Any, now: dt.datetime | None = None) -> clock.ClockResult:
+    now = now or timezone.now()
+    body_id = current_body_id()
+    events = list(complaint.events.all().order_by("created_at", "id"))
+    return clock.compute(complaint.sla_snapshot or {}, events, body_calendar(body_id=body_id, around=now),
+                         received_at=complaint.received_at, now=now)
+
+
+def pending_deadlines(*, complaint: Any, now: dt.datetime | None = None) -> list[PendingDeadline]:
+    """Every pending stage of the complaint's current cycle, nearest first (the case page and the
+    citizen's tracking page show them all, not only the nearest)."""
+    now = now or timezone.now()
+    result = complaint_clock(complaint=complaint, now=now)
+    labels = dict(Stage.choices)
+    out = []
+    for s in result.pending():
+        if s.cycle != result.cycles - 1:
+            continue
+        left = int((s.due_at - now).total_seconds())
+        out.append(PendingDeadline(stage=s.stage, stage_label=str(labels.get(s.stage, s.stage)), cycle=s.cycle,
+                                   due_at=s.due_at, seconds_left=left, overdue=left < 0 and not s.paused,
+                                   paused=s.paused, days=s.days, day_type=s.day_type))
+    return out
+
+
+def _row_sort(item: tuple[str, str]) -> tuple[str, int]:
+    return item[0], STAGE_ORDER.index(item[1]) if item[1] in STAGE_ORDER else 99
+
+
+def agreement_status(*, body_ids: Iterable[int], on: dt.date | None = None) -> dict[int, dict[str, Any]]:
+    """Per body: is an agreement published and in force, since when, does it meet the framework in
+    force, and which rows are tighter than the national limit (read by oversight)."""
+    from apps.sla.services import agreement_violations  # noqa: PLC0415
+
+    on = on or local_date(timezone.now())
+    ids = list(body_ids)
+    framework = framework_in_force(on=on)
+    national = rows_of(framework) if framework else {}
+    in_force: dict[int, Agreement] = {}
+    for agreement in (Agreement.objects
+                      .filter(body_id__in=ids, effective_from__lte=on,
+                              status__in=[AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED])
+                      .order_by("body_id", "-effective_from", "-published_at", "-id")):
+        in_force.setdefault(agreement.body_id, agreement)
+    rows: dict[int, dict[tuple[str, str], tuple[int, str]]] = {}
+    for r in AgreementRow.objects.filter(agreement__in=list(in_force.values())).select_related("agreement"):
+        rows.setdefault(r.agreement.body_id, {})[(r.sla_class, r.stage)] = (r.days, r.day_type)
+    out: dict[int, dict[str, Any]] = {}
+    for body_id in ids:
+        agreement = in_force.get(body_id)
+        if agreement is None:
+            out[body_id] = {"published": False, "since": None, "agreement_id": None, "number": "",
+                            "meets_framework": None, "tighter_rows": [], "looser_rows": [],
+                            "framework_id": framework.pk if framework else None}
+            continue
+        own = rows.get(body_id, {})
+        problems = agreement_violations(rows=own, framework_rows=national, body_id=body_id, on=on,
+                                        calendar=None) if national else []
+        tighter = []
+        for key in sorted(own, key=_row_sort):
+            limit = national.get(key)
+            if limit and (own[key][1] == limit[1] and own[key][0] < limit[0]):
+                tighter.append({"sla_class": key[0], "stage": key[1], "days": own[key][0], "day_type": own[key][1],
+                                "national_days": limit[0], "national_day_type": limit[1]})
+            elif limit and own[key][1] != limit[1] and not any(p.key == key for p in problems):
+                tighter.append({"sla_class": key[0], "stage": key[1], "days": own[key][0], "day_type": own[key][1],
+                                "national_days": limit[0], "national_day_type": limit[1]})
+        out[body_id] = {"published": True, "since": agreement.effective_from, "agreement_id": agreement.pk,
+                        "number": agreement.number, "meets_framework": not problems, "tighter_rows": tighter,
+                        "looser_rows": [p.as_dict() for p in problems],
+                        "framework_id": framework.pk if framework else None}
+    return out
+
+
+def agreements_history(*, body_id: int) -> list[Agreement]:
+    return list(Agreement.objects.filter(body_id=body_id).filter(~Q(status=AgreementStatus.DRAFT))
+                .order_by("-effective_from", "-id"))

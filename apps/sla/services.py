@@ -1,0 +1,312 @@
+"""Writes of SLA data: snapshots and clocks for the complaint service, agreement drafting and
+publication with validation against the national framework."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+
+from apps.categories.models import SlaClass
+from apps.sla import clock
+from apps.sla.calendar import Calendar
+from apps.sla.models import (
+    Agreement,
+    AgreementRow,
+    AgreementStatus,
+    DayType,
+    Framework,
+    FrameworkRow,
+    Stage,
+    StageClock,
+)
+from apps.sla.selectors import (
+    agreement_in_force,
+    body_calendar,
+    framework_in_force,
+    local_date,
+    rows_of,
+)
+
+FACT_STAGE_FIELDS = {
+    clock.ACK: ("ack_due_at", "ack_met"),
+    clock.ROUTE: ("route_due_at", "route_met"),
+    clock.REPLY: ("reply_due_at", "reply_met"),
+    clock.RESOLVE: ("resolve_due_at", "resolve_met"),
+}
+
+
+def district_escalation_working_days() -> int:
+    return int(getattr(settings, "SLA_DISTRICT_ESCALATION_WORKING_DAYS", 3))
+
+
+# --- snapshots and clocks (called by the complaint service inside its transaction) -----------------
+
+def sla_snapshot_for(*, body: Any, sla_class: str, at: dt.datetime) -> dict[str, Any]:
+    """The rows in force for `body` at `at` for one class, JSON-able: the published agreement in
+    force on that day, with any stage it leaves out taken from the framework; or the framework."""
+    on = local_date(at)
+    framework = framework_in_force(on=on)
+    national = rows_of(framework) if framework else {}
+    agreement = agreement_in_force(body_id=body.pk, on=on)
+    own = rows_of(agreement) if agreement else {}
+    stages: dict[str, dict[str, Any]] = {}
+    for stage in Stage.values:
+        row = own.get((sla_class, stage)) or national.get((sla_class, stage))
+        if row:
+            stages[stage] = {"days": row[0], "day_type": row[1]}
+    snapshot: dict[str, Any] = {
+        "source": "agreement" if agreement else "framework",
+        "version": agreement.pk if agreement else (framework.pk if framework else None),
+        "framework_version": framework.pk if framework else None,
+        "is_default_framework": bool(framework and framework.is_default),
+        "sla_class": sla_class,
+        "stages": stages,
+        "taken_at": at.isoformat(),
+    }
+    if agreement:
+        snapshot["agreement_number"] = agreement.number
+    return snapshot
+
+
+def _next_action(row: StageClock) -> dt.datetime | None:
+    if row.completed_at is not None or row.paused or row.due_at is None:
+        return None
+    if row.warned_at is None:
+        return row.warn_at
+    if row.escalated_at is None:
+        return row.due_at
+    if row.district_escalated_at is None:
+        return row.district_due_at
+    return None
+
+
+_CLOCK_FIELDS = ["started_at", "due_at", "warn_at", "district_due_at", "completed_at", "met", "paused",
+                 "next_action_at", "sla_class", "complaint_id"]
+
+
+def complaint_clock_update(*, complaint: Any, fact: Any, now: dt.datetime | None = None) -> clock.ClockResult:
+    """Recompute the complaint's clock from its snapshot and events; set the fact's SLA columns
+    (saved with update_fields) and upsert its stage clocks. Never saves the complaint. Called
+    inside the complaint service's transaction, in the body's schema."""
+    now = now or timezone.now()
+    snapshot = complaint.sla_snapshot or sla_snapshot_for(body=fact.body, sla_class=complaint.sla_class,
+                                                          at=complaint.received_at)
+    calendar = body_calendar(body_id=fact.body_id, around=now)
+    events = list(complaint.events.all().order_by("created_at", "id"))
+    result = clock.compute(snapshot, events, calendar, received_at=complaint.received_at, now=now)
+
+    for stage, (due_field, met_field) in FACT_STAGE_FIELDS.items():
+        current = result.current(stage)
+        setattr(fact, due_field, current.due_at if current else None)
+        setattr(fact, met_field, current.met if current else None)
+    progress = result.current(clock.PROGRESS)
+    fact.progress_due_at = progress.due_at if progress and progress.pending else None
+    fact.paused_seconds = result.paused_seconds
+    fact.ever_breached = bool(fact.ever_breached) or result.ever_breached
+    fact.sla_source = str(snapshot.get("source", ""))
+    fact.sla_version = snapshot.get("version")
+    fields = [f for pair in FACT_STAGE_FIELDS.values() for f in pair] + [
+        "progress_due_at", "paused_seconds", "ever_breached", "sla_source", "sla_version"]
+    if fact.pk is None:
+        fact.save()
+    else:
+        fact.save(update_fields=fields)
+    _stage_clocks_upsert(fact=fact, complaint=complaint, result=result, calendar=calendar)
+    return result
+
+
+def _stage_clocks_upsert(*, fact: Any, complaint: Any, result: clock.ClockResult, calendar: Calendar) -> None:
+    existing = {(r.stage, r.cycle, r.seq): r for r in StageClock.objects.filter(fact=fact)}
+    district_days = district_escalation_working_days()
+    create, update = [], []
+    for s in result.stages:
+        row = existing.pop((s.stage, s.cycle, s.seq), None)
+        is_new = row is None
+        if row is None:
+            row = StageClock(fact=fact, body_id=fact.body_id, stage=s.stage, cycle=s.cycle, seq=s.seq)
+        row.complaint_id = complaint.pk
+        row.sla_class = str(complaint.sla_class)
+        row.started_at, row.due_at, row.warn_at = s.started_at, s.due_at, s.warn_at
+        row.district_due_at = calendar.add_working_days(s.due_at, district_days)
+        row.completed_at, row.met, row.paused = s.completed_at, s.met, s.paused
+        row.next_action_at = _next_action(row)
+        (create if is_new else update).append(row)
+    if create:
+        StageClock.objects.bulk_create(create)
+    if update:
+        StageClock.objects.bulk_update(update, _CLOCK_FIELDS)
+    if existing:
+        # Periods that no longer exist (an event was corrected): keep nothing stale for the sweep.
+        StageClock.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+
+
+# --- agreement validation --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Violation:
+    key: tuple[str, str]
+    days: int
+    day_type: str
+    national_days: int
+    national_day_type: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sla_class": self.key[0], "stage": self.key[1], "days": self.days, "day_type": self.day_type,
+                "national_days": self.national_days, "national_day_type": self.national_day_type,
+                "message": self.message}
+
+
+def _label(choices: Any, value: str) -> str:
+    with translation.override("th"):
+        return str(dict(choices).get(value, value))
+
+
+def _limit_text(days: int, day_type: str) -> str:
+    return f"{days} {_label(DayType.choices, day_type)}"
+
+
+def agreement_violations(*, rows: Mapping[tuple[str, str], tuple[int, str]],
+                         framework_rows: Mapping[tuple[str, str], tuple[int, str]], body_id: int | None,
+                         on: dt.date, calendar: Calendar | None) -> list[Violation]:
+    """Rows looser than the national limit. Mixed day types are judged conservatively on the
+    body's calendar over the 12 months from `on`: a working-day limit passes a calendar-day
+    maximum only if its longest calendar span stays within it; a calendar-day limit passes a
+    working-day maximum only if it is no longer than the shortest time those working days take."""
+    found: list[Violation] = []
+    for key, (days, day_type) in rows.items():
+        national = framework_rows.get(key)
+        if national is None:
+            continue
+        max_days, max_type = national
+        detail = ""
+        if day_type == max_type:
+            looser = days > max_days
+        else:
+            if calendar is None:
+                calendar = body_calendar(body_id=body_id,
+                                         around=dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC))
+            if day_type == DayType.WORKING:
+                span = calendar.longest_span_days(days, start=on)
+                looser = span > max_days
+                detail = f" (นับเป็นวันทำการแล้ว ในรอบ 12 เดือนข้างหน้าอาจกินเวลาถึง {span} วันตามปฏิทิน)"
+            else:
+                shortest = calendar.shortest_span_seconds(max_days, start=on)
+                looser = days * 86400 > shortest
+                detail = (f" ({max_days} วันทำการ อาจสั้นเพียง {shortest / 3600:g} ชั่วโมง"
+                          " จึงกำหนดเป็นวันตามปฏิทินได้ไม่เกินนั้น)")
+        if looser:
+            message = (f"ประเภทเรื่อง “{_label(SlaClass.choices, key[0])}” ขั้นตอน “{_label(Stage.choices, key[1])}”: "
+                       f"กำหนด {_limit_text(days, day_type)} ไม่เป็นไปตามกรอบขั้นต่ำระดับประเทศ "
+                       f"ซึ่งกำหนดไว้ไม่เกิน {_limit_text(max_days, max_type)}{detail}")
+            found.append(Violation(key, days, day_type, max_days, max_type, message))
+    return found
+
+
+def _check(*, agreement: Agreement, rows: Mapping[tuple[str, str], tuple[int, str]], on: dt.date) -> Framework:
+    framework = framework_in_force(on=on)
+    if framework is None:
+        raise ValidationError("ยังไม่มีกรอบข้อตกลงระดับประเทศที่มีผลใช้บังคับ")
+    problems = agreement_violations(rows=rows, framework_rows=rows_of(framework), body_id=agreement.body_id,
+                                    on=on, calendar=None)
+    if problems:
+        raise ValidationError([p.message for p in problems])
+    return framework
+
+
+# --- agreement lifecycle ---------------------------------------------------------------------------
+
+@transaction.atomic
+def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "") -> Agreement:
+    """A new draft, pre-filled with the agreement in force (or the framework's limits)."""
+    today = local_date(timezone.now())
+    source: Framework | Agreement | None = agreement_in_force(body_id=body.pk, on=today) or \
+        framework_in_force(on=today)
+    agreement = Agreement.objects.create(
+        body=body, number=number, status=AgreementStatus.DRAFT,
+        title=title or f"ข้อตกลงระดับการให้บริการ (Service Level Agreement) การรับและจัดการเรื่องร้องเรียน"
+                       f" {body.display_name}",
+    )
+    if source is not None:
+        AgreementRow.objects.bulk_create([
+            AgreementRow(agreement=agreement, sla_class=k[0], stage=k[1], days=v[0], day_type=v[1])
+            for k, v in rows_of(source).items()
+        ])
+    return agreement
+
+
+@transaction.atomic
+def sla_agreement_row_set(*, agreement: Agreement, sla_class: str, stage: str, days: int,
+                          day_type: str) -> AgreementRow:
+    """Set one row of a draft; refused (ValidationError, Thai) if looser than the framework."""
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError("แก้ไขได้เฉพาะร่างข้อตกลง ข้อตกลงที่ประกาศแล้วต้องออกฉบับใหม่")
+    if sla_class not in SlaClass.values or stage not in Stage.values or day_type not in DayType.values:
+        raise ValidationError("ประเภทเรื่อง ขั้นตอน หรือหน่วยนับไม่ถูกต้อง")
+    if days < 1:
+        raise ValidationError("ระยะเวลาต้องไม่น้อยกว่า 1")
+    on = agreement.effective_from or local_date(timezone.now())
+    _check(agreement=agreement, rows={(sla_class, stage): (days, day_type)}, on=on)
+    row, _ = AgreementRow.objects.update_or_create(agreement=agreement, sla_class=sla_class, stage=stage,
+                                                   defaults={"days": days, "day_type": day_type})
+    return row
+
+
+@transaction.atomic
+def sla_agreement_update(*, agreement: Agreement, **fields: Any) -> Agreement:
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError("แก้ไขได้เฉพาะร่างข้อตกลง")
+    allowed = {"number", "title", "signatory_name", "signatory_position", "effective_from", "announced_on"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(agreement, name, value)
+    agreement.save(update_fields=[*fields.keys(), "updated_at"])
+    return agreement
+
+
+@transaction.atomic
+def sla_agreement_publish(*, agreement: Agreement, effective_from: dt.date,
+                          announced_on: dt.date | None = None) -> Agreement:
+    """Publish a draft: every row is checked against the framework in force on the effective
+    date; earlier published versions are kept, marked superseded. Cases already received keep
+    their snapshot."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError("ข้อตกลงนี้ประกาศไปแล้ว")
+    rows = rows_of(agreement)
+    if not rows:
+        raise ValidationError("ร่างข้อตกลงยังไม่มีรายการ")
+    framework = _check(agreement=agreement, rows=rows, on=effective_from)
+    now = timezone.now()
+    (Agreement.objects.filter(body_id=agreement.body_id, status=AgreementStatus.PUBLISHED,
+                              effective_from__lte=effective_from)
+     .update(status=AgreementStatus.SUPERSEDED, superseded_at=now))
+    agreement.status = AgreementStatus.PUBLISHED
+    agreement.effective_from = effective_from
+    agreement.announced_on = announced_on or local_date(now)
+    agreement.framework = framework
+    agreement.published_at = now
+    agreement.save(update_fields=["status", "effective_from", "announced_on", "framework", "published_at",
+                                  "updated_at"])
+    return agreement
+
+
+@transaction.atomic
+def sla_framework_create(*, name: str, effective_from: dt.date, rows: Mapping[tuple[str, str], tuple[int, str]],
+                         is_default: bool = False, note: str = "") -> Framework:
+    """A new national version. Existing cases keep their snapshots; agreements are judged against
+    it from its effective date."""
+    framework = Framework.objects.create(name=name, effective_from=effective_from, is_default=is_default, note=note)
+    FrameworkRow.objects.bulk_create([
+        FrameworkRow(framework=framework, sla_class=k[0], stage=k[1], days=v[0], day_type=v[1])
+        for k, v in rows.items()
+    ])
+    return framework
