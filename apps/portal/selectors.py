@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -239,3 +240,41 @@ def resolved_case_points(*, body: LocalBody, now: dt.datetime | None = None) -> 
          "resolved": timezone.localtime(resolved).date().isoformat()}
         for lat, lng, category, resolved in rows
     ]
+
+
+# --- the SLA in force, for the body's home page ---------------------------------------------------
+
+@dataclass
+class SlaSummary:
+    source: str  # "agreement" (the body's published one) or "framework" (the national minimum)
+    title: str
+    effective_from: dt.date | None
+    is_default: bool
+    rows: list[dict[str, object]]
+
+
+def sla_summary(*, body: LocalBody) -> SlaSummary | None:
+    """The body's published agreement (in force, else the next to come), else the national
+    framework in force that it is held to."""
+    from apps.categories.models import SlaClass  # noqa: PLC0415
+    from apps.sla import selectors as sla  # noqa: PLC0415
+    from apps.sla.models import DayType, Stage  # noqa: PLC0415
+
+    agreement = sla.agreement_current_published(body_id=body.pk)
+    source: Any = agreement or sla.framework_in_force(on=timezone.localdate())
+    if source is None:
+        return None
+    table: dict[str, dict[str, str]] = {}
+    for (sla_class, stage), (days, day_type) in sla.rows_of(source).items():
+        label = DayType(day_type).label if day_type in DayType.values else day_type
+        table.setdefault(sla_class, {})[stage] = f"{days} {label}"
+    rows = [
+        {"class": SlaClass(code).label, "code": code,
+         **{stage: table[code].get(stage, "") for stage in (Stage.ACK, Stage.REPLY, Stage.RESOLVE)}}
+        for code in SlaClass.values if code in table
+    ]
+    if agreement is not None:
+        return SlaSummary(source="agreement", title=agreement.title, effective_from=agreement.effective_from,
+                          is_default=False, rows=rows)
+    return SlaSummary(source="framework", title=source.name, effective_from=source.effective_from,
+                      is_default=source.is_default, rows=rows)

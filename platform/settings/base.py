@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from rongthuk.env import env_bool, env_list, env_opt, env_str, project_root
+from rongthuk.env import env_bool, env_int, env_list, env_opt, env_str, project_root
 
 BASE_DIR: Path = project_root()
 DATA_DIR: Path = BASE_DIR / ".data"
@@ -89,3 +89,8 @@ NOTIFICATION_BACKENDS = {
 }
 EMAIL_BACKEND = env_opt("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_opt("DEFAULT_FROM_EMAIL") or "noreply@rongthuk.localhost"
+
+# Citizen portal: the map tile server ({z}/{x}/{y} URL; empty = no tiles, the maps still work),
+# and how many reverse proxies append to X-Forwarded-For before the app (nginx: 1).
+PORTAL_TILE_URL = env_str("PORTAL_TILE_URL", "")
+PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0)
