@@ -65,3 +65,26 @@ def _accounts() -> list[DemoAccount]:
         DemoAccount(f"http://{body.slug}.localhost:8000/", "admin", "admin, เทศบาลตำบลบ้านลาด"),
         DemoAccount(f"http://{body.slug}.localhost:8000/", "officer", "officer, เทศบาลตำบลบ้านลาด"),
     ]
+
+
+def _oversight_accounts() -> list[DemoAccount]:
+    """Oversight officers (public schema): the provincial office of เพชรบุรี, the district office of
+    บ้านลาด, and the national admin with a nation scope."""
+    from apps.oversight.services import oversight_profile_set  # noqa: PLC0415
+
+    national = _user("national", "ผู้ดูแลระดับประเทศ (สถ.)", is_staff=True, is_superuser=True)
+    oversight_profile_set(user=national, level="nation", office_name="กรมส่งเสริมการปกครองท้องถิ่น")
+    province = _user("province76", "ท้องถิ่นจังหวัดเพชรบุรี")
+    oversight_profile_set(user=province, level="province", code=DEMO_PROVINCE,
+                          office_name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดเพชรบุรี")
+    district = _user("district7606", "ท้องถิ่นอำเภอบ้านลาด")
+    oversight_profile_set(user=district, level="district", code=DEMO_DISTRICT,
+                          office_name="ท้องถิ่นอำเภอบ้านลาด")
+    return [
+        DemoAccount("http://localhost:8000/oversight/", "national", "oversight, nation"),
+        DemoAccount("http://localhost:8000/oversight/", "province76", "oversight, จังหวัดเพชรบุรี"),
+        DemoAccount("http://localhost:8000/oversight/", "district7606", "oversight, อำเภอบ้านลาด"),
+    ]
+
+
+EXTRA_STEPS.append(_oversight_accounts)

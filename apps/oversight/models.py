@@ -167,6 +167,9 @@ class AreaRollup(_RollupMetrics):
             models.Index(fields=["district_code", "updated_at"], name="area_rollup_dist_updated"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.district_code} {self.month:%Y-%m} {self.national_category}"
+
 
 class BodyRollup(_RollupMetrics):
     """Per body and month of receipt: the per-body tables, rankings and body drill-down."""
@@ -184,6 +187,9 @@ class BodyRollup(_RollupMetrics):
             models.Index(fields=["body", "updated_at"], name="body_rollup_updated"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.month:%Y-%m}"
+
 
 class AreaResolveDays(models.Model):
     """How many complaints of a district and month took N whole days to resolve: medians by area
@@ -199,3 +205,6 @@ class AreaResolveDays(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["province_code", "district_code", "month", "days"], name="area_days_key")]
         indexes = [models.Index(fields=["district_code", "month"], name="area_days_district")]
+
+    def __str__(self) -> str:
+        return f"{self.district_code} {self.month:%Y-%m} {self.days}d"

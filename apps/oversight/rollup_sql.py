@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL assembled from this module's constants only; no outside input reaches it.
 """SQL of the fact roll-ups: the trigger that keeps them in step with reporting_complaintfact, and
 a full rebuild (after a bulk load with the trigger disabled, or to verify).
 
@@ -44,14 +45,14 @@ RELEVANT = ("status", "channel", "national_category", "received_at", "resolved_a
             "district_code", "body_id")
 
 
-def _upsert(table: str, keys: list[tuple[str, str]], r: str) -> str:
+def _upsert(table: str, keys: list[tuple[str, str]], r: str, conflict: tuple[str, ...]) -> str:
     exprs = metric_exprs(r)
     columns = [k for k, _ in keys] + METRICS + ["updated_at"]
     values = [v for _, v in keys] + [f"sign * {e}" for e in exprs.values()] + ["now()"]
     updates = ", ".join(f"{m} = t.{m} + EXCLUDED.{m}" for m in METRICS)
     return (
         f"INSERT INTO {table} AS t ({', '.join(columns)}) VALUES ({', '.join(values)}) "
-        f"ON CONFLICT ({', '.join(k for k, _ in keys)}) DO UPDATE SET {updates}, updated_at = now();"
+        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}, updated_at = now();"
     )
 
 
@@ -59,9 +60,11 @@ def trigger_sql() -> str:
     month = MONTH.format(r="r")
     area = _upsert("oversight_arearollup", [("province_code", "r.province_code"),
                                             ("district_code", "r.district_code"),
-                                            ("month", month), ("national_category", "r.national_category")], "r")
+                                            ("month", month), ("national_category", "r.national_category")], "r",
+                   ("province_code", "district_code", "month", "national_category"))
     body = _upsert("oversight_bodyrollup", [("body_id", "r.body_id"), ("province_code", "r.province_code"),
-                                            ("district_code", "r.district_code"), ("month", month)], "r")
+                                            ("district_code", "r.district_code"), ("month", month)], "r",
+                   ("body_id", "month"))
     days = (
         "INSERT INTO oversight_arearesolvedays AS t (province_code, district_code, month, days, count) "
         f"VALUES (r.province_code, r.district_code, {month}, {DAYS.format(r='r')}, sign) "

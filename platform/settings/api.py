@@ -1,3 +1,5 @@
+from rongthuk.env import env_int, env_str
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -5,4 +7,26 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# National reporting API (api/national.py): requests per key.
+NATIONAL_API_THROTTLE_RATE = env_str("NATIONAL_API_THROTTLE_RATE", "600/minute")
+# Oversight rankings leave out bodies with fewer complaints than this in the period.
+OVERSIGHT_RANKING_MIN_VOLUME = env_int("OVERSIGHT_RANKING_MIN_VOLUME", 20)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rongthuk national reporting API",
+    "DESCRIPTION": "Aggregate complaint and SLA figures of Thai local bodies. No personal data. "
+                   "Authenticate with `Authorization: Api-Key <key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {"securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "Authorization",
+                                                          "description": "Api-Key <key>"}}},
+    "SECURITY": [{"ApiKey": []}],
 }

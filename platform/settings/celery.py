@@ -31,3 +31,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(project_root() / ".data" / "celerybeat-sched
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-sweep": {"task": "complaints.notifications_sweep", "schedule": 60.0},
 }
+# Directives: refresh measurable compliance and remind bodies before the due date (apps.oversight).
+CELERY_BEAT_SCHEDULE["oversight-directive-reminders"] = {
+    "task": "oversight.directive_reminders",
+    "schedule": 3600.0,
+}

@@ -1,0 +1,55 @@
+"""API keys in the national admin: the raw key is shown once, on creation; revoking keeps the row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from api.models import PREFIX_LENGTH, ApiKey, hash_key
+from apps.oversight.scoping import Scope
+
+
+class ApiKeyForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ["name", "scope", "revoked_at"]
+
+    def clean_scope(self) -> str:
+        value = self.cleaned_data["scope"].strip()
+        try:
+            Scope.parse(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+        return value
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    form = ApiKeyForm
+    list_display = ["name", "prefix", "scope", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    actions = ["revoke"]
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if not change:
+            import secrets  # noqa: PLC0415
+
+            obj.prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+            raw = f"{obj.prefix}.{secrets.token_urlsafe(32)}"
+            obj.key_hash = hash_key(raw)
+            super().save_model(request, obj, form, change)
+            messages.warning(request, f"กุญแจ API (แสดงครั้งเดียว เก็บไว้ให้ปลอดภัย): {raw}")
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="ยกเลิกกุญแจที่เลือก")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        messages.success(request, f"ยกเลิก {count} กุญแจแล้ว")

@@ -1,0 +1,60 @@
+"""`Authorization: Api-Key <key>` (or `X-Api-Key: <key>`) for the national reporting API."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from api.models import ApiKey, hash_key
+from apps.oversight.scoping import Scope
+
+
+class ApiClient:
+    """request.user for an API key: authenticated, no personal identity, carries its scope."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+
+    def __init__(self, key: ApiKey) -> None:
+        self.key = key
+        self.pk = key.pk
+        self.scope = Scope.parse(key.scope)
+
+    def __str__(self) -> str:
+        return f"api:{self.key.prefix}"
+
+
+def _raw_key(request: Request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header.startswith("Api-Key "):
+        return header[len("Api-Key "):].strip()
+    return request.META.get("HTTP_X_API_KEY") or None
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[ApiClient, ApiKey] | None:
+        raw = _raw_key(request)
+        if raw is None:
+            return None
+        prefix = raw.split(".", 1)[0]
+        key = ApiKey.objects.active().filter(prefix=prefix).first()
+        if key is None or not hmac.compare_digest(key.key_hash, hash_key(raw)):
+            raise exceptions.AuthenticationFailed("invalid or revoked API key")
+        now = timezone.now()
+        if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        return ApiClient(key), key
+
+    def authenticate_header(self, request: Request) -> str:
+        return "Api-Key"
+
+
+def client_scope(request: Any) -> Scope:
+    return request.user.scope

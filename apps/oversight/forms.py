@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.oversight.models import DirectiveMeasure
+from apps.oversight.scoping import scope_for_user
+
+
+class OversightLoginForm(AuthenticationForm):
+    """Only public-schema users with an oversight scope (or national admins) may sign in; a body's
+    staff live in the body's schema and are not found here at all."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if scope_for_user(user) is None:
+            raise forms.ValidationError(_("บัญชีนี้ไม่มีสิทธิ์กำกับดูแล"), code="no_scope")
+
+
+class DirectiveForm(forms.Form):
+    number = forms.CharField(label=_("เลขที่หนังสือ"), max_length=60, required=False)
+    title = forms.CharField(label=_("เรื่อง"), max_length=300)
+    text = forms.CharField(label=_("รายละเอียด"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    measure = forms.ChoiceField(label=_("การวัดผลการปฏิบัติ"), choices=DirectiveMeasure.choices)
+    due_date = forms.DateField(label=_("กำหนดเสร็จ (ค.ศ. ปปปป-ดด-วว)"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    remind_days_before = forms.IntegerField(label=_("เตือนล่วงหน้า (วัน)"), min_value=0, max_value=60, initial=3)
+    attachment = forms.FileField(label=_("เอกสารแนบ"), required=False)
+    bodies = forms.MultipleChoiceField(label=_("ส่งถึง (ไม่เลือก = ทุกหน่วยงานในขอบเขต)"), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, body_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bodies"].choices = body_choices  # type: ignore[attr-defined]
+
+    def clean_due_date(self) -> Any:
+        value = self.cleaned_data["due_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("กำหนดเสร็จต้องไม่เป็นวันที่ผ่านมาแล้ว"))
+        return value

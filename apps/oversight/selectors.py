@@ -1,0 +1,353 @@
+"""Reads for oversight pages and the national API. Only public-schema data: the fact roll-ups,
+the facts themselves (no personal data) for the two lists, the body registry, SLA status and
+directives. Never a body's schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from apps.oversight.models import AreaResolveDays, AreaRollup, BodyRollup, Directive, DirectiveTarget
+from apps.oversight.rollup_sql import CHANNELS, METRICS, OPEN, STAGES, STATUSES, metric_exprs
+from apps.oversight.scoping import Scope, bodies_in_scope_for
+from apps.oversight.sla_status import SlaStatus, sla_status_for
+from apps.reporting.models import Channel, ComplaintFact, Status
+from tenants.models import District, LocalBody, Province
+
+GROUPS = ("area", "province", "district", "body", "category", "channel", "status", "month")
+
+
+def min_volume() -> int:
+    """Rankings include only bodies with at least this many complaints, so one case cannot win."""
+    return int(getattr(settings, "OVERSIGHT_RANKING_MIN_VOLUME", 20))
+
+
+@dataclass(frozen=True)
+class Period:
+    since: dt.date  # first day of the first month
+    until: dt.date  # first day of the last month (inclusive)
+
+    @classmethod
+    def last_months(cls, months: int = 12, today: dt.date | None = None) -> Period:
+        today = today or timezone.localdate()
+        until = today.replace(day=1)
+        year, month = until.year, until.month - (months - 1)
+        while month <= 0:
+            month += 12
+            year -= 1
+        return cls(dt.date(year, month, 1), until)
+
+    @classmethod
+    def parse(cls, since: str | None, until: str | None, default_months: int = 12) -> Period:
+        """`YYYY-MM` strings; raises ValueError on anything else."""
+        default = cls.last_months(default_months)
+        start = dt.datetime.strptime(since, "%Y-%m").date() if since else default.since  # noqa: DTZ007
+        end = dt.datetime.strptime(until, "%Y-%m").date() if until else default.until  # noqa: DTZ007
+        if end < start:
+            raise ValueError("until is before since")
+        return cls(start, end)
+
+    def q(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}month__gte": self.since, f"{prefix}month__lte": self.until})
+
+    def datetimes(self) -> tuple[dt.datetime, dt.datetime]:
+        tz = timezone.get_default_timezone()
+        end_year, end_month = (self.until.year + 1, 1) if self.until.month == 12 else \
+            (self.until.year, self.until.month + 1)
+        return (dt.datetime(self.since.year, self.since.month, 1, tzinfo=tz),
+                dt.datetime(end_year, end_month, 1, tzinfo=tz))
+
+
+def _pct(met: int, late: int) -> float | None:
+    total = met + late
+    return None if total == 0 else round(100.0 * met / total, 1)
+
+
+def _shape(sums: dict[str, Any]) -> dict[str, Any]:
+    """Raw metric sums → the figures shown and served (no personal data: counts only)."""
+    m = {k: (sums.get(k) or 0) for k in METRICS}
+    resolved = int(m["resolved"])
+    return {
+        "received": int(m["received"]),
+        "resolved": resolved,
+        "open": int(m["open"]),
+        "breached": int(m["breached"]),
+        "routed_to_oversight": int(m["routed_to_oversight"]),
+        "on_time_pct": {stage: _pct(int(m[f"{stage}_met"]), int(m[f"{stage}_late"])) for stage in STAGES},
+        "mean_days_to_resolve": round(m["resolve_days_sum"] / resolved, 1) if resolved else None,
+        "by_channel": {value: int(m[f"ch_{col}"]) for col, value in CHANNELS.items()},
+        "by_status": {status: int(m[f"st_{status}"]) for status in STATUSES},
+    }
+
+
+def _sums() -> dict[str, Sum]:
+    return {k: Sum(k) for k in METRICS}
+
+
+def _median(counts: list[tuple[int, int]]) -> float | None:
+    """Median of a histogram [(days, count)]."""
+    counts = sorted((d, c) for d, c in counts if c > 0)
+    total = sum(c for _, c in counts)
+    if total == 0:
+        return None
+
+    def nth(n: int) -> int:
+        seen = 0
+        for days, count in counts:
+            seen += count
+            if seen > n:
+                return days
+        return counts[-1][0]
+
+    if total % 2:
+        return float(nth(total // 2))
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def _area_medians(scope: Scope, period: Period, key: str | None) -> dict[str, float | None]:
+    qs = AreaResolveDays.objects.filter(scope.fact_filter(), period.q())
+    if key is None:
+        rows = qs.values("days").annotate(n=Sum("count"))
+        return {"": _median([(r["days"], r["n"]) for r in rows])}
+    grouped: dict[str, list[tuple[int, int]]] = {}
+    for r in qs.values(key, "days").annotate(n=Sum("count")):
+        grouped.setdefault(r[key], []).append((r["days"], r["n"]))
+    return {k: _median(v) for k, v in grouped.items()}
+
+
+def _body_medians(body_ids: list[int], period: Period) -> dict[int, float | None]:
+    """Whole-day medians straight from the facts, for a handful of bodies (indexed by body)."""
+    if not body_ids:
+        return {}
+    start, end = period.datetimes()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT body_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM "
+            "resolved_at - received_at) / 86400)) FROM reporting_complaintfact "
+            "WHERE body_id = ANY(%s) AND received_at >= %s AND received_at < %s AND resolved_at IS NOT NULL "
+            "GROUP BY body_id", [body_ids, start, end])
+        return {body_id: float(value) for body_id, value in cursor.fetchall()}
+
+
+def figures(scope: Scope, period: Period, *, body: LocalBody | None = None, category: str = "",
+            group_by: str = "") -> dict[str, Any]:
+    """Totals and optional rows for an area or one body. group_by: province, district, body,
+    category, channel, status or month ("area" = the next level down)."""
+    if group_by == "area":
+        group_by = {"nation": "province", "province": "district", "district": "body"}[scope.level]
+        if body is not None:
+            group_by = "month"
+    if group_by and group_by not in GROUPS:
+        raise ValueError(f"group_by must be one of {', '.join(GROUPS)}")
+    use_body_table = body is not None or (group_by == "body" and not category)
+    if body is not None and category:
+        # Per-body per-category figures come from the body's own facts (a few thousand rows).
+        return _body_category_figures(body, period, category, group_by)
+    if use_body_table:
+        qs: QuerySet[Any] = BodyRollup.objects.filter(scope.fact_filter(), period.q())
+        if body is not None:
+            qs = qs.filter(body=body)
+    else:
+        qs = AreaRollup.objects.filter(scope.fact_filter(), period.q())
+        if category:
+            qs = qs.filter(national_category=category)
+    totals = _shape(qs.aggregate(**_sums()))
+    if body is not None:
+        totals["median_days_to_resolve"] = _body_medians([body.pk], period).get(body.pk)
+    elif not category:
+        totals["median_days_to_resolve"] = _area_medians(scope, period, None)[""]
+    else:
+        totals["median_days_to_resolve"] = None
+    result: dict[str, Any] = {"totals": totals, "rows": []}
+    if not group_by:
+        return result
+    if group_by in ("channel", "status"):
+        source = totals["by_channel"] if group_by == "channel" else totals["by_status"]
+        labels = dict(Channel.choices) if group_by == "channel" else dict(Status.choices)
+        result["rows"] = [{"key": k, "label": str(labels.get(k, k)), "received": v} for k, v in source.items()]
+        return result
+    key = {"province": "province_code", "district": "district_code", "body": "body_id",
+           "category": "national_category", "month": "month"}[group_by]
+    rows = list(qs.values(key).annotate(**_sums()).order_by(key))
+    medians: dict[Any, float | None] = {}
+    if group_by in ("province", "district") and not category:
+        medians = _area_medians(scope, period, key)
+    elif group_by == "body":
+        medians = _body_medians([r["body_id"] for r in rows], period) if len(rows) <= 200 else {}
+    names = _names(group_by, [r[key] for r in rows])
+    out = []
+    for r in rows:
+        shaped = _shape(r)
+        shaped.pop("by_channel")
+        shaped.pop("by_status")
+        value = r[key]
+        code = value.isoformat()[:7] if isinstance(value, dt.date) else value
+        if group_by == "body":
+            code = names.get(value, ("", ""))[0]
+        shaped.update({"key": code, "label": names.get(value, (code, code))[1],
+                       "median_days_to_resolve": medians.get(value)})
+        out.append(shaped)
+    result["rows"] = out
+    return result
+
+
+def _body_category_figures(body: LocalBody, period: Period, category: str, group_by: str) -> dict[str, Any]:
+    start, end = period.datetimes()
+    exprs = metric_exprs("f")
+    # The expressions are the module's own constants; values go in as parameters.
+    sql = ("SELECT " + ", ".join(f"sum({e})" for e in exprs.values()) +  # noqa: S608
+           " FROM reporting_complaintfact f WHERE f.body_id = %s AND f.national_category = %s "
+           "AND f.received_at >= %s AND f.received_at < %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [body.pk, category, start, end])
+        row = cursor.fetchone()
+    totals = _shape(dict(zip(exprs, row, strict=True)))
+    totals["median_days_to_resolve"] = None
+    return {"totals": totals, "rows": []}
+
+
+def _names(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
+    if group_by == "province":
+        return {p.code: (p.code, p.name_th) for p in Province.objects.filter(code__in=keys)}
+    if group_by == "district":
+        return {d.code: (d.code, d.name_th) for d in District.objects.filter(code__in=keys)}
+    if group_by == "body":
+        return {b.pk: (b.dla_code, b.display_name) for b in LocalBody.objects.filter(pk__in=keys)}
+    if group_by == "category":
+        try:
+            from apps.categories.models import NationalCategory  # noqa: PLC0415
+            found = {c.code: c for c in NationalCategory.objects.filter(code__in=keys)}
+            return {k: (k, getattr(found.get(k), "name_th", k)) for k in keys}
+        except (ImportError, AttributeError, Exception):  # noqa: BLE001 - names are decoration
+            return {}
+    return {}
+
+
+def ranking(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows ranked by on-time resolution, then on-time reply; only those above the minimum volume."""
+    floor = min_volume()
+    ranked = [r for r in rows if r["received"] >= floor]
+    too_few = [r for r in rows if r["received"] < floor]
+
+    def key(r: dict[str, Any]) -> tuple[float, float, int]:
+        pct = r["on_time_pct"]
+        return (-(pct["resolve"] or 0.0), -(pct["reply"] or 0.0), -r["received"])
+
+    ranked.sort(key=key)
+    for place, row in enumerate(ranked, start=1):
+        row["rank"] = place
+    return ranked, too_few
+
+
+def escalation_state(days_over: int) -> str:
+    """Derived from how long a stage is overdue (the sweep escalates on the same steps)."""
+    if days_over >= 15:
+        return "ถึงท้องถิ่นอำเภอ"
+    if days_over >= 3:
+        return "ถึงผู้บริหารหน่วยงาน"
+    return "แจ้งเตือนเจ้าหน้าที่"
+
+
+STAGE_COLUMNS = (("ack", "ack_due_at", "acknowledged_at", "แจ้งรับเรื่อง"),
+                 ("route", "route_due_at", "routed_at", "ส่งต่อ"),
+                 ("reply", "reply_due_at", "first_reply_at", "แจ้งผลเบื้องต้น"),
+                 ("resolve", "resolve_due_at", "resolved_at", "แก้ไขแล้วเสร็จ"))
+
+
+def overdue_facts(scope: Scope, *, body: LocalBody | None = None, now: dt.datetime | None = None,
+                  limit: int = 500) -> list[dict[str, Any]]:
+    """Open complaints with a stage past its deadline: tracking code, category, stage, days over,
+    escalation state. Facts hold no personal data, and nothing else is read."""
+    now = now or timezone.now()
+    overdue = Q()
+    for _stage, due, done, _label in STAGE_COLUMNS:
+        overdue |= Q(**{f"{due}__lt": now, f"{done}__isnull": True})
+    qs = ComplaintFact.objects.filter(scope.fact_filter(), status__in=OPEN).filter(overdue)
+    if body is not None:
+        qs = qs.filter(body=body)
+    fields = ["tracking_code", "national_category", "sla_class", "status", "received_at", "body_id",
+              "ever_breached"] + [c for s in STAGE_COLUMNS for c in s[1:3]]
+    rows = []
+    for fact in qs.values(*fields).order_by("received_at")[:limit]:
+        late = [(fact[due], label) for _s, due, done, label in STAGE_COLUMNS
+                if fact[due] is not None and fact[due] < now and fact[done] is None]
+        due_at, stage = min(late)
+        days_over = (now - due_at).days
+        rows.append({"tracking_code": fact["tracking_code"], "national_category": fact["national_category"],
+                     "sla_class": fact["sla_class"], "status": fact["status"], "stage": stage,
+                     "due_at": due_at, "days_over": days_over, "escalation": escalation_state(days_over),
+                     "body_id": fact["body_id"], "received_at": fact["received_at"]})
+    rows.sort(key=lambda r: -r["days_over"])
+    _attach_bodies(rows)
+    return rows
+
+
+def conduct_queue(scope: Scope, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Conduct and corruption complaints routed to the office: only what the facts hold."""
+    qs = (ComplaintFact.objects.filter(scope.fact_filter(), routed_to_oversight=True)
+          .order_by("-received_at")
+          .values("tracking_code", "national_category", "status", "received_at", "resolved_at",
+                  "closed_at", "body_id")[:limit])
+    rows = [dict(r) for r in qs]
+    _attach_bodies(rows)
+    return rows
+
+
+def _attach_bodies(rows: list[dict[str, Any]]) -> None:
+    bodies = {b.pk: b for b in LocalBody.objects.filter(pk__in={r["body_id"] for r in rows})}
+    for row in rows:
+        body = bodies.get(row["body_id"])
+        row["body_code"] = body.dla_code if body else ""
+        row["body_name"] = body.display_name if body else ""
+
+
+@dataclass(frozen=True)
+class BodySla:
+    body: LocalBody
+    sla: SlaStatus
+
+
+def sla_compliance(scope: Scope, *, not_published_only: bool = False) -> list[BodySla]:
+    """Per body in scope: published or not, since when, meets the national minimum, tighter rows."""
+    bodies = list(bodies_in_scope_for(scope).order_by("district_id", "dla_code"))
+    status = sla_status_for([b.pk for b in bodies])
+    rows = [BodySla(b, status[b.pk]) for b in bodies]
+    if not_published_only:
+        rows = [r for r in rows if not r.sla.published]
+    return rows
+
+
+def last_modified(scope: Scope, *, body: LocalBody | None = None) -> dt.datetime | None:
+    """When the figures in scope last changed (the roll-ups' newest update)."""
+    if body is not None:
+        return BodyRollup.objects.filter(body=body).aggregate(m=Max("updated_at"))["m"]
+    return AreaRollup.objects.filter(scope.fact_filter()).aggregate(m=Max("updated_at"))["m"]
+
+
+def data_months(scope: Scope) -> tuple[dt.date | None, dt.date | None]:
+    agg = AreaRollup.objects.filter(scope.fact_filter()).aggregate(lo=Min("month"), hi=Max("month"))
+    return agg["lo"], agg["hi"]
+
+
+def directives_in_scope(scope: Scope) -> QuerySet[Directive]:
+    """Directives issued within the scope (a district officer sees the district's; a province's
+    officer those of the province and its districts; the nation all)."""
+    qs = Directive.objects.all()
+    if scope.level == "province":
+        qs = qs.filter(Q(scope_level="province", scope_code=scope.code)
+                       | Q(scope_level="district", scope_code__startswith=scope.code))
+    elif scope.level == "district":
+        qs = qs.filter(scope_level="district", scope_code=scope.code)
+    return qs.select_related("issued_by")
+
+
+def directives_for_body(body: LocalBody) -> QuerySet[DirectiveTarget]:
+    """What the staff UI shows a body's admin: directives addressed to the body, newest first."""
+    return (DirectiveTarget.objects.filter(body=body).select_related("directive")
+            .order_by("complied_at", "-directive__issued_at"))

@@ -1,0 +1,23 @@
+"""Celery tasks of the oversight app (public schema only). Thin: each calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from apps.oversight import services
+from apps.oversight.models import Directive
+
+
+@shared_task(name="oversight.directive_reminders")
+def directive_reminders_task() -> int:
+    """Beat: refresh measurable compliance, then remind bodies whose directives fall due soon."""
+    services.directives_compliance_refresh_all()
+    return len(services.directive_reminders_send())
+
+
+@shared_task(name="oversight.directive_compliance_refresh")
+def directive_compliance_refresh_task(directive_id: int) -> int:
+    directive = Directive.objects.filter(pk=directive_id).first()
+    if directive is None:
+        return 0
+    return services.directive_compliance_refresh(directive=directive)

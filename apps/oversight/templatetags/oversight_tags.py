@@ -1,0 +1,48 @@
+"""Display helpers: Buddhist-era dates and percentages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+
+
+@register.filter
+def thai_date(value: Any) -> str:
+    """5 ต.ค. 2568 (and 14:05 for a datetime, in local time)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{local.day} {MONTHS[local.month - 1]} {local.year + 543} {local:%H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year + 543}"
+    return str(value)
+
+
+@register.filter
+def thai_month(value: Any) -> str:
+    """2025-10 or a date → ต.ค. 2568."""
+    if isinstance(value, str) and len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+    elif isinstance(value, dt.date):
+        year, month = value.year, value.month
+    else:
+        return str(value or "")
+    return f"{MONTHS[month - 1]} {year + 543}"
+
+
+@register.filter
+def pct(value: Any) -> str:
+    return "–" if value is None else f"{value:.1f}%"
+
+
+@register.filter
+def get(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None

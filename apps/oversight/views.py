@@ -1,0 +1,271 @@
+"""Oversight pages at /oversight/ on the platform domain. Thin: parse, call a selector or service,
+render. Every page is limited to the signed-in officer's area; anything outside it is a 404."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from apps.oversight import selectors, services
+from apps.oversight.exports import FORMATS, export_response
+from apps.oversight.forms import DirectiveForm, OversightLoginForm
+from apps.oversight.models import DirectiveTarget
+from apps.oversight.scoping import Scope, bodies_in_scope_for, get_body_in_scope, narrow_scope, scope_for_user
+from apps.oversight.templatetags.oversight_tags import thai_month
+from tenants.models import District, Province
+
+View = Callable[..., HttpResponse]
+
+
+def oversight_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        scope = scope_for_user(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
+        if scope is None:
+            return redirect(f"{reverse('oversight:login')}?{urlencode({'next': request.get_full_path()})}")
+        request.scope = scope  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "oversight/login.html"
+    authentication_form = OversightLoginForm
+    redirect_authenticated_user = False
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("oversight:dashboard")
+
+
+def logout_view(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth import logout  # noqa: PLC0415
+
+    if request.method == "POST":
+        logout(request)
+    return redirect("oversight:login")
+
+
+def _scope_name(scope: Scope) -> str:
+    if scope.level == "province":
+        province = Province.objects.filter(code=scope.code).first()
+        return f"จังหวัด{province.name_th}" if province else scope.code
+    if scope.level == "district":
+        district = District.objects.filter(code=scope.code).first()
+        return f"อำเภอ{district.name_th}" if district else scope.code
+    return "ทั่วประเทศ"
+
+
+def _fmt(request: HttpRequest) -> str:
+    fmt = request.GET.get("format", "")
+    if fmt and fmt not in FORMATS:
+        raise Http404("unknown format")
+    return fmt
+
+
+SLA_COLUMNS = [("dla_code", "รหัส อปท."), ("name", "หน่วยงาน"), ("district", "อำเภอ"),
+               ("published", "ประกาศ SLA แล้ว"), ("published_at", "ประกาศเมื่อ"),
+               ("effective_from", "มีผลตั้งแต่"), ("meets_minimum", "ไม่ต่ำกว่ามาตรฐานกลาง"),
+               ("tighter", "รายการที่เข้มกว่ามาตรฐาน"), ("public_url", "หน้าประกาศ")]
+
+
+@oversight_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    not_published = request.GET.get("not_published") == "1"
+    rows = selectors.sla_compliance(scope, not_published_only=not_published)
+    table = [{
+        "dla_code": r.body.dla_code, "name": r.body.display_name,
+        "district": r.body.district.name_th if r.body.district else "",
+        "published": r.sla.published, "published_at": r.sla.published_at,
+        "effective_from": r.sla.effective_from, "meets_minimum": r.sla.meets_minimum,
+        "tighter": ", ".join(r.sla.tighter_rows), "public_url": r.sla.public_url,
+    } for r in rows]
+    fmt = _fmt(request)
+    if fmt:
+        return export_response(fmt, title=f"การประกาศ SLA {_scope_name(scope)}", filename="sla-compliance",
+                               columns=SLA_COLUMNS, rows=table)
+    period = selectors.Period.last_months(12)
+    figures = selectors.figures(scope, period, group_by="month")
+    all_rows = rows if not not_published else selectors.sla_compliance(scope)
+    return render(request, "oversight/dashboard.html", {
+        "scope_name": _scope_name(scope), "rows": table, "not_published": not_published,
+        "published_count": sum(1 for r in all_rows if r.sla.published),
+        "body_count": len(all_rows), "totals": figures["totals"],
+        "chart": json.dumps({"labels": [thai_month(r["key"]) for r in figures["rows"]],
+                             "received": [r["received"] for r in figures["rows"]],
+                             "resolved": [r["resolved"] for r in figures["rows"]]}),
+    })
+
+
+PERF_COLUMNS = [("rank", "อันดับ"), ("key", "รหัส"), ("label", "พื้นที่/หน่วยงาน"), ("received", "รับเรื่อง"),
+                ("resolved", "แล้วเสร็จ"), ("open", "ค้างดำเนินการ"), ("breached", "เกินกำหนด"),
+                ("ack_pct", "แจ้งรับทันเวลา %"), ("reply_pct", "แจ้งผลทันเวลา %"),
+                ("resolve_pct", "แก้ไขทันเวลา %"), ("median_days_to_resolve", "มัธยฐานวัน")]
+
+
+def _flatten(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for stage, value in row["on_time_pct"].items():
+        out[f"{stage}_pct"] = value
+    return out
+
+
+@oversight_required
+def performance(request: HttpRequest) -> HttpResponse:
+    base: Scope = request.scope  # type: ignore[attr-defined]
+    scope = narrow_scope(base, province=request.GET.get("province", ""), district=request.GET.get("district", ""))
+    try:
+        period = selectors.Period.parse(request.GET.get("since"), request.GET.get("until"))
+    except ValueError as error:
+        raise Http404("bad period") from error
+    category = request.GET.get("category", "")
+    by_area = selectors.figures(scope, period, category=category, group_by="area")
+    ranked, too_few = selectors.ranking([_flatten(r) for r in by_area["rows"]])
+    fmt = _fmt(request)
+    if fmt:
+        return export_response(fmt, title=f"ผลการดำเนินงาน {_scope_name(scope)}", filename="performance",
+                               columns=PERF_COLUMNS, rows=ranked + too_few)
+    by_category = selectors.figures(scope, period, group_by="category")["rows"]
+    by_month = selectors.figures(scope, period, category=category, group_by="month")["rows"]
+    by_channel = selectors.figures(scope, period, category=category, group_by="channel")["rows"]
+    next_level = {"nation": "province", "province": "district", "district": "body"}[scope.level]
+    return render(request, "oversight/performance.html", {
+        "scope": scope, "scope_name": _scope_name(scope), "period": period, "category": category,
+        "totals": by_area["totals"], "ranked": ranked, "too_few": too_few, "min_volume": selectors.min_volume(),
+        "next_level": next_level, "by_category": sorted(by_category, key=lambda r: -r["breached"]),
+        "breaches_by_body": sorted(ranked + too_few, key=lambda r: -r["breached"])[:20],
+        "query": request.GET.urlencode(),
+        "chart": json.dumps({
+            "labels": [thai_month(r["key"]) for r in by_month],
+            "received": [r["received"] for r in by_month], "resolved": [r["resolved"] for r in by_month],
+            "resolve_pct": [r["on_time_pct"]["resolve"] for r in by_month],
+            "channels": [r["label"] for r in by_channel], "channel_counts": [r["received"] for r in by_channel],
+        }),
+    })
+
+
+@oversight_required
+def body_detail(request: HttpRequest, dla_code: str) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    body = get_body_in_scope(scope, dla_code)
+    period = selectors.Period.last_months(12)
+    figures = selectors.figures(scope, period, body=body, group_by="month")
+    sla = selectors.sla_status_for([body.pk])[body.pk]
+    return render(request, "oversight/body.html", {
+        "body": body, "sla": sla, "totals": figures["totals"], "months": figures["rows"],
+        "overdue": selectors.overdue_facts(scope, body=body, limit=200),
+        "chart": json.dumps({"labels": [thai_month(r["key"]) for r in figures["rows"]],
+                             "received": [r["received"] for r in figures["rows"]],
+                             "resolved": [r["resolved"] for r in figures["rows"]]}),
+    })
+
+
+OVERDUE_COLUMNS = [("tracking_code", "เลขติดตามเรื่อง"), ("body_name", "หน่วยงาน"),
+                   ("national_category", "หมวดเรื่อง"), ("stage", "ขั้นตอนที่เกินกำหนด"),
+                   ("due_at", "กำหนด"), ("days_over", "เกินกำหนด (วัน)"), ("escalation", "การเร่งรัด")]
+
+
+@oversight_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    rows = selectors.overdue_facts(scope)
+    fmt = _fmt(request)
+    if fmt:
+        return export_response(fmt, title=f"เรื่องเกินกำหนด {_scope_name(scope)}", filename="overdue",
+                               columns=OVERDUE_COLUMNS, rows=rows)
+    return render(request, "oversight/overdue.html", {"rows": rows, "scope_name": _scope_name(scope)})
+
+
+CONDUCT_COLUMNS = [("tracking_code", "เลขติดตามเรื่อง"), ("body_name", "หน่วยงาน"),
+                   ("national_category", "หมวดเรื่อง"), ("status", "สถานะ"), ("received_at", "รับเรื่อง"),
+                   ("resolved_at", "แล้วเสร็จ")]
+
+
+@oversight_required
+def conduct(request: HttpRequest) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    rows = selectors.conduct_queue(scope)
+    fmt = _fmt(request)
+    if fmt:
+        return export_response(fmt, title="เรื่องร้องเรียนพฤติกรรม/ทุจริต", filename="conduct",
+                               columns=CONDUCT_COLUMNS, rows=rows)
+    return render(request, "oversight/conduct.html", {"rows": rows, "scope_name": _scope_name(scope)})
+
+
+@oversight_required
+def directive_list(request: HttpRequest) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    directives = selectors.directives_in_scope(scope)
+    rows = []
+    for directive in directives[:200]:
+        targets = list(directive.targets.all())
+        rows.append({"directive": directive, "total": len(targets),
+                     "complied": sum(1 for t in targets if t.complied_at),
+                     "acknowledged": sum(1 for t in targets if t.acknowledged_at)})
+    return render(request, "oversight/directives.html", {"rows": rows, "scope_name": _scope_name(scope)})
+
+
+@oversight_required
+def directive_new(request: HttpRequest) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    choices = [(b.dla_code, f"{b.dla_code} {b.display_name}") for b in bodies_in_scope_for(scope)]
+    form = DirectiveForm(request.POST or None, request.FILES or None, body_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        directive = services.directive_issue(
+            scope=scope, issued_by=request.user, title=data["title"], text=data["text"],  # type: ignore[arg-type]
+            number=data["number"], measure=data["measure"], due_date=data["due_date"],
+            body_codes=data["bodies"], attachment=data["attachment"],
+            remind_days_before=data["remind_days_before"])
+        messages.success(request, "ออกหนังสือสั่งการแล้ว")
+        return redirect("oversight:directive", directive_id=directive.pk)
+    return render(request, "oversight/directive_new.html", {"form": form, "scope_name": _scope_name(scope)})
+
+
+DIRECTIVE_COLUMNS = [("dla_code", "รหัส อปท."), ("name", "หน่วยงาน"), ("acknowledged_at", "ตอบรับเมื่อ"),
+                     ("acknowledged_by_name", "ผู้ตอบรับ"), ("complied_at", "ปฏิบัติแล้วเมื่อ"),
+                     ("source", "วิธีวัดผล"), ("reminded_at", "เตือนเมื่อ")]
+
+
+def _directive_in_scope(scope: Scope, directive_id: int) -> Any:
+    directive = selectors.directives_in_scope(scope).filter(pk=directive_id).first()
+    if directive is None:
+        raise Http404("no such directive")
+    return directive
+
+
+@oversight_required
+def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    directive = _directive_in_scope(scope, directive_id)
+    services.directive_compliance_refresh(directive=directive)
+    targets: list[DirectiveTarget] = list(directive.targets.select_related("body").order_by("body__dla_code"))
+    rows = [{"dla_code": t.body.dla_code, "name": t.body.display_name, "acknowledged_at": t.acknowledged_at,
+             "acknowledged_by_name": t.acknowledged_by_name, "complied_at": t.complied_at,
+             "source": {"auto": "วัดผลอัตโนมัติ", "ack": "ตอบรับ"}.get(t.compliance_source, ""),
+             "reminded_at": t.reminded_at} for t in targets]
+    fmt = _fmt(request)
+    if fmt:
+        return export_response(fmt, title=directive.title, filename=f"directive-{directive.pk}",
+                               columns=DIRECTIVE_COLUMNS, rows=rows)
+    return render(request, "oversight/directive.html", {
+        "directive": directive, "rows": rows, "complied": sum(1 for r in rows if r["complied_at"]),
+    })
+
+
+@oversight_required
+def directive_attachment(request: HttpRequest, directive_id: int) -> HttpResponse:
+    directive = _directive_in_scope(request.scope, directive_id)  # type: ignore[attr-defined]
+    if not directive.attachment:
+        raise Http404("no attachment")
+    return FileResponse(directive.attachment.open("rb"), as_attachment=True,
+                        filename=directive.attachment.name.rsplit("/", 1)[-1])
