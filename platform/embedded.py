@@ -6,6 +6,7 @@ the project's data folder. As root it creates a system user `pgserver` to own th
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -41,10 +42,12 @@ def _running_socket_dir(directory: Path) -> str | None:
 
 
 def bin_dir() -> Path:
-    """Where pgserver keeps pg_ctl, pg_dump and psql."""
-    import pgserver  # noqa: PLC0415 - heavy, and only needed on this path
-
-    return Path(pgserver.__file__).parent / "pginstall" / "bin"
+    """Where pgserver keeps pg_ctl, pg_dump and psql (found without importing it: importing it
+    reads XDG_RUNTIME_DIR and starts its bookkeeping)."""
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the pgserver package is not installed (pip install pgserver)")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
 def ensure_running() -> str:

@@ -1,0 +1,93 @@
+"""The reporting fact is written in the case's transaction, both ways, and never holds PII."""
+
+import pytest
+from django.db import connection, transaction
+from django_tenants.utils import schema_context
+
+from apps.complaints import services
+from apps.complaints.errors import ComplaintError
+from apps.complaints.models import Complaint
+from apps.complaints.validation import Complainant
+from apps.reporting.models import ComplaintFact
+from tenants.models import LocalBody
+from tests.apps.complaints.helpers import file_complaint
+
+PERSON = Complainant(name="นางสาวพิมพ์ใจ ทดสอบลับ", phone="0861112233", email="pimjai.secret@example.com",
+                     national_id="3100600123450", address="99/9 ซอยลับเฉพาะ หมู่ 7", line_id="pimjai-line")
+
+
+def test_a_failed_case_write_leaves_no_fact(banlat: LocalBody, monkeypatch: pytest.MonkeyPatch) -> None:
+    facts_before = ComplaintFact.objects.filter(body=banlat).count()
+
+    def broken_event(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("timeline write failed")
+
+    monkeypatch.setattr(services, "_event", broken_event)
+    with schema_context(banlat.schema_name):
+        cases_before = Complaint.objects.count()
+        with pytest.raises(RuntimeError):
+            file_complaint(complainant=PERSON)
+        assert Complaint.objects.count() == cases_before
+    assert ComplaintFact.objects.filter(body=banlat).count() == facts_before
+
+
+def test_a_failed_fact_write_leaves_no_case(banlat: LocalBody) -> None:
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # the database itself refuses the fact
+            cursor.execute("ALTER TABLE public.reporting_complaintfact ADD CONSTRAINT refuse_roads "
+                           "CHECK (national_category <> 'road')")
+        with schema_context(banlat.schema_name):
+            before = Complaint.objects.count()
+            with pytest.raises(ComplaintError):
+                file_complaint("road", complainant=PERSON)
+            assert Complaint.objects.count() == before
+        assert not ComplaintFact.objects.filter(body=banlat, national_category="road", received_at__isnull=False,
+                                                complaint_id__gt=0, tracking_code="").exists()
+        transaction.set_rollback(True)
+
+
+def test_a_failed_fact_update_rolls_back_the_status_change(banlat: LocalBody) -> None:
+    from apps.accounts.models import User  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE public.reporting_complaintfact ADD CONSTRAINT refuse_ack "
+                       "CHECK (status <> 'acknowledged')")
+    with schema_context(banlat.schema_name):
+        case = file_complaint(complainant=PERSON).complaint
+        clerk = User.objects.get(username="clerk")
+    with schema_context(banlat.schema_name):
+        with pytest.raises(Exception, match="refuse_ack"):
+            services.complaint_acknowledge(complaint=case, actor=clerk)
+        case.refresh_from_db()
+        assert case.status == "received"
+        assert not case.events.filter(to_status="acknowledged").exists()
+
+
+FORBIDDEN_COLUMNS = {"name", "phone", "email", "national_id", "address", "description", "text", "line_id",
+                     "complainant", "note", "comment"}
+
+
+def test_the_fact_table_has_no_column_for_personal_data() -> None:
+    columns = {f.column for f in ComplaintFact._meta.concrete_fields}
+    assert not {c for c in columns for word in FORBIDDEN_COLUMNS if word in c}
+
+
+def test_no_personal_data_reaches_the_fact_table(banlat: LocalBody) -> None:
+    from apps.accounts.models import User  # noqa: PLC0415
+
+    with schema_context(banlat.schema_name):
+        case = file_complaint("corruption", complainant=PERSON, location_text="หน้าบ้านเลขที่ 99/9",
+                              latitude="13.1002", longitude="99.9228").complaint
+        other = file_complaint(complainant=PERSON).complaint
+        services.complaint_reply(complaint=other, actor=User.objects.get(username="officer"),
+                                 text="เรียนคุณพิมพ์ใจ ช่างจะเข้าไปวันพรุ่งนี้")
+    secrets = [PERSON.name, "พิมพ์ใจ", PERSON.phone, PERSON.phone[-4:], PERSON.email, PERSON.national_id,
+               PERSON.address, PERSON.line_id, "ไฟถนนหน้าวัด", "99/9", "13.1002"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT row_to_json(f)::text FROM reporting_complaintfact f WHERE complaint_id IN (%s, %s) "
+                       "AND body_id = %s", [case.pk, other.pk, banlat.pk])
+        rows = [row[0] for row in cursor.fetchall()]
+    assert len(rows) == 2
+    for row in rows:
+        for secret in secrets:
+            assert secret not in row, f"{secret!r} leaked into the fact table"
