@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import check_password
@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.complaints.models import Attachment, Complaint, ComplaintEvent
 from apps.complaints.policies import visible_complaints
 from apps.reporting.models import OPEN_STATUSES, Status
+from tenants.models import LocalBody
 
 
 def normalise_code(code: str) -> str:
@@ -126,3 +127,24 @@ def duplicate_candidates(*, national_category: str, latitude: Decimal | None, lo
     if subdistrict_code:
         return list(cases.filter(subdistrict_code=subdistrict_code).order_by("-received_at")[:limit])
     return []
+
+
+def inbox_due_dates(*, complaint_ids: list[int]) -> dict[int, datetime]:
+    """The resolution deadline of each listed case, from the facts: one query for a whole page."""
+    from django.db import connection  # noqa: PLC0415
+
+    from apps.reporting.models import ComplaintFact  # noqa: PLC0415
+
+    if not complaint_ids:
+        return {}
+    rows = ComplaintFact.objects.filter(body__schema_name=connection.schema_name, complaint_id__in=complaint_ids,
+                                        resolve_due_at__isnull=False).values_list("complaint_id", "resolve_due_at")
+    return dict(rows)
+
+
+def transfer_targets_nearby(*, body: LocalBody, limit: int = 30) -> list[LocalBody]:
+    """The bodies a case is most often sent to: the others of the same district."""
+    if not body.district_id:
+        return []
+    return list(LocalBody.objects.live().filter(district_id=body.district_id).exclude(pk=body.pk)
+                .order_by("name_th")[:limit])

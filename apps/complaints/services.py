@@ -147,6 +147,7 @@ def complaint_submit(
     uploads: Sequence[UploadedFile] = (),
     actor: object = None,
     received_at: datetime | None = None,
+    notify: bool = True,
 ) -> SubmitResult:
     """File a complaint from any channel: the citizen on the portal, or staff for walk-in, phone,
     letter, LINE, e-mail and 1111 forwards. `complainant=None` is an anonymous complaint."""
@@ -205,7 +206,8 @@ def complaint_submit(
         _event(complaint, EventKind.ASSIGN, actor_label=SYSTEM, data={"department": category_obj.department_id,
                                                                       "automatic": True}, at=now)
     _sync(complaint, body=body)
-    notifications.queue(complaint, "received", body=body)
+    if notify:  # False only for historical imports: the citizen was told at the time
+        notifications.queue(complaint, "received", body=body)
     if pin:
         return SubmitResult(complaint, pin, "pin")
     return SubmitResult(complaint, complaint.phone_last4, "phone")
@@ -407,6 +409,38 @@ def complaint_reject(*, complaint: Complaint, actor: object, reason: str) -> Com
     complaint.save(update_fields=["status", "reject_reason", "updated_at"])
     _sync(complaint, rejected_at=timezone.now())
     notifications.queue(complaint, "rejected", text=reason)
+    return complaint
+
+
+@transaction.atomic
+def complaint_finish_historical(*, complaint: Complaint, actor: object, status: str, resolution: str,
+                                finished_at: datetime) -> Complaint:
+    """A case imported from a body's old register that was already finished: the workflow is walked
+    with the register's date (the timeline and the fact say when), and nobody is notified."""
+    _require_staff(actor, Role.ADMIN)
+    if status not in (Status.RESOLVED, Status.CLOSED):
+        raise ComplaintError(_("สถานะไม่ถูกต้อง"), field="status")
+    resolution = clean_text(resolution, field="resolution", label=_("ผลการดำเนินการ"),
+                            max_length=MAX_DESCRIPTION, required=True)
+    complaint = _locked(complaint)
+    at = max(finished_at, complaint.received_at)
+    if at > timezone.now():
+        raise ComplaintError(_("วันที่ปิดเรื่องอยู่ในอนาคต"), field="closed")
+    for target in (Status.ACKNOWLEDGED, Status.IN_PROGRESS):
+        if complaint.status != target:
+            _set_status(complaint, target, actor=actor, at=at)
+    _set_status(complaint, Status.RESOLVED, actor=actor, text=resolution, at=at)
+    complaint.acknowledged_at = complaint.acknowledged_at or at
+    complaint.routed_at = complaint.routed_at or at
+    complaint.resolved_at = at
+    complaint.resolution = resolution
+    fields = ["status", "acknowledged_at", "routed_at", "resolved_at", "resolution", "updated_at"]
+    if status == Status.CLOSED:
+        _set_status(complaint, Status.CLOSED, actor=actor, at=at)
+        complaint.closed_at = at
+        fields.append("closed_at")
+    complaint.save(update_fields=fields)
+    _sync(complaint)
     return complaint
 
 

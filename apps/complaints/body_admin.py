@@ -1,0 +1,88 @@
+"""A body's own configuration, by its admin: departments, categories and staff accounts.
+
+Writes here, like the complaint service, refuse with a ComplaintError (a message and a field) and
+change nothing; only a body admin may call them."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.categories.models import NationalCategory
+from apps.complaints.errors import ComplaintError, NotAllowed
+from apps.complaints.models import Category, Department, Role, StaffMember
+from apps.complaints.policies import staff_role
+
+
+def _require_admin(actor: object) -> None:
+    if staff_role(actor) != Role.ADMIN:
+        raise NotAllowed(_("เฉพาะผู้ดูแลระบบของหน่วยงานเท่านั้น"))
+
+
+@transaction.atomic
+def department_save(*, actor: object, department: Department | None = None, code: str, name_th: str,
+                    name_en: str = "", is_active: bool = True, position: int = 0) -> Department:
+    _require_admin(actor)
+    code = (code or "").strip()
+    name_th = (name_th or "").strip()
+    if not code or not name_th:
+        raise ComplaintError(_("กรุณากรอกรหัสและชื่อกอง/สำนัก"), field="name_th")
+    clash = Department.objects.filter(code=code)
+    if department is not None:
+        clash = clash.exclude(pk=department.pk)
+    if clash.exists():
+        raise ComplaintError(_("รหัสกอง/สำนักนี้มีอยู่แล้ว"), field="code")
+    department = department or Department()
+    department.code, department.name_th, department.name_en = code, name_th, name_en
+    department.is_active, department.position = is_active, position
+    department.save()
+    return department
+
+
+@transaction.atomic
+def category_save(*, actor: object, category: Category | None = None, name_th: str, name_en: str = "",
+                  national_category: NationalCategory, department: Department | None,
+                  is_active: bool = True, position: int = 0) -> Category:
+    """A body's subcategory, mapped onto the national one, with its default department."""
+    _require_admin(actor)
+    name_th = (name_th or "").strip()
+    if not name_th:
+        raise ComplaintError(_("กรุณากรอกชื่อหมวดเรื่อง"), field="name_th")
+    category = category or Category()
+    category.name_th, category.name_en = name_th, name_en
+    category.national_category = national_category
+    category.department = department
+    category.is_active, category.position = is_active, position
+    category.save()
+    return category
+
+
+@transaction.atomic
+def staff_user_save(*, actor: object, user: User | None = None, username: str, full_name: str = "",
+                    email: str = "", role: str, department: Department | None = None,
+                    is_active: bool = True, password: str = "") -> User:
+    """Create or update a staff account of this body (the user lives in the body's schema)."""
+    _require_admin(actor)
+    if role not in Role.values:
+        raise ComplaintError(_("บทบาทไม่ถูกต้อง"), field="role")
+    if role == Role.OFFICER and department is None:
+        raise ComplaintError(_("เจ้าหน้าที่กอง/สำนักต้องระบุกอง/สำนัก"), field="department")
+    if user is not None and user.pk == getattr(actor, "pk", None) and (role != Role.ADMIN or not is_active):
+        raise ComplaintError(_("ไม่สามารถลดสิทธิ์หรือปิดบัญชีของตนเองได้"), field="role")
+    if user is None:
+        if not password:
+            raise ComplaintError(_("กรุณากำหนดรหัสผ่าน"), field="password")
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(username, password, full_name=full_name, email=email,
+                                                is_active=is_active)
+        except IntegrityError as exc:
+            raise ComplaintError(_("ชื่อผู้ใช้นี้มีอยู่แล้ว"), field="username") from exc
+    else:
+        user.full_name, user.email, user.is_active = full_name, email, is_active
+        if password:
+            user.set_password(password)
+        user.save()
+    StaffMember.objects.update_or_create(user=user, defaults={"role": role, "department": department})
+    return user

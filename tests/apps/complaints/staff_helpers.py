@@ -1,0 +1,62 @@
+"""Helpers for the staff-page tests: signed-in clients on a body's host, and cases made through the
+service (the only write path)."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from apps.accounts.models import User
+from apps.complaints import services
+from apps.complaints.models import Category, Complaint
+from apps.complaints.validation import Complainant
+from apps.complaints.views import SESSION_SCHEMA
+from tenants.models import LocalBody
+
+
+def host(body: LocalBody) -> str:
+    return f"{body.slug}.localhost"
+
+
+def anonymous(body: LocalBody) -> Client:
+    return Client(HTTP_HOST=host(body))
+
+
+def signed_in(body: LocalBody, username: str = "officer", client: Client | None = None) -> Client:
+    """A client signed in as `username` of `body` (force_login: the password hash costs a second)."""
+    client = client or anonymous(body)
+    with schema_context(body.schema_name):
+        client.force_login(User.objects.get(username=username))
+        session = client.session
+        session[SESSION_SCHEMA] = body.schema_name
+        session.save()
+    return client
+
+
+def user(body: LocalBody, username: str) -> User:
+    with schema_context(body.schema_name):
+        return User.objects.get(username=username)
+
+
+def category(national: str = "road") -> Category:
+    return Category.objects.filter(national_category_id=national, is_active=True).order_by("position").first()
+
+
+def make_case(body: LocalBody, *, national: str = "road", description: str = "ถนนชำรุดเป็นหลุมลึก หน้าวัด",
+              phone: str = "0812345678", name: str = "สมชาย ใจดี", channel: str = "walk_in",
+              actor: str = "clerk", **extra: object) -> Complaint:
+    with schema_context(body.schema_name):
+        complainant = Complainant(name=name, phone=phone) if name else None
+        return services.complaint_submit(channel=channel, category=category(national), description=description,
+                                         complainant=complainant, actor=User.objects.get(username=actor),
+                                         **extra).complaint
+
+
+def fresh(body: LocalBody, complaint: Complaint) -> Complaint:
+    with schema_context(body.schema_name):
+        return Complaint.objects.get(pk=complaint.pk)
+
+
+def events(body: LocalBody, complaint: Complaint) -> list[tuple[str, str]]:
+    with schema_context(body.schema_name):
+        return list(complaint.events.order_by("id").values_list("kind", "to_status"))
