@@ -193,8 +193,8 @@ class SlaComplianceView(NationalView):
 
 
 def _sla_json(sla: SlaStatus) -> dict[str, Any]:
-    return {"published": sla.published, "published_at": sla.published_at, "effective_from": sla.effective_from,
-            "meets_minimum": sla.meets_minimum, "version": sla.version, "public_url": sla.public_url}
+    return {"published": sla.published, "effective_from": sla.effective_from,
+            "meets_minimum": sla.meets_minimum, "number": sla.number, "public_url": sla.public_url}
 
 
 def _body_json(body: LocalBody, sla: SlaStatus) -> dict[str, Any]:

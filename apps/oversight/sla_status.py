@@ -11,6 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
+from tenants.models import LocalBody
+
 
 @dataclass(frozen=True)
 class SlaStatus:
@@ -19,7 +23,7 @@ class SlaStatus:
     effective_from: dt.date | None = None
     meets_minimum: bool | None = None
     tighter_rows: list[str] = field(default_factory=list)
-    version: int | None = None
+    number: str = ""
     public_url: str = ""
 
 
@@ -35,7 +39,14 @@ def _get(item: Any, *names: str) -> Any:
     return None
 
 
-def _normalise(item: Any) -> SlaStatus:
+def _row_text(row: Any) -> str:
+    if isinstance(row, dict) and "stage" in row:
+        return (f"{row.get('sla_class', '')}/{row['stage']}: {row.get('days')} "
+                f"(มาตรฐาน {row.get('national_days')})")
+    return str(row)
+
+
+def _normalise(item: Any, public_url: str) -> SlaStatus:
     if item is None:
         return NOT_PUBLISHED
     published = _get(item, "published", "is_published")
@@ -43,16 +54,23 @@ def _normalise(item: Any) -> SlaStatus:
     if published is None:
         published = published_at is not None
     tighter = _get(item, "tighter_rows", "stricter_rows") or []
-    meets = _get(item, "meets_minimum", "meets_national_minimum", "compliant")
+    meets = _get(item, "meets_framework", "meets_minimum")
     return SlaStatus(
         published=bool(published),
         published_at=published_at,
-        effective_from=_get(item, "effective_from", "effective_date"),
+        effective_from=_get(item, "since", "effective_from"),
         meets_minimum=None if meets is None else bool(meets),
-        tighter_rows=[str(row) for row in tighter],
-        version=_get(item, "version"),
-        public_url=_get(item, "public_url", "url") or "",
+        tighter_rows=[_row_text(row) for row in tighter],
+        number=str(_get(item, "number") or ""),
+        public_url=(_get(item, "public_url") or public_url) if published else "",
     )
+
+
+def _public_urls(ids: list[int]) -> dict[int, str]:
+    """The agreement's page on the body's portal (apps.sla mounts it at /sla/ on the body's host)."""
+    port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
+    return {pk: f"http://{slug}.{settings.PLATFORM_DOMAIN}{port}/sla/"
+            for pk, slug in LocalBody.objects.filter(pk__in=ids).values_list("pk", "slug")}
 
 
 def sla_status_for(body_ids: Iterable[int]) -> dict[int, SlaStatus]:
@@ -62,7 +80,5 @@ def sla_status_for(body_ids: Iterable[int]) -> dict[int, SlaStatus]:
     except ImportError:
         return dict.fromkeys(ids, NOT_PUBLISHED)
     raw = agreement_status(body_ids=ids)
-    if isinstance(raw, dict):
-        return {body_id: _normalise(raw.get(body_id)) for body_id in ids}
-    found = {_get(item, "body_id"): _normalise(item) for item in raw}
-    return {body_id: found.get(body_id, NOT_PUBLISHED) for body_id in ids}
+    urls = _public_urls(ids)
+    return {body_id: _normalise(raw.get(body_id), urls.get(body_id, "")) for body_id in ids}

@@ -72,8 +72,7 @@ def _fmt(request: HttpRequest) -> str:
 
 
 SLA_COLUMNS = [("dla_code", "รหัส อปท."), ("name", "หน่วยงาน"), ("district", "อำเภอ"),
-               ("published", "ประกาศ SLA แล้ว"), ("published_at", "ประกาศเมื่อ"),
-               ("effective_from", "มีผลตั้งแต่"), ("meets_minimum", "ไม่ต่ำกว่ามาตรฐานกลาง"),
+               ("published", "ประกาศ SLA แล้ว"), ("effective_from", "มีผลตั้งแต่"), ("meets_minimum", "ไม่ต่ำกว่ามาตรฐานกลาง"),
                ("tighter", "รายการที่เข้มกว่ามาตรฐาน"), ("public_url", "หน้าประกาศ")]
 
 
@@ -85,7 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     table = [{
         "dla_code": r.body.dla_code, "name": r.body.display_name,
         "district": r.body.district.name_th if r.body.district else "",
-        "published": r.sla.published, "published_at": r.sla.published_at,
+        "published": r.sla.published,
         "effective_from": r.sla.effective_from, "meets_minimum": r.sla.meets_minimum,
         "tighter": ", ".join(r.sla.tighter_rows), "public_url": r.sla.public_url,
     } for r in rows]
