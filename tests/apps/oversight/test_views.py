@@ -37,9 +37,10 @@ def signed_in(user: User) -> Client:
 def test_body_staff_cannot_sign_in_here(banlat) -> None:  # type: ignore[no-untyped-def]
     with schema_context(banlat.schema_name):
         User.objects.create_user("staff-only", "pw-staff-123")
-    response = Client(HTTP_HOST="localhost").post("/oversight/login/", {"username": "staff-only", "password": "pw-staff-123"})
+    client = Client(HTTP_HOST="localhost")
+    response = client.post("/oversight/login/", {"username": "staff-only", "password": "pw-staff-123"})
     assert response.status_code == 200
-    assert "_auth_user_id" not in Client(HTTP_HOST="localhost").session
+    assert "_auth_user_id" not in client.session
 
 
 def test_public_user_without_scope_is_refused_and_officer_signs_in(db) -> None:  # type: ignore[no-untyped-def]
