@@ -20,3 +20,27 @@ def _oversight_rollup_off(request: pytest.FixtureRequest) -> Iterator[None]:
         if cursor.fetchone():
             cursor.execute("ALTER TABLE reporting_complaintfact DISABLE TRIGGER oversight_rollup")
     yield
+
+
+def oversight_rollup_disable_committed() -> bool:
+    """Same as above for tests on committed data; returns whether it must be re-enabled."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgenabled <> 'D' FROM pg_trigger WHERE tgname = 'oversight_rollup'")
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute("ALTER TABLE reporting_complaintfact DISABLE TRIGGER oversight_rollup")
+            return True
+    return False
+
+
+def oversight_rollup_enable() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE reporting_complaintfact ENABLE TRIGGER oversight_rollup")
+
+
+@pytest.fixture
+def banlat_committed(committed: None):  # type: ignore[no-untyped-def]
+    from tenants.models import LocalBody  # noqa: PLC0415
+    from tests.conftest import BANLAT  # noqa: PLC0415
+
+    return LocalBody.objects.get(dla_code=BANLAT)

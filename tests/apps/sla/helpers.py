@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from django.db import transaction
+
 from apps.complaints.models import Category, Complaint, ComplaintEvent
 from apps.reporting.models import ComplaintFact
 from apps.reporting.services import fact_sync
@@ -42,7 +44,8 @@ def event_add(complaint: Complaint, kind: str, when: dt.datetime, *, to_status: 
 
 
 def clock_sync(body: LocalBody, complaint: Complaint, now: dt.datetime) -> ComplaintFact:
-    fact = fact_sync(complaint=complaint, body=body)
-    complaint_clock_update(complaint=complaint, fact=fact, now=now)
+    with transaction.atomic():  # as in the complaint service
+        fact = fact_sync(complaint=complaint, body=body)
+        complaint_clock_update(complaint=complaint, fact=fact, now=now)
     fact.refresh_from_db()
     return fact

@@ -1,0 +1,156 @@
+"""The sweep: warnings at 75 %, escalations at breach and to the district office, exactly once,
+quiet at night for non-urgent classes, and safe with two sweeps at once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django_tenants.utils import schema_context
+
+from apps.accounts.models import User
+from apps.complaints.models import ComplaintEvent, Notification
+from apps.reporting.models import ComplaintFact, OutboxEntry
+from apps.sla.models import StageClock
+from apps.sla.sweep import stage_clocks_sweep
+from tests.apps.sla.conftest import oversight_rollup_disable_committed, oversight_rollup_enable
+from tests.apps.sla.helpers import at, clock_sync, complaint_make, event_add
+
+
+def _events(complaint) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return [(e.kind, e.data.get("stage"), e.data.get("level"))
+            for e in ComplaintEvent.objects.filter(complaint=complaint, kind__startswith="sla_")]
+
+
+@pytest.mark.django_db
+def test_warn_escalate_and_district_each_once(banlat) -> None:
+    with schema_context(banlat.schema_name):
+        complaint = complaint_make(banlat, at("2025-03-03", "09:00"))
+        complaint.assignee = User.objects.get(username="officer")
+        complaint.save(update_fields=["assignee"])
+        event_add(complaint, "assign", at("2025-03-03", "09:10"))
+        clock_sync(banlat, complaint, at("2025-03-03", "09:10"))
+
+    report = stage_clocks_sweep(now=at("2025-03-03", "15:00"))
+    assert (report.claimed, report.warnings, report.escalations, report.notifications) == (1, 1, 0, 1)
+    assert stage_clocks_sweep(now=at("2025-03-03", "15:00")).claimed == 0
+    with schema_context(banlat.schema_name):
+        assert _events(complaint) == [("sla_warning", "ack", "assignee")]
+        notice = Notification.objects.get(complaint=complaint)
+        assert (notice.recipient, notice.channel, notice.next_attempt_at) == (
+            "officer@banlat.example", "email", at("2025-03-03", "15:00"))
+    assert OutboxEntry.objects.filter(body=banlat, notification_id=notice.pk).exists()
+
+    report = stage_clocks_sweep(now=at("2025-03-04", "09:01"))
+    assert (report.claimed, report.warnings, report.escalations) == (1, 0, 1)
+    with schema_context(banlat.schema_name):
+        assert Notification.objects.filter(complaint=complaint).order_by("id").last().recipient == \
+            "executive@banlat.example"
+    # District office: 3 working days after the breach (Friday 09:00).
+    assert stage_clocks_sweep(now=at("2025-03-07", "08:59")).district_escalations == 0
+    assert stage_clocks_sweep(now=at("2025-03-07", "09:01")).district_escalations == 1
+    clock = StageClock.objects.get(complaint_id=complaint.pk, body=banlat, stage="ack")
+    assert (clock.warned_at, clock.escalated_at, clock.district_escalated_at, clock.next_action_at) == (
+        at("2025-03-03", "15:00"), at("2025-03-04", "09:01"), at("2025-03-07", "09:01"), None)
+    with schema_context(banlat.schema_name):
+        assert _events(complaint) == [("sla_warning", "ack", "assignee"), ("sla_escalation", "ack", "executive"),
+                                      ("sla_escalation", "ack", "district")]
+        assert ComplaintEvent.objects.filter(complaint=complaint, kind="sla_warning").get().actor_label == "ระบบ"
+
+
+@pytest.mark.django_db
+def test_completed_stage_is_not_escalated(banlat) -> None:
+    with schema_context(banlat.schema_name):
+        complaint = complaint_make(banlat, at("2025-03-03", "09:00"))
+        event_add(complaint, "status", at("2025-03-03", "10:00"), to_status="acknowledged")
+        event_add(complaint, "assign", at("2025-03-03", "10:00"))
+        clock_sync(banlat, complaint, at("2025-03-03", "10:00"))
+    report = stage_clocks_sweep(now=at("2025-03-04", "10:00"))
+    assert report.claimed == 0
+
+
+@pytest.mark.django_db
+def test_no_notification_at_night_unless_urgent(banlat) -> None:
+    with schema_context(banlat.schema_name):
+        general = complaint_make(banlat, at("2025-04-11", "15:00"))
+        urgent = complaint_make(banlat, at("2025-04-11", "15:00"), national="urgent_hazard", sla_class="A")
+        for complaint in (general, urgent):
+            event_add(complaint, "status", at("2025-04-11", "15:10"), to_status="acknowledged")
+            event_add(complaint, "assign", at("2025-04-11", "15:10"))
+            clock_sync(banlat, complaint, at("2025-04-11", "15:10"))
+    # Urgent resolution (1 working day) breaches on Thursday 17 April at 15:00; at 22:00 the
+    # general complaint's reply stage is not yet due, so only Songkran night for the urgent one.
+    report = stage_clocks_sweep(now=at("2025-04-13", "22:00"))
+    with schema_context(banlat.schema_name):
+        assert [n.next_attempt_at for n in Notification.objects.filter(complaint=urgent)] == []
+    report = stage_clocks_sweep(now=at("2025-04-17", "22:00"))
+    assert report.escalations == 1
+    with schema_context(banlat.schema_name):
+        assert [n.next_attempt_at for n in Notification.objects.filter(complaint=urgent)] == \
+            [at("2025-04-17", "22:00")]
+    # 75 % of the 15-day stages passed: both complaints are warned; only the urgent one is told now.
+    report = stage_clocks_sweep(now=at("2025-04-25", "22:00"))
+    assert (report.warnings, report.deferred_notifications) == (5, 3)
+    with schema_context(banlat.schema_name):
+        assert {n.next_attempt_at for n in Notification.objects.filter(complaint=general)} == \
+            {at("2025-04-28", "08:30")}
+        assert sorted(_events(general)) == [("sla_warning", "progress", "assignee"),
+                                            ("sla_warning", "reply", "assignee"),
+                                            ("sla_warning", "resolve", "assignee")]
+        assert {n.next_attempt_at for n in Notification.objects.filter(complaint=urgent)} == \
+            {at("2025-04-17", "22:00"), at("2025-04-25", "22:00")}
+
+
+def test_two_concurrent_sweeps_warn_each_stage_exactly_once(committed, banlat_committed) -> None:
+    body = banlat_committed
+    reenable = oversight_rollup_disable_committed()
+    complaints = []
+    try:
+        with schema_context(body.schema_name):
+            for _ in range(40):
+                complaint = complaint_make(body, at("2020-03-02", "09:00"))
+                event_add(complaint, "status", at("2020-03-02", "09:05"), to_status="acknowledged")
+                event_add(complaint, "assign", at("2020-03-02", "09:05"))
+                clock_sync(body, complaint, at("2020-03-02", "09:05"))
+                complaints.append(complaint.pk)
+        now = at("2020-03-14", "10:00")  # 75 % of the 15-day reply, resolution and progress stages
+        barrier = threading.Barrier(2)
+        reports, errors = [], []
+        # Each thread opens its own connection; point it at the test database explicitly.
+        name = connection.settings_dict["NAME"]
+
+        def sweep() -> None:
+            try:
+                connections["default"].settings_dict["NAME"] = name
+                barrier.wait()
+                reports.append(stage_clocks_sweep(now=now, batch=7))
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=sweep) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert sum(r.claimed for r in reports) == 40 * 3  # reply, resolve, progress
+        with schema_context(body.schema_name):
+            warnings = ComplaintEvent.objects.filter(complaint_id__in=complaints, kind="sla_warning")
+            assert warnings.count() == 40 * 3
+            assert len({(w.complaint_id, w.data["stage"]) for w in warnings}) == 40 * 3
+        assert stage_clocks_sweep(now=now).claimed == 0
+    finally:
+        facts = ComplaintFact.objects.filter(body=body, complaint_id__in=complaints)
+        StageClock.objects.filter(fact__in=facts).delete()
+        OutboxEntry.objects.filter(body=body).delete()
+        facts.delete()
+        with schema_context(body.schema_name):
+            from apps.complaints.models import Complaint  # noqa: PLC0415
+
+            Notification.objects.filter(complaint_id__in=complaints).delete()
+            Complaint.objects.filter(pk__in=complaints).delete()
+        if reenable:
+            oversight_rollup_enable()
