@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django_tenants.utils import schema_context
 
 from tenants.models import LocalBody
@@ -30,17 +30,30 @@ OUTSIDE = "4760102"  # เทศบาลเมืองเพชรบุรี
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(request: pytest.FixtureRequest, django_test_environment: None,
+                    django_db_blocker: pytest.FixtureRequest, django_db_keepdb: bool, django_db_createdb: bool,
+                    django_db_modify_db_settings: None) -> Iterator[None]:
+    """pytest-django's set-up, always for the default database (tests that use real processes
+    ask only for `committed`, which pytest-django does not count), then the standing cast."""
+    from django.test.utils import setup_databases, teardown_databases  # noqa: PLC0415
+
     from tenants.demo import DEMO_PROVINCE, REGISTRY  # noqa: PLC0415
     from tenants.geography import geography_load  # noqa: PLC0415
     from tenants.services import bodies_import, bodies_migrate  # noqa: PLC0415
 
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=keepdb)
         bodies_migrate(show_progress=False)
         geography_load()
         bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
         for hook in SESSION_SETUP_HOOKS:
             hook()
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            connections.close_all()
+            teardown_databases(config, verbosity=0)
 
 
 def _standing_cast() -> None:
