@@ -358,6 +358,9 @@ def complaint_resume(*, complaint: Complaint, actor: object, text: str = "") -> 
     """Staff end a wait themselves (the citizen answered by phone, say)."""
     _require_staff(actor)
     complaint = _locked(complaint)
+    if complaint.status == Status.RECEIVED:
+        # received → in progress is the assign path; resuming would skip the acknowledgement.
+        raise WorkflowError(_("กรุณาแจ้งรับเรื่องก่อน"))
     _set_status(complaint, Status.IN_PROGRESS, actor=actor, text=text, is_public=bool(text))
     complaint.save(update_fields=["status", "updated_at"])
     _sync(complaint)
@@ -568,10 +571,26 @@ def _offer_transfer(complaint: Complaint, *, sender: LocalBody, receiver: LocalB
     with schema_context(receiver.schema_name):
         category = (Category.objects.filter(national_category_id=complaint.national_category, is_active=True)
                     .order_by("position").first() or Category.objects.order_by("position").first())
-        offer = Complaint.objects.create(
-            **copied, category=category, status=Status.TRANSFER_OFFERED, channel=Channel.TRANSFER,
-            transfer_origin_body=sender, transfer_origin_complaint_id=complaint.pk,
-        )
+        # The code is unique in the receiver's schema too: an offer it returned earlier is offered
+        # anew (same row, timeline kept); any other case with the code there cannot be offered twice.
+        offer = Complaint.objects.select_for_update().filter(tracking_code=complaint.tracking_code).first()
+        if offer is not None and not (offer.status == Status.REJECTED and offer.transfer_origin_body_id == sender.pk):
+            raise ComplaintError(_("%(body)s มีเรื่องเลขที่นี้อยู่แล้ว จึงส่งต่อซ้ำไม่ได้")
+                                 % {"body": receiver.display_name}, field="to_body")
+        if offer is None:
+            offer = Complaint.objects.create(
+                **copied, category=category, status=Status.TRANSFER_OFFERED, channel=Channel.TRANSFER,
+                transfer_origin_body=sender, transfer_origin_complaint_id=complaint.pk,
+            )
+        else:
+            for name, value in copied.items():
+                setattr(offer, name, value)
+            offer.category = category
+            offer.status = Status.TRANSFER_OFFERED
+            offer.reject_reason = ""
+            offer.transfer_origin_complaint_id = complaint.pk
+            offer.save()
+            offer.attachments.all().delete()
         _event(offer, EventKind.TRANSFER, actor_label=sender.display_name, text=reason, is_public=True,
                data={"from_body": sender.pk, "from_complaint": complaint.pk}, at=at)
         for attachment in attachments:

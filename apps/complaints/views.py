@@ -298,7 +298,8 @@ def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str
         "events": events,
         "attachments": attachments,
         "deadlines": _pending_deadlines(complaint),
-        "available": _available(complaint),
+        # A refused action's form stays on the page with its message, even if no longer offered.
+        "available": _available(complaint) | set(errors or {}),
         "can_close": can_close(request.user, complaint),
         "can_view_identity": can_view_identity(request.user, complaint),
         "identity": identity,
