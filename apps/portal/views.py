@@ -120,7 +120,7 @@ def platform_home(request: HttpRequest) -> HttpResponse:
         "provinces": selectors.provinces_list(), "districts": districts, "province": province,
         "district": district, "query": query, "results": results,
         "searched": bool(query.strip() or district),
-        "finder_labels": {"found": _("พบ %(n)s หน่วยงาน"), "none": _("ไม่พบหน่วยงาน ลองพิมพ์ชื่ออื่น"),
+        "finder_labels": {"found": _("จำนวนหน่วยงานที่พบ: %(n)s"), "none": _("ไม่พบหน่วยงาน ลองพิมพ์ชื่ออื่น"),
                           "pick_district": _("— เลือกอำเภอ —")},
     })
 
