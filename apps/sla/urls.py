@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.sla import views
+
+app_name = "sla"
+
+urlpatterns = [
+    path("", views.agreement_page, name="agreement"),
+    path("announcement/", views.announcement, name="announcement"),
+    path("announcement.pdf", views.announcement_pdf, name="announcement-pdf"),
+    path("manage/", views.manage, name="manage"),
+]

@@ -1,0 +1,170 @@
+"""The body's SLA pages on its subdomain: the public agreement, the printable announcement (HTML and
+PDF) and the admin's drafting page. Thin: reads via selectors, writes via services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from apps.categories.models import SlaClass
+from apps.sla import services
+from apps.sla.models import Agreement, AgreementStatus, DayType, Stage
+from apps.sla.selectors import (
+    agreement_current_published,
+    agreements_history,
+    framework_in_force,
+    local_date,
+    rows_of,
+)
+from apps.ui.thai import format_date, thai_digits
+from tenants.models import LocalBody
+
+
+def _body(request: HttpRequest) -> LocalBody:
+    tenant = getattr(request, "tenant", None)
+    if not isinstance(tenant, LocalBody) or tenant.schema_name != connection.schema_name or \
+            tenant.schema_name == "public":
+        raise Http404
+    return tenant
+
+
+def _table(rows: dict[tuple[str, str], tuple[int, str]]) -> list[dict[str, Any]]:
+    stage_labels, type_labels = dict(Stage.choices), dict(DayType.choices)
+    table = []
+    for sla_class, class_label in SlaClass.choices:
+        cells = []
+        for stage in Stage.values:
+            row = rows.get((sla_class, stage))
+            cells.append({"stage": stage, "stage_label": stage_labels[stage], "days": row[0] if row else None,
+                          "day_type": row[1] if row else "",
+                          "day_type_label": type_labels.get(row[1], "") if row else ""})
+        table.append({"sla_class": sla_class, "label": class_label, "cells": cells})
+    return table
+
+
+def _context(request: HttpRequest) -> dict[str, Any]:
+    body = _body(request)
+    agreement = agreement_current_published(body_id=body.pk)
+    today = local_date(timezone.now())
+    framework = framework_in_force(on=today)
+    rows = rows_of(agreement) if agreement else (rows_of(framework) if framework else {})
+    return {"body": body, "agreement": agreement, "framework": framework, "table": _table(rows),
+            "stages": Stage.choices, "history": agreements_history(body_id=body.pk),
+            "page_url": request.build_absolute_uri("/sla/")}
+
+
+def agreement_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "sla/agreement.html", _context(request))
+
+
+def _announcement_context(request: HttpRequest, *, for_pdf: bool) -> dict[str, Any]:
+    import segno  # noqa: PLC0415
+
+    context = _context(request)
+    thai = request.GET.get("digits") == "thai"
+    agreement: Agreement | None = context["agreement"]
+    announced = (agreement.announced_on if agreement else None) or local_date(timezone.now())
+
+    def digits(value: object) -> str:
+        return thai_digits(value) if thai else str(value)
+
+    qr = segno.make(context["page_url"], error="m")
+    context.update({
+        "thai_digits": thai, "digits": digits,
+        "number": digits(agreement.number) if agreement and agreement.number else "",
+        "announced": digits(format_date(announced, long=True, language="th")),
+        "effective": digits(format_date(agreement.effective_from, long=True, language="th")) if agreement else "",
+        "qr_svg": qr.svg_inline(scale=3, dark="#000", border=2),
+        "for_pdf": for_pdf,
+        "font_dir": _font_dir(),
+    })
+    for row in context["table"]:
+        for cell in row["cells"]:
+            cell["days_text"] = digits(cell["days"]) if cell["days"] is not None else "–"
+    return context
+
+
+def _font_dir() -> str:
+    import fontpkg_sarabun  # noqa: PLC0415
+
+    return (Path(fontpkg_sarabun.__file__).parent / "files").as_uri()
+
+
+def announcement(request: HttpRequest) -> HttpResponse:
+    return render(request, "sla/announcement.html", _announcement_context(request, for_pdf=False))
+
+
+def announcement_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML  # noqa: PLC0415
+
+    context = _announcement_context(request, for_pdf=True)
+    html = render_to_string("sla/announcement.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="sla-{context["body"].slug}.pdf"'
+    return response
+
+
+def _require_body_admin(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionError
+    try:
+        from apps.complaints.models import StaffMember  # noqa: PLC0415
+    except ImportError:
+        raise Http404 from None
+    if not StaffMember.objects.filter(user=request.user, role="admin").exists():
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    try:
+        _require_body_admin(request)
+    except PermissionError:
+        try:
+            return redirect_to_login(request.get_full_path())
+        except NoReverseMatch:  # the staff sign-in page is another app's; until it exists, hide
+            raise Http404 from None
+    errors: list[str] = []
+    draft = Agreement.objects.filter(body=body, status=AgreementStatus.DRAFT).order_by("-id").first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "create" and draft is None:
+                services.sla_agreement_draft_create(body=body, number=request.POST.get("number", "").strip())
+            elif action == "row" and draft is not None:
+                services.sla_agreement_row_set(agreement=draft, sla_class=request.POST.get("sla_class", ""),
+                                               stage=request.POST.get("stage", ""),
+                                               days=int(request.POST.get("days") or 0),
+                                               day_type=request.POST.get("day_type", ""))
+            elif action == "details" and draft is not None:
+                services.sla_agreement_update(agreement=draft, number=request.POST.get("number", "").strip(),
+                                              signatory_name=request.POST.get("signatory_name", "").strip(),
+                                              signatory_position=request.POST.get("signatory_position", "").strip())
+            elif action == "publish" and draft is not None:
+                effective = dt.date.fromisoformat(request.POST.get("effective_from", ""))
+                services.sla_agreement_publish(agreement=draft, effective_from=effective)
+            else:
+                raise Http404
+            return redirect(request.path)
+        except ValidationError as error:
+            errors = list(error.messages)
+        except ValueError:
+            errors = ["ข้อมูลไม่ถูกต้อง"]
+    return render(request, "sla/manage.html", {
+        "body": body, "draft": draft, "errors": errors, "table": _table(rows_of(draft)) if draft else [],
+        "stages": Stage.choices, "classes": SlaClass.choices, "day_types": DayType.choices,
+        "history": agreements_history(body_id=body.pk), "current": agreement_current_published(body_id=body.pk),
+    }, status=400 if errors else 200)
