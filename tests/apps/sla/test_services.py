@@ -168,3 +168,19 @@ def test_agreement_status_for_oversight(banlat, thasen) -> None:
         True, dt.date(2025, 3, 1), True, agreement.pk)
     assert mine["tighter_rows"] == [{"sla_class": "B", "stage": "reply", "days": 7, "day_type": "calendar",
                                      "national_days": 15, "national_day_type": "calendar"}]
+
+
+def test_framework_rows_import_from_csv(banlat) -> None:
+    import tablib  # noqa: PLC0415
+
+    from apps.sla.admin import FrameworkRowResource  # noqa: PLC0415
+
+    framework = sla_framework_create(name="ฉบับทางการ 2569", effective_from=dt.date(2026, 1, 1), rows={})
+    data = tablib.Dataset(headers=["framework", "sla_class", "stage", "days", "day_type"])
+    data.append([framework.pk, "B", "resolve", 10, "calendar"])
+    data.append([framework.pk, "B", "ack", 1, "working"])
+    result = FrameworkRowResource().import_data(data, dry_run=False, raise_errors=True)
+    assert (result.totals["new"], result.has_errors()) == (2, False)
+    snap = sla_snapshot_for(body=banlat, sla_class="B", at=at("2026-01-02"))
+    assert (snap["version"], snap["stages"]) == (framework.pk, {"ack": {"days": 1, "day_type": "working"},
+                                                                "resolve": {"days": 10, "day_type": "calendar"}})

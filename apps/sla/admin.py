@@ -1,0 +1,80 @@
+"""National admin (public domain): framework versions with Excel/CSV import of rows, cabinet
+extra days off, and read-only views of bodies' agreements."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.widgets import ForeignKeyWidget
+
+from apps.sla.models import Agreement, AgreementRow, BodyClosure, Framework, FrameworkRow, NationalDayOff
+
+
+class FrameworkRowResource(resources.ModelResource):
+    """Rows of a version, one line per (class, stage): framework id, sla_class, stage, days,
+    day_type. Import the rows of a new version (create the version first): existing cases keep
+    their snapshots, so nothing already received moves."""
+
+    framework = fields.Field(attribute="framework", column_name="framework",
+                             widget=ForeignKeyWidget(Framework, "pk"))
+
+    class Meta:
+        model = FrameworkRow
+        fields = ("framework", "sla_class", "stage", "days", "day_type")
+        import_id_fields = ("framework", "sla_class", "stage")
+        skip_unchanged = True
+
+
+class FrameworkRowInline(admin.TabularInline):
+    model = FrameworkRow
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ("name", "effective_from", "is_default", "created_at")
+    inlines = [FrameworkRowInline]
+
+
+@admin.register(FrameworkRow)
+class FrameworkRowAdmin(ImportExportModelAdmin):
+    resource_classes = [FrameworkRowResource]
+    list_display = ("framework", "sla_class", "stage", "days", "day_type")
+    list_filter = ("framework", "sla_class", "stage")
+
+
+@admin.register(NationalDayOff)
+class NationalDayOffAdmin(admin.ModelAdmin):
+    list_display = ("date", "name", "reference")
+
+
+@admin.register(BodyClosure)
+class BodyClosureAdmin(admin.ModelAdmin):
+    list_display = ("body", "date", "reason")
+    raw_id_fields = ("body",)
+
+
+class AgreementRowInline(admin.TabularInline):
+    model = AgreementRow
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    """Read-only here: bodies draft and publish on their own subdomain (validation applies there)."""
+
+    list_display = ("body", "number", "status", "effective_from", "published_at")
+    list_filter = ("status",)
+    raw_id_fields = ("body", "framework")
+    inlines = [AgreementRowInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
