@@ -212,7 +212,8 @@ def bodies_import(
     pending = LocalBody.objects.bodies().filter(status=BodyStatus.PROVISIONING)
     if codes is not None:
         pending = pending.filter(dla_code__in=codes)
-    progress = Progress(pending.count(), "provisioning") if show_progress else None
+    to_provision = pending.count()
+    progress = Progress(to_provision, "provisioning") if show_progress and to_provision else None
     report.provision_ms = bodies_provision_pending(
         workers=workers, on_progress=progress.advance if progress else None, dla_codes=codes
     )
