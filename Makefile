@@ -19,6 +19,8 @@ demo: $(STAMP)
 	$(BIN)/rongthuk demo
 
 test: $(STAMP)
+	# Browser tests drive Debian's chromium (never a downloaded build).
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
