@@ -84,6 +84,14 @@ STAFF_PASSWORD = "correct-horse-battery"  # noqa: S105 - test data
 SESSION_SETUP_HOOKS: list = [_standing_cast]
 
 
+@pytest.fixture(autouse=True)
+def _public_schema_first() -> Iterator[None]:
+    """Every test starts on the public schema, whatever the test before it left behind."""
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
 @pytest.fixture
 def banlat(db: None) -> LocalBody:
     return LocalBody.objects.get(dla_code=BANLAT)
