@@ -88,3 +88,13 @@ def _oversight_accounts() -> list[DemoAccount]:
 
 
 EXTRA_STEPS.append(_oversight_accounts)
+
+
+def _complaints() -> list[DemoAccount]:
+    """A few hundred complaints across the bodies of อำเภอบ้านลาด, in every state (apps.complaints.demo)."""
+    from apps.complaints.demo import demo_complaints  # noqa: PLC0415
+
+    return demo_complaints()
+
+
+EXTRA_STEPS.append(_complaints)
