@@ -14,7 +14,6 @@ from apps.complaints.models import ComplaintEvent, Notification
 from apps.reporting.models import ComplaintFact, OutboxEntry
 from apps.sla.models import StageClock
 from apps.sla.sweep import stage_clocks_sweep
-from tests.apps.sla.conftest import oversight_rollup_disable_committed, oversight_rollup_enable
 from tests.apps.sla.helpers import at, clock_sync, complaint_make, event_add
 
 
@@ -104,7 +103,6 @@ def test_no_notification_at_night_unless_urgent(banlat) -> None:
 
 def test_two_concurrent_sweeps_warn_each_stage_exactly_once(committed, banlat_committed) -> None:
     body = banlat_committed
-    reenable = oversight_rollup_disable_committed()
     complaints = []
     try:
         with schema_context(body.schema_name):
@@ -145,12 +143,12 @@ def test_two_concurrent_sweeps_warn_each_stage_exactly_once(committed, banlat_co
     finally:
         facts = ComplaintFact.objects.filter(body=body, complaint_id__in=complaints)
         StageClock.objects.filter(fact__in=facts).delete()
-        OutboxEntry.objects.filter(body=body).delete()
         facts.delete()
         with schema_context(body.schema_name):
             from apps.complaints.models import Complaint  # noqa: PLC0415
 
-            Notification.objects.filter(complaint_id__in=complaints).delete()
+            notifications = Notification.objects.filter(complaint_id__in=complaints)
+            OutboxEntry.objects.filter(body=body, notification_id__in=list(notifications.values_list("pk", flat=True))
+                                       ).delete()
+            notifications.delete()
             Complaint.objects.filter(pk__in=complaints).delete()
-        if reenable:
-            oversight_rollup_enable()
