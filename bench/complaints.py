@@ -1,0 +1,227 @@
+"""Complaint intake and the staff inbox.
+
+    RONGTHUK_DATABASE_NAME=rongthuk_bench_complaints RONGTHUK_BROKER_FOLDER=broker-bench \\
+        .venv/bin/python bench/complaints.py --intake 300 --inbox-cases 50000 --inbox-requests 100
+
+Intake: complaints/s and p50/p95 latency through the service layer (complaint_submit) and through
+the staff intake form (Django's test client: the whole request stack in process, no socket), each
+WITH the reporting fact (and the SLA clocks on it) and WITHOUT it, interleaved in the same run; the
+ratio is the cost of the atomic fact. Inbox: N complaints in one body (bulk-inserted once and kept
+in the bench database), p50/p95 server time of /staff/ and the number of queries per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from apps.accounts.models import User  # noqa: E402
+from apps.complaints import services  # noqa: E402
+from apps.complaints.models import Category, Complaint, Department, StaffMember  # noqa: E402
+from apps.complaints.validation import Complainant  # noqa: E402
+from apps.complaints.views import SESSION_SCHEMA  # noqa: E402
+from apps.reporting.models import ComplaintFact  # noqa: E402
+from tenants.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
+from tenants.geography import geography_load  # noqa: E402
+from tenants.models import LocalBody, Subdistrict  # noqa: E402
+from tenants.services import bodies_import, bodies_migrate  # noqa: E402
+
+INTAKE_BODY = "5760601"  # เทศบาลตำบลบ้านลาด
+INBOX_BODY = "6760609"  # อบต.ท่าเสน
+
+
+def setup() -> None:
+    bodies_migrate(show_progress=False)
+    if Subdistrict.objects.count() < 7000:
+        geography_load()
+    if not LocalBody.objects.filter(dla_code=INTAKE_BODY).exists():
+        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
+
+
+def staff_user(body: LocalBody, role: str) -> User:
+    with schema_context(body.schema_name):
+        user = User.objects.filter(username=f"bench_{role}").first()
+        if user is None:
+            user = User.objects.create_user(f"bench_{role}", None)
+            StaffMember.objects.create(user=user, role=role)
+        return user
+
+
+def client_for(body: LocalBody, user: User) -> Client:
+    client = Client(HTTP_HOST=f"{body.slug}.localhost")
+    with schema_context(body.schema_name):
+        client.force_login(user)
+        session = client.session
+        session[SESSION_SCHEMA] = body.schema_name
+        session.save()
+    return client
+
+
+@contextmanager
+def without_fact() -> Iterator[None]:
+    """The same intake with the fact write (and the SLA clocks kept on it) taken out."""
+    saved_sync, saved_fact = services._sync, services.fact_sync
+    services._sync = lambda complaint, **kwargs: None  # type: ignore[assignment]
+    services.fact_sync = lambda **kwargs: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        services._sync, services.fact_sync = saved_sync, saved_fact
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def bench_intake(count: int) -> list[tuple[str, list[float]]]:
+    body = LocalBody.objects.get(dla_code=INTAKE_BODY)
+    clerk = staff_user(body, "clerk")
+    client = client_for(body, clerk)
+    with schema_context(body.schema_name):
+        category = Category.objects.filter(national_category_id="road").first()
+    assert category is not None
+    person = Complainant(name="ผู้ทดสอบ ประสิทธิภาพ", phone="0812345678")
+    form = {"channel": "phone", "category": category.pk, "description": "ถนนชำรุด (bench)", "name": person.name,
+            "phone": person.phone, "confirm": "1"}
+
+    def service() -> None:
+        with schema_context(body.schema_name):
+            services.complaint_submit(channel="phone", category=category, description="ถนนชำรุด (bench)",
+                                      complainant=person, actor=clerk)
+
+    def http() -> None:
+        response = client.post("/staff/intake/", form)
+        assert response.status_code == 200, response.status_code
+
+    results: dict[str, list[float]] = {k: [] for k in ("service+fact", "service-fact", "http+fact", "http-fact")}
+    for _ in range(5):  # warm-up
+        service()
+        http()
+    # Interleaved in small batches so drift (cache, autovacuum) hits both sides alike.
+    for _round in range(max(1, count // 10)):
+        for _ in range(10):
+            results["service+fact"].append(timed(service))
+        with without_fact():
+            for _ in range(10):
+                results["service-fact"].append(timed(service))
+        for _ in range(10):
+            results["http+fact"].append(timed(http))
+        with without_fact():
+            for _ in range(10):
+                results["http-fact"].append(timed(http))
+    return list(results.items())
+
+
+def fill_inbox(body: LocalBody, target: int) -> None:
+    with schema_context(body.schema_name):
+        have = Complaint.objects.count()
+        if have >= target:
+            return
+        categories = list(Category.objects.select_related("national_category"))
+        departments = list(Department.objects.all())
+        now = timezone.now()
+        statuses = ["received", "acknowledged", "in_progress", "waiting", "resolved", "closed", "closed", "closed"]
+        batch = 5000
+        for start in range(have, target, batch):
+            rows = []
+            for i in range(start, min(target, start + batch)):
+                category = categories[i % len(categories)]
+                at = now - timezone.timedelta(minutes=i * 10)
+                rows.append(Complaint(
+                    tracking_code=f"B{i:07d}"[:4] + "-" + f"B{i:07d}"[4:], channel="phone", category=category,
+                    national_category=category.national_category_id, sla_class=category.national_category.sla_class,
+                    description=f"เรื่องทดสอบ {i}", status=statuses[i % len(statuses)],
+                    department=departments[i % len(departments)], received_at=at, cycle_started_at=at,
+                    complainant_name="ผู้ทดสอบ", complainant_phone="0812345678", phone_last4="5678"))
+            made = Complaint.objects.bulk_create(rows)
+            ComplaintFact.objects.bulk_create([ComplaintFact(
+                body=body, province_code=body.province_id or "", district_code=body.district_id or "",
+                complaint_id=c.pk, tracking_code=c.tracking_code, national_category=c.national_category,
+                sla_class=c.sla_class, channel=c.channel, status=c.status, received_at=c.received_at,
+                cycle_started_at=c.cycle_started_at, resolve_due_at=c.received_at + timezone.timedelta(days=15))
+                for c in made])
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE complaints_complaint")
+
+
+def bench_inbox(cases: int, requests: int) -> list[tuple[str, list[float], int]]:
+    body = LocalBody.objects.get(dla_code=INBOX_BODY)
+    fill_inbox(body, cases)
+    client = client_for(body, staff_user(body, "admin"))
+    with schema_context(body.schema_name):
+        engineering = Department.objects.get(code="engineering").pk
+    pages = [("/staff/ (newest 50)", "/staff/"),
+             ("/staff/?status=open&department=…", f"/staff/?status=open&department={engineering}"),
+             ("/staff/?page=200", "/staff/?page=200"),
+             ("/staff/?due=overdue", "/staff/?due=overdue")]
+    out = []
+    for label, url in pages:
+        for _ in range(5):
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        times = [timed(lambda u=url: client.get(u)) for _ in range(requests)]
+        out.append((label, times, len(ctx.captured_queries)))
+        reset_queries()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--intake", type=int, default=300, help="complaints per intake variant")
+    parser.add_argument("--inbox-cases", type=int, default=50_000)
+    parser.add_argument("--inbox-requests", type=int, default=100)
+    args = parser.parse_args()
+    setup()
+    command = " ".join(["RONGTHUK_DATABASE_NAME=" + os.environ.get("RONGTHUK_DATABASE_NAME", ""),
+                        ".venv/bin/python bench/complaints.py", *sys.argv[1:]])
+    intake = bench_intake(args.intake)
+    inbox = bench_inbox(args.inbox_cases, args.inbox_requests)
+
+    print(f"\n$ {command}\n")
+    print("| intake path | n | complaints/s | p50 ms | p95 ms |")
+    print("|---|---:|---:|---:|---:|")
+    means = {}
+    for label, times in intake:
+        means[label] = statistics.mean(times)
+        print(f"| {label} | {len(times)} | {1000 / statistics.mean(times):.1f} | {percentile(times, 50):.1f} | "
+              f"{percentile(times, 95):.1f} |")
+    for path in ("service", "http"):
+        ratio = means[f"{path}+fact"] / means[f"{path}-fact"] - 1
+        p50 = percentile(dict(intake)[f"{path}+fact"], 50) / percentile(dict(intake)[f"{path}-fact"], 50) - 1
+        print(f"\nfact cost, {path}: {ratio * 100:+.1f}% of mean latency ({p50 * 100:+.1f}% at p50); target ≤ 15%")
+    print(f"\n| inbox page ({args.inbox_cases:,} complaints in one body) | n | p50 ms | p95 ms | queries |")
+    print("|---|---:|---:|---:|---:|")
+    for label, times, queries in inbox:
+        print(f"| {label} | {len(times)} | {percentile(times, 50):.1f} | {percentile(times, 95):.1f} | {queries} |")
+    print("\ntarget: inbox p95 ≤ 150 ms")
+
+
+if __name__ == "__main__":
+    main()
