@@ -24,6 +24,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
@@ -44,7 +45,11 @@ def sql(statement: str, params: list | None = None) -> list:
 
 
 def setup(bodies: int, facts: int) -> None:
-    bodies_migrate(show_progress=False)
+    if LocalBody.objects.filter(dla_code__startswith="9").exists():
+        # Synthetic bodies have no schema: only the public schema may need migrating.
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    else:
+        bodies_migrate(show_progress=False)
     if Province.objects.count() < 70:
         geography_load()
     have = LocalBody.objects.filter(dla_code__startswith="9").count()
@@ -52,9 +57,9 @@ def setup(bodies: int, facts: int) -> None:
         sql("""
             INSERT INTO tenants_localbody (schema_name, dla_code, kind, name_th, name_en, slug, province_id,
               district_id, address, moo, postcode, website, status, migration_state, created_at, updated_at)
-            SELECT 'bench_' || code, code, 'sao', 'บัญชีทดสอบ ' || code, '', 'bench-' || code,
+            SELECT 'bench_' || s.code, s.code, 'sao', 'บัญชีทดสอบ ' || s.code, '', 'bench-' || s.code,
                    d.province_id, d.code, '', '', '', '', 'active', '', now(), now()
-            FROM (SELECT g, (9000000 + g)::text AS code, g % (SELECT count(*) FROM tenants_district) AS k
+            FROM (SELECT g, (9000000 + g)::text AS code, g %% (SELECT count(*) FROM tenants_district) AS k
                   FROM generate_series(%s, %s) g) s
             JOIN (SELECT code, province_id, (row_number() OVER (ORDER BY code)) - 1 AS k FROM tenants_district) d
               ON d.k = s.k
@@ -64,7 +69,7 @@ def setup(bodies: int, facts: int) -> None:
         sql("ALTER TABLE reporting_complaintfact DISABLE TRIGGER oversight_rollup")
         sql("""
             WITH b AS (SELECT id, province_id, district_id, row_number() OVER (ORDER BY id) - 1 AS k
-                       FROM tenants_localbody WHERE dla_code LIKE '9%%'),
+                       FROM tenants_localbody WHERE dla_code LIKE '9%%' AND district_id IS NOT NULL),
                  n AS (SELECT count(*) AS c FROM b)
             INSERT INTO reporting_complaintfact (body_id, province_code, district_code, subdistrict_code,
               complaint_id, tracking_code, national_category, sla_class, channel, status, routed_to_oversight,
@@ -72,17 +77,17 @@ def setup(bodies: int, facts: int) -> None:
               transferred_to_agency, sla_source, ack_due_at, reply_due_at, resolve_due_at, ack_met, reply_met,
               resolve_met, paused_seconds, ever_breached, updated_at)
             SELECT b.id, b.province_id, b.district_id, '', g, 'B' || lpad(g::text, 10, '0'),
-              (ARRAY['road','water','waste','light','drain','noise','animal','tree','other'])[1 + g % 9],
-              'B', (ARRAY['web','walk_in','phone','letter','line','email','1111','transfer'])[1 + g % 8],
-              CASE WHEN g % 20 = 0 THEN 'in_progress' ELSE 'resolved' END, g % 97 = 0,
+              (ARRAY['road','water','waste','light','drain','noise','animal','tree','other'])[1 + g %% 9],
+              'B', (ARRAY['web','walk_in','phone','letter','line','email','1111','transfer'])[1 + g %% 8],
+              CASE WHEN g %% 20 = 0 THEN 'in_progress' ELSE 'resolved' END, g %% 97 = 0,
               r, r + interval '3 hours', r + interval '5 days',
-              CASE WHEN g % 20 = 0 THEN NULL ELSE r + (g % 40) * interval '1 day' END, 0, r, '', 'framework',
+              CASE WHEN g %% 20 = 0 THEN NULL ELSE r + (g %% 40) * interval '1 day' END, 0, r, '', 'framework',
               r + interval '1 day', r + interval '15 days', r + interval '15 days',
-              true, g % 7 <> 0, CASE WHEN g % 20 = 0 THEN NULL ELSE g % 40 < 15 END, 0, g % 40 >= 15, now()
+              true, g %% 7 <> 0, CASE WHEN g %% 20 = 0 THEN NULL ELSE g %% 40 < 15 END, 0, g %% 40 >= 15, now()
             FROM generate_series(%s, %s) g
             CROSS JOIN n
-            JOIN b ON b.k = (g * 7919) % n.c
-            CROSS JOIN LATERAL (SELECT now() - ((g % 730) * interval '1 day') AS r) t""",
+            JOIN b ON b.k = (g::bigint * 7919) %% n.c
+            CROSS JOIN LATERAL (SELECT now() - ((g %% 730) * interval '1 day') AS r) t""",
             [have_facts + 1, facts])
         sql("ALTER TABLE reporting_complaintfact ENABLE TRIGGER oversight_rollup")
         rollup_rebuild()
@@ -96,8 +101,8 @@ def union_schemas(count: int, rows_each: int) -> None:
         sql(f"CREATE SCHEMA {name}")
         sql(f"CREATE TABLE {name}.facts (province_code char(2), district_code char(4), received_at timestamptz, "
             f"resolved boolean, on_time boolean)")
-        sql(f"INSERT INTO {name}.facts SELECT '76', '7606', now() - (g % 365) * interval '1 day', g % 20 <> 0, "
-            f"g % 40 < 15 FROM generate_series(1, %s) g", [rows_each])
+        sql(f"INSERT INTO {name}.facts SELECT '76', '7606', now() - (g %% 365) * interval '1 day', g %% 20 <> 0, "
+            f"g %% 40 < 15 FROM generate_series(1, %s) g", [rows_each])
 
 
 def union_query(count: int) -> str:
