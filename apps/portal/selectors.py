@@ -237,9 +237,11 @@ def resolved_case_points(*, body: LocalBody, now: dt.datetime | None = None) -> 
     from apps.complaints.models import Complaint  # noqa: PLC0415  (tenant app)
 
     assert connection.schema_name == body.schema_name, "read the map inside the body's schema"
-    since = (now or timezone.now()) - dt.timedelta(days=MAP_DAYS)
+    until = now or timezone.now()
+    since = until - dt.timedelta(days=MAP_DAYS)
     rows = (
         Complaint.objects.filter(status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__gte=since,
+                                 resolved_at__lte=until,
                                  latitude__isnull=False, longitude__isnull=False, routed_to_oversight=False)
         .exclude(sla_class__in=list(OVERSIGHT_CLASSES))
         .order_by("-resolved_at")

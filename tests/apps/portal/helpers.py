@@ -38,3 +38,10 @@ def form_data(body: LocalBody, **overrides: object) -> dict[str, object]:
 def complaints_count(body: LocalBody) -> int:
     with schema_context(body.schema_name):
         return Complaint.objects.count()
+
+
+def filed(client: object, body: LocalBody) -> Complaint:
+    """The complaint this client just filed (other tests may have left committed cases behind)."""
+    code = client.session["portal_receipt"]["code"]  # type: ignore[attr-defined]
+    with schema_context(body.schema_name):
+        return Complaint.objects.get(tracking_code=code)

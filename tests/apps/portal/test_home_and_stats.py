@@ -21,8 +21,9 @@ from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db
 
-# A fixed "now" inside fiscal year 2570 (Oct 2026 – Sep 2027), first half.
-NOW = dt.datetime(2026, 11, 27, 7, 5, tzinfo=dt.UTC)
+# A fixed "now" inside fiscal year 2563 (Oct 2019 – Sep 2020), first half: long before any case
+# that other tests (or the demo data) commit in this session.
+NOW = dt.datetime(2019, 11, 27, 7, 5, tzinfo=dt.UTC)
 
 
 def _resolved(body: LocalBody, code: str = "streetlight", **extra: object) -> None:
@@ -55,13 +56,13 @@ def test_body_home_shows_name_action_figures_sla_and_map(banlat_client: Client, 
     assert "<h1>เทศบาลตำบลบ้านลาด</h1>" in html
     assert 'href="/complaints/new/"' in html and "แจ้งเรื่องร้องทุกข์" in html
     assert "032-491-111" in html and "@banlat" in html
-    assert "ปีงบประมาณ พ.ศ. 2570" in html
+    assert "ปีงบประมาณ พ.ศ. 2563" in html
     figures = re.findall(r"<b>([^<]*)</b>", html.split('id="figures"')[1].split("</div>\n</div>")[0])
     assert figures[:2] == ["3", "2"]  # received (general only), resolved
     assert "ข้อตกลงระดับการให้บริการ" in html and "ก เร่งด่วน" in html
     points = json.loads(html.split('id="resolved-points" type="application/json">')[1].split("</script>")[0])
     assert points == [{"lat": 13.1002, "lng": 99.9229, "category": "ไฟฟ้าสาธารณะ ไฟถนนดับ/ชำรุด",
-                       "resolved": "2026-11-24"}]
+                       "resolved": "2019-11-24"}]
     assert "สมชาย" not in html and "0812345678" not in html  # no complainant data anywhere
 
 
@@ -74,26 +75,26 @@ def test_the_map_works_with_no_tile_server(banlat_client: Client, banlat: LocalB
 
 def test_stats_split_general_from_corruption_by_round(banlat_client: Client, banlat: LocalBody, cases: None) -> None:
     with time_machine.travel(NOW, tick=False):
-        html = banlat_client.get("/stats/", {"year": "2027", "round": "h1"}).content.decode()
+        html = banlat_client.get("/stats/", {"year": "2020", "round": "h1"}).content.decode()
     general = html.split('id="stats-general"')[1].split("</section>")[0]
     integrity = html.split('id="stats-integrity"')[1].split("</section>")[0]
     assert re.search(r"รับเรื่อง</th><td class=\"num\">3<", general)
     assert re.search(r"ดำเนินการแล้วเสร็จ</th><td class=\"num\">2<", general)
     assert re.search(r"รับเรื่อง</th><td class=\"num\">1<", integrity)
-    assert "1 ตุลาคม 2569 – 31 มีนาคม 2570" in html
+    assert "1 ตุลาคม 2562 – 31 มีนาคม 2563" in html
 
 
 def test_previous_years_are_empty(banlat_client: Client, cases: None) -> None:
     with time_machine.travel(NOW, tick=False):
-        html = banlat_client.get("/stats/", {"year": "2026"}).content.decode()
+        html = banlat_client.get("/stats/", {"year": "2019"}).content.decode()
     assert re.search(r"รับเรื่อง</th><td class=\"num\">0<", html)
 
 
 def test_stats_download_as_csv_and_thai_pdf(banlat_client: Client, cases: None) -> None:
     with time_machine.travel(NOW, tick=False):
-        csv_response = banlat_client.get("/stats.csv", {"year": "2027", "round": "full"})
-        pdf_response = banlat_client.get("/stats.pdf", {"year": "2027", "round": "full"})
-    assert csv_response["Content-Disposition"] == 'attachment; filename="stats-5760601-2570-full.csv"'
+        csv_response = banlat_client.get("/stats.csv", {"year": "2020", "round": "full"})
+        pdf_response = banlat_client.get("/stats.pdf", {"year": "2020", "round": "full"})
+    assert csv_response["Content-Disposition"] == 'attachment; filename="stats-5760601-2563-full.csv"'
     text = csv_response.content.decode("utf-8-sig")
     assert "เรื่องร้องทุกข์ทั่วไป,รวม,3,2,1,0,0" in text
     assert "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ,รวม,1,0,1" in text

@@ -20,15 +20,14 @@ from apps.portal.models import BodyProfile
 from tenants.models import LocalBody
 from tests.conftest import staff
 
-from .helpers import form_data, jpeg
+from .helpers import filed, form_data, jpeg
 
 pytestmark = pytest.mark.django_db
 
 
 def _file(client: Client, body: LocalBody) -> Complaint:
     assert client.post("/complaints/new/", form_data(body)).status_code == 302
-    with schema_context(body.schema_name):
-        return Complaint.objects.get()
+    return filed(client, body)
 
 
 def _start_work(complaint: Complaint, actor: object) -> None:
