@@ -12,5 +12,4 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("apps.portal.urls_public")),
-    path("", views.platform_home, name="platform-home"),
 ]

@@ -11,5 +11,4 @@ urlpatterns = [
     path("api/", include("api.urls_tenant")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("apps.portal.urls")),
-    path("", views.body_home, name="body-home"),
 ]

@@ -1,10 +1,9 @@
-"""Views of the platform itself: health checks and the two home pages."""
+"""Views of the platform itself: the health check on every host."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -18,11 +17,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "schema": connection.schema_name,
         "dla_code": getattr(tenant, "dla_code", None),
     })
-
-
-def platform_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "platform/home.html")
-
-
-def body_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "platform/body_home.html", {"body": request.tenant})  # type: ignore[attr-defined]

@@ -141,7 +141,7 @@ def _test_env() -> dict[str, str]:
 def celery_worker_process(django_db_setup: None) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker (with beat) on the test database and the test broker folder."""
     broker = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in", "")) if \
-        settings.CELERY_BROKER_URL == "filesystem://" else None
+        settings.CELERY_BROKER_URL.startswith("filesystem://") else None
     if broker:
         broker.mkdir(parents=True, exist_ok=True)
         for leftover in broker.iterdir():
