@@ -60,7 +60,7 @@ def ensure_running() -> str:
         import pgserver  # noqa: PLC0415
 
         server = pgserver.get_server(str(directory), cleanup_mode=None)
-        existing = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        existing = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
         if "(1 row)" not in existing:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         socket_dir = _running_socket_dir(directory)

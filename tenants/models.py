@@ -155,3 +155,6 @@ class WorkerProbe(models.Model):
     ran_in_schema = models.CharField(max_length=63, blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)
     ran_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.token)

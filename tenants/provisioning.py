@@ -94,12 +94,11 @@ class CloneScript:
         ddl = re.sub(rf"\b{template}\.", f'"{schema}".', ddl)
         copies = []
         for table in self.tables_with_rows:
-            copies.append(f'INSERT INTO "{schema}"."{table}" SELECT * FROM "{template}"."{table}";')
-            copies.append(
-                f"SELECT setval(s.seq, (SELECT max(id) FROM \"{schema}\".\"{table}\")) FROM "
-                f"(SELECT pg_get_serial_sequence('\"{schema}\".\"{table}\"', 'id') AS seq) s "
-                "WHERE s.seq IS NOT NULL;"
-            )
+            # Names come from the catalog and a checked schema name, never from input.
+            copies.append(f'INSERT INTO "{schema}"."{table}" SELECT * FROM "{template}"."{table}";')  # noqa: S608
+            qualified = f'"{schema}"."{table}"'
+            copies.append(f"SELECT setval(s.seq, (SELECT max(id) FROM {qualified})) FROM "  # noqa: S608
+                          f"(SELECT pg_get_serial_sequence('{qualified}', 'id') AS seq) s WHERE s.seq IS NOT NULL;")
         return ddl + "\n" + "\n".join(copies)
 
 

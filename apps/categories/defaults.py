@@ -2,7 +2,8 @@
 defaults of every new body read this list; it is data, editable in the national admin."""
 
 NATIONAL_CATEGORIES = [
-    ("urgent_hazard", "เหตุเร่งด่วนเป็นอันตราย (ต้นไม้ล้ม สายไฟขาด ถนนยุบ)", "Urgent hazard (fallen tree, live wire, sinkhole)", "A", "alert"),
+    ("urgent_hazard", "เหตุเร่งด่วนเป็นอันตราย (ต้นไม้ล้ม สายไฟขาด ถนนยุบ)",
+     "Urgent hazard (fallen tree, live wire, sinkhole)", "A", "alert"),
     ("streetlight", "ไฟฟ้าสาธารณะ ไฟถนนดับ/ชำรุด", "Streetlights", "B", "lightbulb"),
     ("road", "ถนน ทางเท้า สะพาน ชำรุด", "Roads, footpaths and bridges", "B", "road"),
     ("drainage", "ท่อระบายน้ำอุดตัน น้ำท่วมขัง", "Drainage and flooding", "B", "water"),

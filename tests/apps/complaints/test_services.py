@@ -9,6 +9,7 @@ from apps.complaints.selectors import complaint_lookup_for_citizen
 from apps.complaints.services import (
     complaint_acknowledge,
     complaint_assign,
+    complaint_citizen_respond,
     complaint_close,
     complaint_merge,
     complaint_rate,
@@ -16,7 +17,6 @@ from apps.complaints.services import (
     complaint_reopen,
     complaint_reply,
     complaint_request_info,
-    complaint_citizen_respond,
     complaint_resolve,
     complaint_transfer,
     complaint_transfer_accept,
@@ -200,7 +200,8 @@ def test_merge_keeps_both_timelines_and_tells_both_complainants(banlat: LocalBod
         assert second.events.filter(kind=EventKind.STATUS, to_status="merged").count() == 1
         assert Notification.objects.filter(complaint=second, recipient="0899999999").count() == 2
         assert Notification.objects.filter(complaint=first, body__contains=second.tracking_code).exists()
-    facts = {f.complaint_id: f for f in ComplaintFact.objects.filter(body=banlat, complaint_id__in=[first.pk, second.pk])}
+    facts = {f.complaint_id: f
+             for f in ComplaintFact.objects.filter(body=banlat, complaint_id__in=[first.pk, second.pk])}
     assert facts[second.pk].merged_into_id == facts[first.pk].pk
 
 
