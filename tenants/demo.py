@@ -98,3 +98,34 @@ def _complaints() -> list[DemoAccount]:
 
 
 EXTRA_STEPS.append(_complaints)
+
+
+def _sla_agreements() -> list[DemoAccount]:
+    """Two bodies of อำเภอบ้านลาด have published an agreement stricter than the national minimum;
+    the other 13 have not (what the district office sees)."""
+    import datetime as dt  # noqa: PLC0415
+
+    from apps.sla.models import Agreement, AgreementStatus  # noqa: PLC0415
+    from apps.sla.services import (  # noqa: PLC0415
+        sla_agreement_draft_create,
+        sla_agreement_publish,
+        sla_agreement_row_set,
+        sla_agreement_update,
+    )
+
+    signatories = {"5760601": ("นายสมศักดิ์ ตัวอย่าง", "นายกเทศมนตรีตำบลบ้านลาด"),
+                   "6760609": ("นางสาวสมใจ ตัวอย่าง", "นายกองค์การบริหารส่วนตำบลท่าเสน")}
+    for code, (name, position) in signatories.items():
+        body = LocalBody.objects.get(dla_code=code)
+        if Agreement.objects.filter(body=body, status=AgreementStatus.PUBLISHED).exists():
+            continue
+        draft = sla_agreement_draft_create(body=body, number="1/2569")
+        sla_agreement_update(agreement=draft, signatory_name=name, signatory_position=position)
+        sla_agreement_row_set(agreement=draft, sla_class="B", stage="resolve", days=10, day_type="calendar")
+        sla_agreement_row_set(agreement=draft, sla_class="B", stage="reply", days=7, day_type="calendar")
+        sla_agreement_publish(agreement=draft, effective_from=dt.date(2026, 6, 1))
+    return []
+
+
+# Before the complaints, so that cases received after the effective date carry the agreement.
+EXTRA_STEPS.insert(0, _sla_agreements)
