@@ -175,8 +175,13 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         per_page = 50
     per_page = per_page if per_page in PAGE_SIZES else 50
-    page = Paginator(inbox(user=request.user, filters=filters), per_page).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    cases = inbox(user=request.user, filters=filters)
+    # Page over narrow ids first (a top-N over one column), then fetch that page's rows with their
+    # joins: sorting 50,000 wide joined rows to keep 50 costs ten times more.
+    page = Paginator(cases.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    by_id = {c.pk: c for c in cases.filter(pk__in=ids).order_by()}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     due = inbox_due_dates(complaint_ids=[c.pk for c in rows])
     query = request.GET.copy()
     query.pop("page", None)
