@@ -1,6 +1,6 @@
 """Provisioning benchmark: cloning the template vs running the migrations, the whole registry,
 a migrate with nothing pending, and tenant resolution with the cache vs django-tenants' stock
-middleware — all in one run, on a separate database (default `rongthuk_bench`).
+middleware — all in one run, on a separate database (default `rongthuk_bench_provisioning`).
 
     .venv/bin/python bench/provisioning.py                 # clone vs migrate on 20 bodies, resolution
     .venv/bin/python bench/provisioning.py --registry      # + the whole DLA registry (7,849 + Bangkok)
@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", default="rongthuk_bench")
+    parser.add_argument("--database", default="rongthuk_bench_provisioning")
     parser.add_argument("--samples", type=int, default=20, help="bodies for clone vs migrate")
     parser.add_argument("--registry", action="store_true", help="provision the whole registry")
     parser.add_argument("--workers", type=int, default=2)
