@@ -5,7 +5,8 @@
 Makes (once, kept in the bench database) 7,850 synthetic bodies (dla_code 9xxxxxx, active, no
 schema) spread over the real districts, N synthetic facts (INSERT ... SELECT generate_series, with
 the roll-up trigger off, then one rebuild), and K throwaway schemas with one small fact table each
-for the baseline. Prints a table and the command that made it.
+for the baseline. Prints a table and the command that made it, and the write-path cost of the
+roll-up trigger (ms per complaint, fact insert + resolve, rolled back).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
@@ -112,6 +113,39 @@ def union_query(count: int) -> str:
             + " UNION ALL ".join(parts) + ") u GROUP BY 1")
 
 
+class _Rollback(Exception):  # noqa: N818 - control flow only
+    pass
+
+
+def write_cost(count: int, *, trigger: bool) -> float:
+    """ms per complaint for a fact INSERT then its UPDATE to resolved (each its own statement, as the
+    complaint service does), with the roll-up trigger on or off; rolled back afterwards."""
+    bodies = list(LocalBody.objects.filter(dla_code__startswith="9").order_by("pk")
+                  .values_list("pk", "province_id", "district_id")[:count])
+    elapsed = 0.0
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not trigger:
+                cursor.execute("ALTER TABLE reporting_complaintfact DISABLE TRIGGER oversight_rollup")
+            start = time.perf_counter()
+            for i, (pk, province, district) in enumerate(bodies):
+                cursor.execute(
+                    "INSERT INTO reporting_complaintfact (body_id, province_code, district_code, subdistrict_code, "
+                    "complaint_id, tracking_code, national_category, sla_class, channel, status, "
+                    "routed_to_oversight, received_at, reopen_count, cycle_started_at, transferred_to_agency, "
+                    "sla_source, paused_seconds, ever_breached, updated_at) VALUES (%s, %s, %s, '', %s, %s, 'road', "
+                    "'B', 'web', 'received', false, now(), 0, now(), '', 'framework', 0, false, now()) RETURNING id",
+                    [pk, province, district, 900_000_000 + i, f"W{i:010d}"])
+                fact_id = cursor.fetchone()[0]
+                cursor.execute("UPDATE reporting_complaintfact SET status = 'resolved', resolved_at = now() "
+                               "+ interval '3 days', resolve_met = true WHERE id = %s", [fact_id])
+            elapsed = (time.perf_counter() - start) * 1000
+            raise _Rollback
+    except _Rollback:
+        pass
+    return elapsed / max(1, len(bodies))
+
+
 def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
     fn()  # warm
     out = []
@@ -165,6 +199,7 @@ def main() -> None:
     for _ in range(args.runs):
         for url in api_urls:
             api_times.extend(timed(lambda url=url: get_ok(api, url), 1))
+    writes = {flag: [write_cost(300, trigger=flag) for _ in range(3)] for flag in (True, False)}
     query = union_query(args.schemas)
     union = timed(lambda: sql(query), max(3, args.runs // 4))
     facts = ComplaintFact.objects.count()
@@ -179,6 +214,10 @@ def main() -> None:
             (f"UNION ALL over {args.schemas} schemas (one aggregate)", union, "-")]
     for name, values, target in rows:
         print(f"{name:58} {statistics.median(values):10.1f} {p95(values):10.1f} {target:>8}")
+    for flag, label in ((True, "with"), (False, "without")):
+        values = writes[flag]
+        print(f"{'complaint write (fact insert + resolve), ' + label + ' roll-up trigger':58} "
+              f"{statistics.median(values):10.2f} {max(values):10.2f} {'-':>8}")
     per_schema = statistics.median(union) / args.schemas
     print(f"UNION ALL per schema ≈ {per_schema:.2f} ms → all {bodies:,} bodies ≈ {per_schema * bodies:,.0f} ms")
     print(f"ratio UNION ALL ({args.schemas} schemas) / provincial dashboard (median): "

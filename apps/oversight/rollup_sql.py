@@ -2,7 +2,8 @@
 """SQL of the fact roll-ups: the trigger that keeps them in step with reporting_complaintfact, and
 a full rebuild (after a bulk load with the trigger disabled, or to verify).
 
-Migration 0002 holds a frozen copy of TRIGGER_SQL, as migrations must not import app code.
+Migrations 0002 and 0003 hold frozen copies of the trigger SQL, as migrations must not import app
+code (0003: the province roll-ups added).
 """
 
 from __future__ import annotations
@@ -65,10 +66,18 @@ def trigger_sql() -> str:
     body = _upsert("oversight_bodyrollup", [("body_id", "r.body_id"), ("province_code", "r.province_code"),
                                             ("district_code", "r.district_code"), ("month", month)], "r",
                    ("body_id", "month"))
+    province = _upsert("oversight_provincerollup", [("province_code", "r.province_code"), ("month", month),
+                                                    ("national_category", "r.national_category")], "r",
+                       ("province_code", "month", "national_category"))
     days = (
         "INSERT INTO oversight_arearesolvedays AS t (province_code, district_code, month, days, count) "
         f"VALUES (r.province_code, r.district_code, {month}, {DAYS.format(r='r')}, sign) "
         "ON CONFLICT (province_code, district_code, month, days) DO UPDATE SET count = t.count + EXCLUDED.count;"
+    )
+    province_days = (
+        "INSERT INTO oversight_provinceresolvedays AS t (province_code, month, days, count) "
+        f"VALUES (r.province_code, {month}, {DAYS.format(r='r')}, sign) "
+        "ON CONFLICT (province_code, month, days) DO UPDATE SET count = t.count + EXCLUDED.count;"
     )
     old = ", ".join(f"OLD.{c}" for c in RELEVANT)
     new = ", ".join(f"NEW.{c}" for c in RELEVANT)
@@ -78,8 +87,10 @@ RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   {area}
   {body}
+  {province}
   IF r.resolved_at IS NOT NULL THEN
     {days}
+    {province_days}
   END IF;
 END $$;
 
@@ -130,7 +141,8 @@ def rebuild_sql() -> list[str]:
     month = MONTH.format(r="f")
     metrics = ", ".join(METRICS)
     return [
-        "TRUNCATE oversight_arearollup, oversight_bodyrollup, oversight_arearesolvedays",
+        "TRUNCATE oversight_arearollup, oversight_bodyrollup, oversight_arearesolvedays, oversight_provincerollup, "
+        "oversight_provinceresolvedays",
         f"INSERT INTO oversight_arearollup (province_code, district_code, month, national_category, {metrics}, "
         f"updated_at) SELECT f.province_code, f.district_code, {month}, f.national_category, {sums}, now() "
         "FROM reporting_complaintfact f GROUP BY 1, 2, 3, 4",
@@ -140,4 +152,18 @@ def rebuild_sql() -> list[str]:
         "INSERT INTO oversight_arearesolvedays (province_code, district_code, month, days, count) "
         f"SELECT f.province_code, f.district_code, {month}, {DAYS.format(r='f')}, count(*) "
         "FROM reporting_complaintfact f WHERE f.resolved_at IS NOT NULL GROUP BY 1, 2, 3, 4",
+        *province_rebuild_sql(),
+    ]
+
+
+def province_rebuild_sql() -> list[str]:
+    """The province roll-ups are exact sums of the district ones (same facts, coarser key)."""
+    metrics = ", ".join(METRICS)
+    sums = ", ".join(f"sum({m})" for m in METRICS)
+    return [
+        f"INSERT INTO oversight_provincerollup (province_code, month, national_category, {metrics}, updated_at) "
+        f"SELECT province_code, month, national_category, {sums}, max(updated_at) FROM oversight_arearollup "
+        "GROUP BY 1, 2, 3",
+        "INSERT INTO oversight_provinceresolvedays (province_code, month, days, count) "
+        "SELECT province_code, month, days, sum(count) FROM oversight_arearesolvedays GROUP BY 1, 2, 3",
     ]

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from apps.oversight.models import AreaResolveDays, AreaRollup, BodyRollup, Directive, DirectiveTarget
-from apps.oversight.rollup_sql import CHANNELS, METRICS, OPEN, STAGES, STATUSES, metric_exprs
+from apps.oversight.models import AreaRollup, BodyRollup, Directive, DirectiveTarget, ProvinceRollup
+from apps.oversight.rollup_sql import CHANNELS, METRICS, MONTH, OPEN, STAGES, STATUSES, metric_exprs
 from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.oversight.sla_status import SlaStatus, sla_status_for
 from apps.reporting.models import Channel, ComplaintFact, Status
@@ -86,39 +86,117 @@ def _shape(sums: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _sums() -> dict[str, Sum]:
-    return {k: Sum(k) for k in METRICS}
+# Which column a grouping reads, and the roll-up tables (raw SQL: one statement per table with
+# GROUPING SETS gives the totals and every grouping at once; the ORM's 33 Sum() expressions cost
+# more to compile than the database takes to answer).
+KEY_COLUMNS = {"province": "province_code", "district": "district_code", "body": "body_id",
+               "category": "national_category", "month": "month"}
+SUMS_SQL = ", ".join(f"sum({m})" for m in METRICS)
+FACT_SUMS_SQL = ", ".join(f"sum({e})" for e in metric_exprs("f").values())
+TABLES = {"province": "oversight_provincerollup", "area": "oversight_arearollup", "body": "oversight_bodyrollup",
+          "facts": "reporting_complaintfact f"}
+DAYS_TABLES = {"province": "oversight_provinceresolvedays", "area": "oversight_arearesolvedays"}
+# Columns each source can group by.
+SOURCE_KEYS = {"province": {"province", "category", "month"},
+               "area": {"province", "district", "category", "month"},
+               "body": {"province", "district", "body", "month"},
+               "facts": {"province", "district", "body", "category", "month"}}
 
 
-def _median(counts: list[tuple[int, int]]) -> float | None:
-    """Median of a histogram [(days, count)]."""
-    counts = sorted((d, c) for d, c in counts if c > 0)
-    total = sum(c for _, c in counts)
-    if total == 0:
-        return None
-
-    def nth(n: int) -> int:
-        seen = 0
-        for days, count in counts:
-            seen += count
-            if seen > n:
-                return days
-        return counts[-1][0]
-
-    if total % 2:
-        return float(nth(total // 2))
-    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+def _source(scope: Scope, body: LocalBody | None, category: str, group: str) -> str:
+    """The smallest table that answers a grouping (or the totals, group="")."""
+    if category and (body is not None or group == "body"):
+        return "facts"  # per body and category: only the facts have both
+    if body is not None or group == "body":
+        return "body"
+    if group == "district" or scope.level == "district":
+        return "area"
+    return "province"
 
 
-def _area_medians(scope: Scope, period: Period, key: str | None) -> dict[str, float | None]:
-    qs = AreaResolveDays.objects.filter(scope.fact_filter(), period.q())
-    if key is None:
-        rows = qs.values("days").annotate(n=Sum("count"))
-        return {"": _median([(r["days"], r["n"]) for r in rows])}
-    grouped: dict[str, list[tuple[int, int]]] = {}
-    for r in qs.values(key, "days").annotate(n=Sum("count")):
-        grouped.setdefault(r[key], []).append((r["days"], r["n"]))
-    return {k: _median(v) for k, v in grouped.items()}
+def _where(source: str, scope: Scope, period: Period, body: LocalBody | None,
+           category: str) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if source == "facts":
+        start, end = period.datetimes()
+        clauses += ["f.received_at >= %s", "f.received_at < %s"]
+        params += [start, end]
+    else:
+        clauses += ["month >= %s", "month <= %s"]
+        params += [period.since, period.until]
+    if body is not None:
+        clauses.append("body_id = %s")
+        params.append(body.pk)
+    elif scope.level == "province":
+        clauses.append("province_code = %s")
+        params.append(scope.code)
+    elif scope.level == "district":
+        clauses.append("district_code = %s")
+        params.append(scope.code)
+    if category and source in ("facts", "area", "province"):
+        clauses.append("national_category = %s")
+        params.append(category)
+    return " AND ".join(clauses), params
+
+
+def _grouped(sql_from: str, where: str, params: list[Any], sums: str,
+             groups: list[str]) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """One statement: the totals and a row per value of each grouping, in the database's order."""
+    names = list(METRICS)
+    if not groups:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sums} FROM {sql_from} WHERE {where}", params)  # noqa: S608
+            return dict(zip(names, cursor.fetchone(), strict=True)), {}
+    columns = [MONTH.format(r="f") if g == "month" and sql_from.endswith(" f") else KEY_COLUMNS[g]
+               for g in groups]
+    sets = ", ".join(f"({c})" for c in columns)
+    sql = (f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, {sums} FROM {sql_from} "  # noqa: S608
+           f"WHERE {where} GROUP BY GROUPING SETS ({sets}, ()) ORDER BY {', '.join(columns)}")
+    full = (1 << len(columns)) - 1
+    mask_of = {full ^ (1 << (len(columns) - 1 - i)): (i, g) for i, g in enumerate(groups)}
+    totals: dict[str, Any] = {}
+    rows: dict[str, list[dict[str, Any]]] = {g: [] for g in groups}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for record in cursor.fetchall():
+            mask, keys, values = record[0], record[1:1 + len(columns)], record[1 + len(columns):]
+            sums_row = dict(zip(names, values, strict=True))
+            if mask == full:
+                totals = sums_row
+            else:
+                i, group = mask_of[mask]
+                sums_row["key"] = keys[i]
+                rows[group].append(sums_row)
+    return totals, rows
+
+
+def _medians(source: str, scope: Scope, period: Period, key: str | None,
+             total: bool) -> dict[Any, float | None]:
+    """Whole-day medians from a resolve-days histogram, computed in SQL from cumulative sums: the
+    n-th smallest value (0-based) is the first day whose running count exceeds n. Returns a median
+    per value of `key` and, with total=True (or key=None), the whole scope's under None."""
+    where, params = _where(source, scope, period, None, "")
+    column = KEY_COLUMNS[key] if key else None
+    if column and total:
+        head, group = f"GROUPING({column}) = 1 AS whole, {column} AS k", f"GROUPING SETS (({column}, days), (days))"
+    elif column:
+        head, group = f"false AS whole, {column} AS k", f"{column}, days"
+    else:
+        head, group = "true AS whole, NULL AS k", "days"
+    sql = (
+        f"WITH h AS (SELECT {head}, days, sum(count)::bigint AS n FROM {DAYS_TABLES[source]} "  # noqa: S608
+        f"WHERE {where} GROUP BY {group}), "
+        "c AS (SELECT whole, k, days, sum(n) OVER (PARTITION BY whole, k ORDER BY days) AS cum, "
+        "sum(n) OVER (PARTITION BY whole, k) AS total FROM h WHERE n > 0) "
+        "SELECT whole, k, (min(days) FILTER (WHERE cum > div(total - 1, 2)) "
+        "+ min(days) FILTER (WHERE cum > div(total, 2))) / 2.0 FROM c GROUP BY whole, k")
+    out: dict[Any, float | None] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for whole, k, median in cursor.fetchall():
+            out[None if whole else k] = float(median)
+    return out
 
 
 def _body_medians(body_ids: list[int], period: Period) -> dict[int, float | None]:
@@ -135,81 +213,98 @@ def _body_medians(body_ids: list[int], period: Period) -> dict[int, float | None
         return {body_id: float(value) for body_id, value in cursor.fetchall()}
 
 
+def _resolve_group(scope: Scope, body: LocalBody | None, group_by: str) -> str:
+    if group_by == "area":
+        group_by = "month" if body is not None else \
+            {"nation": "province", "province": "district", "district": "body"}[scope.level]
+    if group_by and group_by not in GROUPS:
+        raise ValueError(f"group_by must be one of {', '.join(GROUPS)}")
+    if body is not None and group_by in ("category", "body"):
+        raise ValueError(f"group_by {group_by} is not available for one body")
+    return group_by
+
+
 def figures(scope: Scope, period: Period, *, body: LocalBody | None = None, category: str = "",
             group_by: str = "") -> dict[str, Any]:
     """Totals and optional rows for an area or one body. group_by: province, district, body,
     category, channel, status or month ("area" = the next level down)."""
-    if group_by == "area":
-        group_by = {"nation": "province", "province": "district", "district": "body"}[scope.level]
-        if body is not None:
-            group_by = "month"
-    if group_by and group_by not in GROUPS:
-        raise ValueError(f"group_by must be one of {', '.join(GROUPS)}")
-    use_body_table = body is not None or (group_by == "body" and not category)
-    if body is not None and category:
-        # Per-body per-category figures come from the body's own facts (a few thousand rows).
-        return _body_category_figures(body, period, category, group_by)
-    if use_body_table:
-        qs: QuerySet[Any] = BodyRollup.objects.filter(scope.fact_filter(), period.q())
-        if body is not None:
-            qs = qs.filter(body=body)
-    else:
-        qs = AreaRollup.objects.filter(scope.fact_filter(), period.q())
-        if category:
-            qs = qs.filter(national_category=category)
-    totals = _shape(qs.aggregate(**_sums()))
-    if body is not None:
-        totals["median_days_to_resolve"] = _body_medians([body.pk], period).get(body.pk)
-    elif not category:
-        totals["median_days_to_resolve"] = _area_medians(scope, period, None)[""]
-    else:
-        totals["median_days_to_resolve"] = None
-    result: dict[str, Any] = {"totals": totals, "rows": []}
-    if not group_by:
-        return result
-    if group_by in ("channel", "status"):
-        source = totals["by_channel"] if group_by == "channel" else totals["by_status"]
-        labels = dict(Channel.choices) if group_by == "channel" else dict(Status.choices)
-        result["rows"] = [{"key": k, "label": str(labels.get(k, k)), "received": v} for k, v in source.items()]
-        return result
-    key = {"province": "province_code", "district": "district_code", "body": "body_id",
-           "category": "national_category", "month": "month"}[group_by]
-    rows = list(qs.values(key).annotate(**_sums()).order_by(key))
+    group_by = _resolve_group(scope, body, group_by)
+    result = figures_grouped(scope, period, body=body, category=category, groups=[group_by] if group_by else [])
+    return {"totals": result["totals"], "rows": result["rows"].get(group_by, [])}
+
+
+def figures_grouped(scope: Scope, period: Period, *, body: LocalBody | None = None, category: str = "",
+                    groups: list[str]) -> dict[str, Any]:
+    """Totals and the rows of several groupings at once (the performance page's four): one
+    statement per roll-up table involved, one for the medians. {"totals": ..., "rows": {group: rows}}"""
+    groups = [_resolve_group(scope, body, g) for g in groups]
+    sql_groups = [g for g in dict.fromkeys(groups) if g and g not in ("channel", "status")]
+    by_source: dict[str, list[str]] = {}
+    for group in sql_groups:
+        by_source.setdefault(_source(scope, body, category, group), []).append(group)
+    totals_source = _source(scope, body, category, "")
+    if not by_source:
+        by_source[totals_source] = []
+    elif totals_source not in by_source:
+        # The totals come with any grouping's statement (all tables hold the same facts); prefer the
+        # one the totals would read anyway, else the first.
+        totals_source = next(iter(by_source))
+    raw_rows: dict[str, list[dict[str, Any]]] = {}
+    raw_totals: dict[str, Any] = {}
+    for source, source_groups in by_source.items():
+        where, params = _where(source, scope, period, body, category)
+        sums = FACT_SUMS_SQL if source == "facts" else SUMS_SQL
+        totals_here, rows_here = _grouped(TABLES[source], where, params, sums, source_groups)
+        if source == totals_source:
+            raw_totals = totals_here
+        raw_rows.update(rows_here)
+    totals = _shape(raw_totals)
+
+    # Medians: from the histograms when there is no category filter; one statement gives the totals'
+    # and a province/district grouping's.
+    median_key = next((g for g in sql_groups if g in ("province", "district")), None) if not category else None
     medians: dict[Any, float | None] = {}
-    if group_by in ("province", "district") and not category:
-        medians = _area_medians(scope, period, key)
-    elif group_by == "body":
-        medians = _body_medians([r["body_id"] for r in rows], period) if len(rows) <= 200 else {}
-    names = _names(group_by, [r[key] for r in rows])
-    out = []
-    for r in rows:
-        shaped = _shape(r)
-        shaped.pop("by_channel")
-        shaped.pop("by_status")
-        value = r[key]
-        code = value.isoformat()[:7] if isinstance(value, dt.date) else value
-        if group_by == "body":
-            code = names.get(value, ("", ""))[0]
-        shaped.update({"key": code, "label": names.get(value, (code, code))[1],
-                       "median_days_to_resolve": medians.get(value)})
-        out.append(shaped)
-    result["rows"] = out
+    if body is not None:
+        totals["median_days_to_resolve"] = None if category else _body_medians([body.pk], period).get(body.pk)
+    elif category:
+        totals["median_days_to_resolve"] = None
+    else:
+        area_level = scope.level == "district" or median_key == "district"
+        medians = _medians("area" if area_level else "province", scope, period, median_key, total=True)
+        totals["median_days_to_resolve"] = medians.get(None)
+
+    result: dict[str, Any] = {"totals": totals, "rows": {}}
+    for group in groups:
+        if not group:
+            continue
+        if group in ("channel", "status"):
+            source = totals["by_channel"] if group == "channel" else totals["by_status"]
+            labels = dict(Channel.choices) if group == "channel" else dict(Status.choices)
+            result["rows"][group] = [{"key": k, "label": str(labels.get(k, k)), "received": v}
+                                     for k, v in source.items()]
+            continue
+        rows = raw_rows[group]
+        if group == median_key:
+            group_medians = medians
+        elif group == "body" and not category:
+            group_medians = _body_medians([r["key"] for r in rows], period) if len(rows) <= 200 else {}
+        else:
+            group_medians = {}
+        names = _names(group, [r["key"] for r in rows])
+        out = []
+        for r in rows:
+            shaped = _shape(r)
+            shaped.pop("by_channel")
+            shaped.pop("by_status")
+            value = r["key"]
+            code = value.isoformat()[:7] if isinstance(value, dt.date) else value
+            if group == "body":
+                code = names.get(value, ("", ""))[0]
+            shaped.update({"key": code, "label": names.get(value, (code, code))[1],
+                           "median_days_to_resolve": group_medians.get(value)})
+            out.append(shaped)
+        result["rows"][group] = out
     return result
-
-
-def _body_category_figures(body: LocalBody, period: Period, category: str, group_by: str) -> dict[str, Any]:
-    start, end = period.datetimes()
-    exprs = metric_exprs("f")
-    # The expressions are the module's own constants; values go in as parameters.
-    sql = ("SELECT " + ", ".join(f"sum({e})" for e in exprs.values()) +  # noqa: S608
-           " FROM reporting_complaintfact f WHERE f.body_id = %s AND f.national_category = %s "
-           "AND f.received_at >= %s AND f.received_at < %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [body.pk, category, start, end])
-        row = cursor.fetchone()
-    totals = _shape(dict(zip(exprs, row, strict=True)))
-    totals["median_days_to_resolve"] = None
-    return {"totals": totals, "rows": []}
 
 
 def _names(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
@@ -327,11 +422,14 @@ def last_modified(scope: Scope, *, body: LocalBody | None = None) -> dt.datetime
     """When the figures in scope last changed (the roll-ups' newest update)."""
     if body is not None:
         return BodyRollup.objects.filter(body=body).aggregate(m=Max("updated_at"))["m"]
-    return AreaRollup.objects.filter(scope.fact_filter()).aggregate(m=Max("updated_at"))["m"]
+    if scope.level == "district":
+        return AreaRollup.objects.filter(scope.fact_filter()).aggregate(m=Max("updated_at"))["m"]
+    return ProvinceRollup.objects.filter(scope.fact_filter()).aggregate(m=Max("updated_at"))["m"]
 
 
 def data_months(scope: Scope) -> tuple[dt.date | None, dt.date | None]:
-    agg = AreaRollup.objects.filter(scope.fact_filter()).aggregate(lo=Min("month"), hi=Max("month"))
+    table = AreaRollup if scope.level == "district" else ProvinceRollup
+    agg = table.objects.filter(scope.fact_filter()).aggregate(lo=Min("month"), hi=Max("month"))
     return agg["lo"], agg["hi"]
 
 
