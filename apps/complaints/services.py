@@ -45,7 +45,7 @@ from apps.complaints.validation import (
 )
 from apps.complaints.workflow import check_transition
 from apps.reporting.models import Channel, ComplaintFact, Status
-from apps.reporting.services import fact_sync
+from apps.reporting.services import fact_prepare, fact_save
 from tenants.models import BodyStatus, LocalBody, Subdistrict
 
 PRIVACY_NOTICE_VERSION = "2026-1"
@@ -92,11 +92,17 @@ def _set_status(complaint: Complaint, target: str, *, actor: object = None, acto
                   is_public=is_public, from_status=previous, to_status=target, data=data, at=at)
 
 
-def _sync(complaint: Complaint, *, body: LocalBody | None = None, **fact_extra: object) -> ComplaintFact:
-    """The same-transaction writes that follow every case change: the fact, then the SLA clocks."""
+def _sync(complaint: Complaint, *, body: LocalBody | None = None, new: bool = False,
+          **fact_extra: object) -> ComplaintFact:
+    """The same-transaction writes that follow every case change: the fact with its SLA columns
+    (one INSERT or UPDATE) and the SLA stage clocks."""
     body = body or current_body()
-    fact = fact_sync(complaint=complaint, body=body, **fact_extra)
-    _sla_update(complaint, fact)
+    fact, changed = fact_prepare(complaint=complaint, body=body, new=new, **fact_extra)
+    try:
+        from apps.sla.services import complaint_clock_update  # noqa: PLC0415 - the SLA app is optional here
+    except ImportError:
+        return fact_save(fact, changed)
+    complaint_clock_update(complaint=complaint, fact=fact, save_fields=changed)
     return fact
 
 
@@ -106,14 +112,6 @@ def _sla_snapshot(body: LocalBody, sla_class: str, at: datetime) -> dict:
     except ImportError:
         return {}
     return sla_snapshot_for(body=body, sla_class=sla_class, at=at)
-
-
-def _sla_update(complaint: Complaint, fact: ComplaintFact) -> None:
-    try:
-        from apps.sla.services import complaint_clock_update  # noqa: PLC0415
-    except ImportError:
-        return
-    complaint_clock_update(complaint=complaint, fact=fact)
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -193,19 +191,20 @@ def complaint_submit(
         complaint.complainant_national_id = person.national_id
         complaint.complainant_address = person.address
         complaint.complainant_line_id = person.line_id
-    _save_with_unique_code(complaint, body)
+    auto_route = not routed and category_obj.department_id is not None
+    if auto_route:
+        # Default routing per category: the department sees it in its inbox at once.
+        complaint.department_id = category_obj.department_id
+        complaint.routed_at = now
+    _save_with_unique_code(complaint)
     actor_label = CITIZEN if channel == Channel.WEB else ""
     created = _event(complaint, EventKind.CREATED, actor=actor, actor_label=actor_label, is_public=True,
                      to_status=Status.RECEIVED, data={"channel": channel}, at=now)
     _store_files(complaint, files, event=created, uploaded_by=actor, is_public=False)
-    if not routed and category_obj.department_id:
-        # Default routing per category: the department sees it in its inbox at once.
-        complaint.department_id = category_obj.department_id
-        complaint.routed_at = now
-        complaint.save(update_fields=["department", "routed_at", "updated_at"])
+    if auto_route:
         _event(complaint, EventKind.ASSIGN, actor_label=SYSTEM, data={"department": category_obj.department_id,
                                                                       "automatic": True}, at=now)
-    _sync(complaint, body=body)
+    _sync_new(complaint, body)
     if notify:  # False only for historical imports: the citizen was told at the time
         notifications.queue(complaint, "received", body=body)
     if pin:
@@ -221,19 +220,43 @@ def _active_category(category: Category | int) -> Category:
     return found
 
 
-def _save_with_unique_code(complaint: Complaint, body: LocalBody) -> None:
-    """Codes are unique across the platform: the fact's unique index is the arbiter."""
-    for _attempt in range(8):
+_CODE_ATTEMPTS = 8
+
+
+def _is_code_clash(error: IntegrityError) -> bool:
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    return constraint in {"complaint_tracking_code_unique", "fact_tracking_code_unique"}
+
+
+def _save_with_unique_code(complaint: Complaint) -> None:
+    """A fresh code, unique in the body (its own unique index)."""
+    for _attempt in range(_CODE_ATTEMPTS):
         complaint.tracking_code = new_tracking_code()
         try:
             with transaction.atomic():
                 complaint.save()
-                fact_sync(complaint=complaint, body=body)
             return
-        except IntegrityError:
+        except IntegrityError as error:
+            if not _is_code_clash(error):
+                raise
             complaint.pk = None
             complaint._state.adding = True
-            continue
+    raise ComplaintError(_("ระบบไม่สามารถออกเลขติดตามเรื่องได้ กรุณาลองใหม่"))
+
+
+def _sync_new(complaint: Complaint, body: LocalBody) -> None:
+    """The first fact of a new case. Codes are unique across the platform, and the fact's unique
+    index is the arbiter: on a clash (about one in 10^11) the case takes another code."""
+    for _attempt in range(_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                _sync(complaint, body=body, new=True)
+            return
+        except IntegrityError as error:
+            if not _is_code_clash(error):
+                raise
+            complaint.tracking_code = new_tracking_code()
+            complaint.save(update_fields=["tracking_code"])
     raise ComplaintError(_("ระบบไม่สามารถออกเลขติดตามเรื่องได้ กรุณาลองใหม่"))
 
 

@@ -18,23 +18,35 @@ _CASE_FIELDS = [
 ]
 
 
-def fact_sync(*, complaint: Complaint, body: LocalBody, **extra: object) -> ComplaintFact:
-    """Insert or update the complaint's fact; `extra` sets further columns (transfer links)."""
+def fact_prepare(*, complaint: Complaint, body: LocalBody, new: bool = False,
+                 **extra: object) -> tuple[ComplaintFact, list[str]]:
+    """The complaint's fact with the case's current values set, not saved, and the names of the
+    columns that changed (empty for a new fact). An existing fact is locked for the update;
+    `new` says the case was just created, so there is none to look for."""
     values: dict[str, object] = {name: getattr(complaint, name) for name in _CASE_FIELDS}
     values["transferred_to_body_id"] = complaint.transferred_to_body_id
     values.update(extra)
-    fact = ComplaintFact.objects.select_for_update().filter(body=body, complaint_id=complaint.pk).first()
+    fact = None if new else \
+        ComplaintFact.objects.select_for_update().filter(body=body, complaint_id=complaint.pk).first()
     if fact is None:
-        return ComplaintFact.objects.create(
-            body=body,
-            complaint_id=complaint.pk,
-            province_code=body.province_id or "",
-            district_code=body.district_id or "",
-            **values,
-        )
+        fact = ComplaintFact(body=body, complaint_id=complaint.pk, province_code=body.province_id or "",
+                             district_code=body.district_id or "", **values)
+        return fact, []
     changed = [name for name, value in values.items() if getattr(fact, name) != value]
     for name in changed:
         setattr(fact, name, values[name])
-    if changed:
+    return fact, changed
+
+
+def fact_save(fact: ComplaintFact, changed: list[str]) -> ComplaintFact:
+    if fact.pk is None:
+        fact.save()
+    elif changed:
         fact.save(update_fields=[*changed, "updated_at"])
     return fact
+
+
+def fact_sync(*, complaint: Complaint, body: LocalBody, **extra: object) -> ComplaintFact:
+    """Insert or update the complaint's fact; `extra` sets further columns (transfer links)."""
+    fact, changed = fact_prepare(complaint=complaint, body=body, **extra)
+    return fact_save(fact, changed)

@@ -59,11 +59,12 @@ def rows_of(obj: Framework | Agreement) -> dict[tuple[str, str], tuple[int, str]
 
 
 def calendar_days_off(*, body_id: int | None, start: dt.date, end: dt.date) -> set[dt.date]:
-    days = set(NationalDayOff.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    """National extra days off and the body's own closures, in one round trip."""
+    days = NationalDayOff.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
     if body_id is not None:
-        days |= set(BodyClosure.objects.filter(body_id=body_id, date__gte=start, date__lte=end)
-                    .values_list("date", flat=True))
-    return days
+        days = days.union(BodyClosure.objects.filter(body_id=body_id, date__gte=start, date__lte=end)
+                          .values_list("date", flat=True))
+    return set(days)
 
 
 def body_calendar(*, body_id: int | None, around: dt.datetime | None = None) -> Calendar:

@@ -4,7 +4,7 @@ publication with validation against the national framework."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,10 +91,13 @@ _CLOCK_FIELDS = ["started_at", "due_at", "warn_at", "district_due_at", "complete
                  "next_action_at", "sla_class", "complaint_id"]
 
 
-def complaint_clock_update(*, complaint: Any, fact: Any, now: dt.datetime | None = None) -> clock.ClockResult:
+def complaint_clock_update(*, complaint: Any, fact: Any, now: dt.datetime | None = None,
+                           save_fields: Sequence[str] = ()) -> clock.ClockResult:
     """Recompute the complaint's clock from its snapshot and events; set the fact's SLA columns
-    (saved with update_fields) and upsert its stage clocks. Never saves the complaint. Called
-    inside the complaint service's transaction, in the body's schema."""
+    and save the fact (inserted if new; otherwise updated with the SLA columns plus
+    `save_fields`, the case columns the caller changed: one statement) and upsert its stage
+    clocks. Never saves the complaint. Called inside the complaint service's transaction, in the
+    body's schema."""
     now = now or timezone.now()
     snapshot = complaint.sla_snapshot or sla_snapshot_for(body=fact.body, sla_class=complaint.sla_class,
                                                           at=complaint.received_at)
@@ -114,16 +117,19 @@ def complaint_clock_update(*, complaint: Any, fact: Any, now: dt.datetime | None
     fact.sla_version = snapshot.get("version")
     fields = [f for pair in FACT_STAGE_FIELDS.values() for f in pair] + [
         "progress_due_at", "paused_seconds", "ever_breached", "sla_source", "sla_version"]
-    if fact.pk is None:
+    inserted = fact.pk is None
+    if inserted:
         fact.save()
     else:
-        fact.save(update_fields=fields)
-    _stage_clocks_upsert(fact=fact, complaint=complaint, result=result, calendar=calendar)
+        fact.save(update_fields=[*fields, *save_fields, "updated_at"])
+    _stage_clocks_upsert(fact=fact, complaint=complaint, result=result, calendar=calendar, fresh=inserted)
     return result
 
 
-def _stage_clocks_upsert(*, fact: Any, complaint: Any, result: clock.ClockResult, calendar: Calendar) -> None:
-    existing = {(r.stage, r.cycle, r.seq): r for r in StageClock.objects.filter(fact=fact)}
+def _stage_clocks_upsert(*, fact: Any, complaint: Any, result: clock.ClockResult, calendar: Calendar,
+                         fresh: bool = False) -> None:
+    """`fresh`: the fact was inserted just now, so it has no stage clocks yet."""
+    existing = {} if fresh else {(r.stage, r.cycle, r.seq): r for r in StageClock.objects.filter(fact=fact)}
     district_days = district_escalation_working_days()
     create, update = [], []
     for s in result.stages:

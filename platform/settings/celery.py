@@ -12,13 +12,15 @@ else:
     # The test suite gets its own folder, so a demo worker running beside it never takes its tasks.
     _folder = env_opt("RONGTHUK_BROKER_FOLDER") or ("broker-test" if "pytest" in sys.modules else "broker")
     _queue = project_root() / ".data" / _folder
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_queue / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "data_folder_processed": str(_queue / "processed"),
+        # kombu's default is ./control, relative to wherever the process started
+        "control_folder": str(_queue / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None

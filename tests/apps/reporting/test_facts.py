@@ -1,11 +1,10 @@
 """The reporting fact is written in the case's transaction, both ways, and never holds PII."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import schema_context
 
 from apps.complaints import services
-from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Complaint
 from apps.complaints.validation import Complainant
 from apps.reporting.models import ComplaintFact
@@ -38,7 +37,7 @@ def test_a_failed_fact_write_leaves_no_case(banlat: LocalBody) -> None:
                            "CHECK (national_category <> 'road')")
         with schema_context(banlat.schema_name):
             before = Complaint.objects.count()
-            with pytest.raises(ComplaintError):
+            with pytest.raises(IntegrityError, match="refuse_roads"):
                 file_complaint("road", complainant=PERSON)
             assert Complaint.objects.count() == before
         assert not ComplaintFact.objects.filter(body=banlat, national_category="road", received_at__isnull=False,
@@ -91,3 +90,17 @@ def test_no_personal_data_reaches_the_fact_table(banlat: LocalBody) -> None:
     for row in rows:
         for secret in secrets:
             assert secret not in row, f"{secret!r} leaked into the fact table"
+
+
+def test_a_tracking_code_taken_elsewhere_on_the_platform_is_never_reused(banlat: LocalBody, thasen: LocalBody,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    with schema_context(thasen.schema_name):
+        taken = file_complaint(complainant=PERSON).complaint.tracking_code
+    codes = iter([taken, "WXYZ-2345"])
+    monkeypatch.setattr(services, "new_tracking_code", lambda: next(codes))
+    with schema_context(banlat.schema_name):
+        case = file_complaint(complainant=PERSON).complaint  # the first code clashes with thasen's case
+        assert case.tracking_code == "WXYZ-2345"
+        case.refresh_from_db()
+        assert case.tracking_code == "WXYZ-2345"
+    assert ComplaintFact.objects.get(body=banlat, complaint_id=case.pk).tracking_code == "WXYZ-2345"
