@@ -46,63 +46,111 @@ RELEVANT = ("status", "channel", "national_category", "received_at", "resolved_a
             "district_code", "body_id")
 
 
-def _upsert(table: str, keys: list[tuple[str, str]], r: str, conflict: tuple[str, ...]) -> str:
-    exprs = metric_exprs(r)
+def _upsert(table: str, keys: list[tuple[str, str]], values: list[str], conflict: tuple[str, ...]) -> str:
     columns = [k for k, _ in keys] + METRICS + ["updated_at"]
-    values = [v for _, v in keys] + [f"sign * {e}" for e in exprs.values()] + ["now()"]
     updates = ", ".join(f"{m} = t.{m} + EXCLUDED.{m}" for m in METRICS)
     return (
-        f"INSERT INTO {table} AS t ({', '.join(columns)}) VALUES ({', '.join(values)}) "
-        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}, updated_at = now();"
+        f"INSERT INTO {table} AS t ({', '.join(columns)}) VALUES ({', '.join([v for _, v in keys] + values)}, "
+        f"now()) ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}, updated_at = now();"
     )
+
+
+# table → (its key: column and the value from a fact aliased {r}, the conflict target)
+ROLLUPS = {
+    "oversight_arearollup": ([("province_code", "{r}.province_code"), ("district_code", "{r}.district_code"),
+                              ("month", MONTH), ("national_category", "{r}.national_category")],
+                             ("province_code", "district_code", "month", "national_category")),
+    "oversight_bodyrollup": ([("body_id", "{r}.body_id"), ("province_code", "{r}.province_code"),
+                              ("district_code", "{r}.district_code"), ("month", MONTH)], ("body_id", "month")),
+    "oversight_provincerollup": ([("province_code", "{r}.province_code"), ("month", MONTH),
+                                  ("national_category", "{r}.national_category")],
+                                 ("province_code", "month", "national_category")),
+}
+DAYS_ROLLUPS = {
+    "oversight_arearesolvedays": [("province_code", "{r}.province_code"), ("district_code", "{r}.district_code"),
+                                  ("month", MONTH)],
+    "oversight_provinceresolvedays": [("province_code", "{r}.province_code"), ("month", MONTH)],
+}
+
+
+def _keys(table: str, r: str) -> list[tuple[str, str]]:
+    return [(c, v.format(r=r)) for c, v in ROLLUPS[table][0]]
+
+
+def _signed(table: str, r: str, sign: str) -> str:
+    """The fact aliased r added (sign 1) to or taken out (-1) of the table's roll-up."""
+    return _upsert(table, _keys(table, r), [f"{sign} * {e}" for e in metric_exprs(r).values()], ROLLUPS[table][1])
+
+
+def _days(table: str, r: str, sign: str) -> str:
+    keys = [(c, v.format(r=r)) for c, v in DAYS_ROLLUPS[table]]
+    columns = ", ".join([c for c, _ in keys] + ["days", "count"])
+    values = ", ".join([v for _, v in keys] + [DAYS.format(r=r), sign])
+    conflict = ", ".join([c for c, _ in keys] + ["days"])
+    return (f"INSERT INTO {table} AS t ({columns}) VALUES ({values}) "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET count = t.count + EXCLUDED.count;")
+
+
+def _move(table: str) -> str:
+    """An updated fact: when its key in the table is unchanged (the usual case: a status change),
+    one upsert of the differences; else out of the old row and into the new."""
+    old_key = ", ".join(v for _, v in _keys(table, "o"))
+    new_key = ", ".join(v for _, v in _keys(table, "n"))
+    old_exprs, new_exprs = metric_exprs("o"), metric_exprs("n")
+    deltas = [f"({new_exprs[m]}) - ({old_exprs[m]})" for m in METRICS]
+    return f"""
+  IF ROW({old_key}) IS NOT DISTINCT FROM ROW({new_key}) THEN
+    {_upsert(table, _keys(table, "n"), deltas, ROLLUPS[table][1])}
+  ELSE
+    {_signed(table, "o", "-1")}
+    {_signed(table, "n", "1")}
+  END IF;"""
 
 
 def trigger_sql() -> str:
-    month = MONTH.format(r="r")
-    area = _upsert("oversight_arearollup", [("province_code", "r.province_code"),
-                                            ("district_code", "r.district_code"),
-                                            ("month", month), ("national_category", "r.national_category")], "r",
-                   ("province_code", "district_code", "month", "national_category"))
-    body = _upsert("oversight_bodyrollup", [("body_id", "r.body_id"), ("province_code", "r.province_code"),
-                                            ("district_code", "r.district_code"), ("month", month)], "r",
-                   ("body_id", "month"))
-    province = _upsert("oversight_provincerollup", [("province_code", "r.province_code"), ("month", month),
-                                                    ("national_category", "r.national_category")], "r",
-                       ("province_code", "month", "national_category"))
-    days = (
-        "INSERT INTO oversight_arearesolvedays AS t (province_code, district_code, month, days, count) "
-        f"VALUES (r.province_code, r.district_code, {month}, {DAYS.format(r='r')}, sign) "
-        "ON CONFLICT (province_code, district_code, month, days) DO UPDATE SET count = t.count + EXCLUDED.count;"
-    )
-    province_days = (
-        "INSERT INTO oversight_provinceresolvedays AS t (province_code, month, days, count) "
-        f"VALUES (r.province_code, {month}, {DAYS.format(r='r')}, sign) "
-        "ON CONFLICT (province_code, month, days) DO UPDATE SET count = t.count + EXCLUDED.count;"
-    )
+    apply_statements = "\n  ".join(_signed(t, "r", "sign") for t in ROLLUPS)
+    apply_days = "\n    ".join(_days(t, "r", "sign") for t in DAYS_ROLLUPS)
+    move_statements = "".join(_move(t) for t in ROLLUPS)
+    old_days = "\n    ".join(_days(t, "o", "-1") for t in DAYS_ROLLUPS)
+    new_days = "\n    ".join(_days(t, "n", "1") for t in DAYS_ROLLUPS)
+    days_inputs = ("province_code", "district_code", "received_at", "resolved_at")
+    days_moved = (f"ROW({', '.join(f'o.{c}' for c in days_inputs)}) IS DISTINCT FROM "
+                  f"ROW({', '.join(f'n.{c}' for c in days_inputs)})")
     old = ", ".join(f"OLD.{c}" for c in RELEVANT)
     new = ", ".join(f"NEW.{c}" for c in RELEVANT)
     return f"""
 CREATE OR REPLACE FUNCTION oversight_rollup_apply(r reporting_complaintfact, sign integer)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  {area}
-  {body}
-  {province}
+  {apply_statements}
   IF r.resolved_at IS NOT NULL THEN
-    {days}
-    {province_days}
+    {apply_days}
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION oversight_rollup_move(o reporting_complaintfact, n reporting_complaintfact)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN{move_statements}
+  IF {days_moved} THEN
+    IF o.resolved_at IS NOT NULL THEN
+    {old_days}
+    END IF;
+    IF n.resolved_at IS NOT NULL THEN
+    {new_days}
+    END IF;
   END IF;
 END $$;
 
 CREATE OR REPLACE FUNCTION oversight_rollup_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND ROW({old}) IS NOT DISTINCT FROM ROW({new}) THEN
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+  IF TG_OP = 'UPDATE' THEN
+    IF ROW({old}) IS NOT DISTINCT FROM ROW({new}) THEN
+      RETURN NULL;
+    END IF;
+    PERFORM oversight_rollup_move(OLD, NEW);
+  ELSIF TG_OP = 'DELETE' THEN
     PERFORM oversight_rollup_apply(OLD, -1);
-  END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+  ELSE
     PERFORM oversight_rollup_apply(NEW, 1);
   END IF;
   RETURN NULL;
@@ -117,6 +165,7 @@ FOR EACH ROW EXECUTE FUNCTION oversight_rollup_trigger();
 DROP_TRIGGER_SQL = """
 DROP TRIGGER IF EXISTS oversight_rollup ON reporting_complaintfact;
 DROP FUNCTION IF EXISTS oversight_rollup_trigger();
+DROP FUNCTION IF EXISTS oversight_rollup_move(reporting_complaintfact, reporting_complaintfact);
 DROP FUNCTION IF EXISTS oversight_rollup_apply(reporting_complaintfact, integer);
 """
 
