@@ -141,6 +141,8 @@ class Complaint(models.Model):
         verbose_name_plural = _("เรื่องร้องทุกข์")
         constraints = [models.UniqueConstraint(fields=["tracking_code"], name="complaint_tracking_code_unique")]
         indexes = [
+            # The inbox's newest-first order (scanned backwards) and its keyset of (received_at, id).
+            models.Index(fields=["received_at", "id"], name="complaint_received"),
             models.Index(fields=["status", "received_at"], name="complaint_status_received"),
             models.Index(fields=["department", "status"], name="complaint_department_status"),
         ]

@@ -83,20 +83,20 @@ def inbox(*, user: object, filters: InboxFilters) -> QuerySet[Complaint]:
 
 def _due_filter(cases: QuerySet[Complaint], due: str) -> QuerySet[Complaint]:
     """Due-soon and overdue come from the SLA clocks on the reporting facts (public schema)."""
-    from django.db import connection  # noqa: PLC0415
-
+    from apps.complaints.context import current_body  # noqa: PLC0415
     from apps.reporting.models import ComplaintFact  # noqa: PLC0415
 
     now = timezone.now()
-    facts = ComplaintFact.objects.filter(body__schema_name=connection.schema_name,
-                                         status__in=OPEN_STATUSES, resolve_due_at__isnull=False)
+    facts = ComplaintFact.objects.filter(body_id=current_body().pk, status__in=OPEN_STATUSES,
+                                         resolve_due_at__isnull=False)
     if due == "overdue":
         facts = facts.filter(resolve_due_at__lt=now)
     elif due == "soon":
         facts = facts.filter(resolve_due_at__gte=now, resolve_due_at__lt=now + timedelta(days=2))
     else:
         return cases
-    return cases.filter(pk__in=list(facts.values_list("complaint_id", flat=True)[:5000]))
+    # A subquery on the public table (one database, one statement), not a list of ids.
+    return cases.filter(pk__in=facts.values("complaint_id"))
 
 
 def _distance_m(lat1: Decimal, lng1: Decimal, lat2: Decimal, lng2: Decimal) -> float:
@@ -131,13 +131,12 @@ def duplicate_candidates(*, national_category: str, latitude: Decimal | None, lo
 
 def inbox_due_dates(*, complaint_ids: list[int]) -> dict[int, datetime]:
     """The resolution deadline of each listed case, from the facts: one query for a whole page."""
-    from django.db import connection  # noqa: PLC0415
-
+    from apps.complaints.context import current_body  # noqa: PLC0415
     from apps.reporting.models import ComplaintFact  # noqa: PLC0415
 
     if not complaint_ids:
         return {}
-    rows = ComplaintFact.objects.filter(body__schema_name=connection.schema_name, complaint_id__in=complaint_ids,
+    rows = ComplaintFact.objects.filter(body_id=current_body().pk, complaint_id__in=complaint_ids,
                                         resolve_due_at__isnull=False).values_list("complaint_id", "resolve_due_at")
     return dict(rows)
 
