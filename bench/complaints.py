@@ -39,7 +39,7 @@ from apps.complaints.models import Category, Complaint, Department, StaffMember 
 from apps.complaints.validation import Complainant  # noqa: E402
 from apps.complaints.views import SESSION_SCHEMA  # noqa: E402
 from apps.reporting.models import ComplaintFact  # noqa: E402
-from tenants.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
+from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
 from tenants.geography import geography_load  # noqa: E402
 from tenants.models import LocalBody, Subdistrict  # noqa: E402
 from tenants.services import bodies_import, bodies_migrate  # noqa: E402

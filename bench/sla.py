@@ -66,7 +66,7 @@ SCRATCH = "bench_sla"
 
 
 def _prepare() -> list[LocalBody]:
-    from tenants.demo import DEMO_PROVINCE, REGISTRY  # noqa: PLC0415
+    from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: PLC0415
     from tenants.geography import geography_load  # noqa: PLC0415
     from tenants.services import bodies_import, bodies_migrate  # noqa: PLC0415
 

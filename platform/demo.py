@@ -1,4 +1,7 @@
-"""Demo set-up for `make demo`: geography, the bodies of จังหวัดเพชรบุรี, accounts. Idempotent."""
+"""Demo set-up for `make demo`: geography, the bodies of จังหวัดเพชรบุรี, accounts, published SLA
+agreements and a year of complaints in อำเภอบ้านลาด. Idempotent: a second run adds nothing.
+
+It lives in the project core because it draws on every app."""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ from pathlib import Path
 
 from django_tenants.utils import schema_context
 
+import tenants
 from apps.accounts.models import User
 from tenants.geography import geography_load
 from tenants.models import LocalBody, Subdistrict
 from tenants.services import bodies_import, bodies_migrate
 
-REGISTRY = Path(__file__).parent / "data" / "lao.csv"
+REGISTRY = Path(tenants.__file__).parent / "data" / "lao.csv"
 DEMO_PROVINCE = "76"  # เพชรบุรี
 DEMO_DISTRICT = "7606"  # บ้านลาด
 DEMO_BODY_CODE = "5760601"  # เทศบาลตำบลบ้านลาด
@@ -27,8 +31,6 @@ class DemoAccount:
     role: str
 
 
-# Apps that need more demo data (complaints, oversight, SLA) add a step here.
-EXTRA_STEPS: list[Callable[[], list[DemoAccount]]] = []
 
 
 def demo_setup(*, say: Callable[[str], None] = print) -> list[DemoAccount]:
@@ -42,7 +44,8 @@ def demo_setup(*, say: Callable[[str], None] = print) -> list[DemoAccount]:
     if report.provisioned:
         say(f"provisioned {report.provisioned} bodies")
     accounts = _accounts()
-    for step in EXTRA_STEPS:
+    # Agreements first: cases received after their effective date carry them.
+    for step in (_sla_agreements, _oversight_accounts, _complaints):
         accounts += step()
     return accounts
 
@@ -87,8 +90,6 @@ def _oversight_accounts() -> list[DemoAccount]:
     ]
 
 
-EXTRA_STEPS.append(_oversight_accounts)
-
 
 def _complaints() -> list[DemoAccount]:
     """A few hundred complaints across the bodies of อำเภอบ้านลาด, in every state (apps.complaints.demo)."""
@@ -96,8 +97,6 @@ def _complaints() -> list[DemoAccount]:
 
     return demo_complaints()
 
-
-EXTRA_STEPS.append(_complaints)
 
 
 def _sla_agreements() -> list[DemoAccount]:
@@ -126,6 +125,3 @@ def _sla_agreements() -> list[DemoAccount]:
         sla_agreement_publish(agreement=draft, effective_from=dt.date(2026, 6, 1))
     return []
 
-
-# Before the complaints, so that cases received after the effective date carry the agreement.
-EXTRA_STEPS.insert(0, _sla_agreements)

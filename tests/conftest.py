@@ -37,7 +37,7 @@ def django_db_setup(request: pytest.FixtureRequest, django_test_environment: Non
     ask only for `committed`, which pytest-django does not count), then the standing cast."""
     from django.test.utils import setup_databases, teardown_databases  # noqa: PLC0415
 
-    from tenants.demo import DEMO_PROVINCE, REGISTRY  # noqa: PLC0415
+    from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: PLC0415
     from tenants.geography import geography_load  # noqa: PLC0415
     from tenants.services import bodies_import, bodies_migrate  # noqa: PLC0415
 

@@ -16,7 +16,7 @@ from apps.accounts.models import User
 from apps.complaints import services
 from apps.complaints.models import Category, Complaint, Department, Role, StaffMember
 from apps.complaints.validation import Complainant
-from tenants.demo import DEMO_BODY_CODE, DEMO_DISTRICT, DEMO_PASSWORD, DemoAccount
+from rongthuk.demo import DEMO_BODY_CODE, DEMO_DISTRICT, DEMO_PASSWORD, DemoAccount
 from tenants.models import LocalBody, Subdistrict
 
 PER_BODY = 22
@@ -53,7 +53,7 @@ STATES = (["closed"] * 7 + ["resolved"] * 3 + ["in_progress"] * 3 + ["waiting"] 
 
 
 def _staff(body: LocalBody) -> dict[str, User]:
-    """Role rows for the demo accounts (tenants.demo made admin/officer in the demo body)."""
+    """Role rows for the demo accounts (rongthuk.demo made admin/officer in the demo body)."""
     engineering = Department.objects.filter(code="engineering").first()
     people = {}
     for username, role, full_name in (("admin", Role.ADMIN, f"ผู้ดูแลระบบ {body.display_name}"),

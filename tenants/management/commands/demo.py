@@ -14,7 +14,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from tenants.demo import DEMO_PASSWORD, demo_setup
+from rongthuk.demo import DEMO_PASSWORD, demo_setup
 
 
 class Command(BaseCommand):
