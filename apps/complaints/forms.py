@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from apps.complaints.models import Category, Department, Role
 from apps.reporting.models import Channel, Status
 
 # Outside agencies a case is commonly handed to (ส่งต่อหน่วยงานภายนอก); "other" takes free text.
 OUTSIDE_AGENCIES = [
-    "การไฟฟ้าส่วนภูมิภาค (PEA)",
-    "การประปาส่วนภูมิภาค (PWA)",
-    "กรมทางหลวง",
-    "กรมทางหลวงชนบท",
-    "สถานีตำรวจ",
-    "ศูนย์ดำรงธรรมจังหวัด",
+    gettext_noop("การไฟฟ้าส่วนภูมิภาค (PEA)"),
+    gettext_noop("การประปาส่วนภูมิภาค (PWA)"),
+    gettext_noop("กรมทางหลวง"),
+    gettext_noop("กรมทางหลวงชนบท"),
+    gettext_noop("สถานีตำรวจ"),
+    gettext_noop("ศูนย์ดำรงธรรมจังหวัด"),
 ]
 OTHER_AGENCY = "__other__"
 
@@ -101,7 +102,7 @@ class AssignForm(forms.Form):
 class TransferForm(forms.Form):
     to_body = forms.IntegerField(label=_("หน่วยงานบนระบบ"), required=False)
     agency = forms.ChoiceField(label=_("หน่วยงานภายนอก"), required=False, choices=[
-        ("", _("— ไม่เลือก —")), *[(a, a) for a in OUTSIDE_AGENCIES], (OTHER_AGENCY, _("อื่น ๆ (ระบุ)"))])
+        ("", _("— ไม่เลือก —")), *[(a, _(a)) for a in OUTSIDE_AGENCIES], (OTHER_AGENCY, _("อื่น ๆ (ระบุ)"))])
     agency_other = forms.CharField(label=_("ระบุหน่วยงาน"), required=False, max_length=120)
     reason = forms.CharField(label=_("เหตุผลการส่งต่อ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -121,7 +122,7 @@ class MergeForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    action = forms.ChoiceField(choices=[("assign", _("มอบหมาย")), ("close", _("ปิดเรื่อง"))])
+    action = forms.ChoiceField(choices=[("assign", _("มอบหมาย")), ("close", pgettext_lazy("action", "ปิดเรื่อง"))])
     ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
     department = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     text = forms.CharField(required=False, max_length=2000)

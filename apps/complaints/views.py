@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.complaints import body_admin, resources, services
@@ -226,7 +227,7 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
             continue
         done += 1
     if done:
-        label = _("มอบหมาย") if action == "assign" else _("ปิดเรื่อง")
+        label = _("มอบหมาย") if action == "assign" else pgettext("action", "ปิดเรื่อง")
         messages.success(request, _("%(action)sแล้ว %(count)d เรื่อง") % {"action": label, "count": done})
     return redirect(back)
 

@@ -9,6 +9,7 @@ from typing import Any
 import tablib
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from apps.oversight.templatetags.oversight_tags import thai_date
 
@@ -26,12 +27,12 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ใช่" if value else "ไม่ใช่"
+        return _("ใช่") if value else _("ไม่ใช่")
     return value
 
 
 def table(columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
-    headers = [label for _key, label in columns]
+    headers = [str(label) for _key, label in columns]
     return headers, [[_cell(row.get(key)) for key, _label in columns] for row in rows]
 
 

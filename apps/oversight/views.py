@@ -14,6 +14,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.oversight import selectors, services
 from apps.oversight.exports import FORMATS, export_response
@@ -57,11 +59,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def _scope_name(scope: Scope) -> str:
     if scope.level == "province":
         province = Province.objects.filter(code=scope.code).first()
-        return f"จังหวัด{province.name_th}" if province else scope.code
+        return _("จังหวัด%(name)s") % {"name": province.name_th} if province else scope.code
     if scope.level == "district":
         district = District.objects.filter(code=scope.code).first()
-        return f"อำเภอ{district.name_th}" if district else scope.code
-    return "ทั่วประเทศ"
+        return _("อำเภอ%(name)s") % {"name": district.name_th} if district else scope.code
+    return _("ทั่วประเทศ")
 
 
 def _fmt(request: HttpRequest) -> str:
@@ -71,9 +73,16 @@ def _fmt(request: HttpRequest) -> str:
     return fmt
 
 
-SLA_COLUMNS = [("dla_code", "รหัส อปท."), ("name", "หน่วยงาน"), ("district", "อำเภอ"),
-               ("published", "ประกาศ SLA แล้ว"), ("effective_from", "มีผลตั้งแต่"), ("meets_minimum", "ไม่ต่ำกว่ามาตรฐานกลาง"),
-               ("tighter", "รายการที่เข้มกว่ามาตรฐาน"), ("public_url", "หน้าประกาศ")]
+SLA_COLUMNS = [
+    ("dla_code", gettext_lazy("รหัส อปท.")),
+    ("name", gettext_lazy("หน่วยงาน")),
+    ("district", gettext_lazy("อำเภอ")),
+    ("published", gettext_lazy("ประกาศ SLA แล้ว")),
+    ("effective_from", gettext_lazy("มีผลตั้งแต่")),
+    ("meets_minimum", gettext_lazy("ไม่ต่ำกว่ามาตรฐานกลาง")),
+    ("tighter", gettext_lazy("รายการที่เข้มกว่ามาตรฐาน")),
+    ("public_url", gettext_lazy("หน้าประกาศ")),
+]
 
 
 @oversight_required
@@ -90,7 +99,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     } for r in rows]
     fmt = _fmt(request)
     if fmt:
-        return export_response(fmt, title=f"การประกาศ SLA {_scope_name(scope)}", filename="sla-compliance",
+        return export_response(fmt, title=_("การประกาศ SLA %(scope)s") % {"scope": _scope_name(scope)},
+                               filename="sla-compliance",
                                columns=SLA_COLUMNS, rows=table)
     period = selectors.Period.last_months(12)
     figures = selectors.figures(scope, period, group_by="month")
@@ -105,10 +115,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-PERF_COLUMNS = [("rank", "อันดับ"), ("key", "รหัส"), ("label", "พื้นที่/หน่วยงาน"), ("received", "รับเรื่อง"),
-                ("resolved", "แล้วเสร็จ"), ("open", "ค้างดำเนินการ"), ("breached", "เกินกำหนด"),
-                ("ack_pct", "แจ้งรับทันเวลา %"), ("reply_pct", "แจ้งผลทันเวลา %"),
-                ("resolve_pct", "แก้ไขทันเวลา %"), ("median_days_to_resolve", "มัธยฐานวัน")]
+PERF_COLUMNS = [
+    ("rank", gettext_lazy("อันดับ")),
+    ("key", gettext_lazy("รหัส")),
+    ("label", gettext_lazy("พื้นที่/หน่วยงาน")),
+    ("received", gettext_lazy("รับเรื่อง")),
+    ("resolved", gettext_lazy("แล้วเสร็จ")),
+    ("open", gettext_lazy("ค้างดำเนินการ")),
+    ("breached", gettext_lazy("เกินกำหนด")),
+    ("ack_pct", gettext_lazy("แจ้งรับทันเวลา %")),
+    ("reply_pct", gettext_lazy("แจ้งผลทันเวลา %")),
+    ("resolve_pct", gettext_lazy("แก้ไขทันเวลา %")),
+    ("median_days_to_resolve", gettext_lazy("มัธยฐานวัน")),
+]
 
 
 def _flatten(row: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +154,8 @@ def performance(request: HttpRequest) -> HttpResponse:
     area_rows = by_area["rows"][{"nation": "province", "province": "district", "district": "body"}[scope.level]]
     ranked, too_few = selectors.ranking([_flatten(r) for r in area_rows])
     if fmt:
-        return export_response(fmt, title=f"ผลการดำเนินงาน {_scope_name(scope)}", filename="performance",
+        return export_response(fmt, title=_("ผลการดำเนินงาน %(scope)s") % {"scope": _scope_name(scope)},
+                               filename="performance",
                                columns=PERF_COLUMNS, rows=ranked + too_few)
     by_category = by_area["rows"]["category"] if not category else \
         selectors.figures(scope, period, group_by="category")["rows"]
@@ -173,9 +193,15 @@ def body_detail(request: HttpRequest, dla_code: str) -> HttpResponse:
     })
 
 
-OVERDUE_COLUMNS = [("tracking_code", "เลขติดตามเรื่อง"), ("body_name", "หน่วยงาน"),
-                   ("national_category", "หมวดเรื่อง"), ("stage", "ขั้นตอนที่เกินกำหนด"),
-                   ("due_at", "กำหนด"), ("days_over", "เกินกำหนด (วัน)"), ("escalation", "การเร่งรัด")]
+OVERDUE_COLUMNS = [
+    ("tracking_code", gettext_lazy("เลขติดตามเรื่อง")),
+    ("body_name", gettext_lazy("หน่วยงาน")),
+    ("national_category", gettext_lazy("หมวดเรื่อง")),
+    ("stage", gettext_lazy("ขั้นตอนที่เกินกำหนด")),
+    ("due_at", gettext_lazy("กำหนด")),
+    ("days_over", gettext_lazy("เกินกำหนด (วัน)")),
+    ("escalation", gettext_lazy("การเร่งรัด")),
+]
 
 
 @oversight_required
@@ -184,14 +210,20 @@ def overdue(request: HttpRequest) -> HttpResponse:
     rows = selectors.overdue_facts(scope)
     fmt = _fmt(request)
     if fmt:
-        return export_response(fmt, title=f"เรื่องเกินกำหนด {_scope_name(scope)}", filename="overdue",
+        return export_response(fmt, title=_("เรื่องเกินกำหนด %(scope)s") % {"scope": _scope_name(scope)},
+                               filename="overdue",
                                columns=OVERDUE_COLUMNS, rows=rows)
     return render(request, "oversight/overdue.html", {"rows": rows, "scope_name": _scope_name(scope)})
 
 
-CONDUCT_COLUMNS = [("tracking_code", "เลขติดตามเรื่อง"), ("body_name", "หน่วยงาน"),
-                   ("national_category", "หมวดเรื่อง"), ("status", "สถานะ"), ("received_at", "รับเรื่อง"),
-                   ("resolved_at", "แล้วเสร็จ")]
+CONDUCT_COLUMNS = [
+    ("tracking_code", gettext_lazy("เลขติดตามเรื่อง")),
+    ("body_name", gettext_lazy("หน่วยงาน")),
+    ("national_category", gettext_lazy("หมวดเรื่อง")),
+    ("status", gettext_lazy("สถานะ")),
+    ("received_at", gettext_lazy("รับเรื่อง")),
+    ("resolved_at", gettext_lazy("แล้วเสร็จ")),
+]
 
 
 @oversight_required
@@ -200,7 +232,7 @@ def conduct(request: HttpRequest) -> HttpResponse:
     rows = selectors.conduct_queue(scope)
     fmt = _fmt(request)
     if fmt:
-        return export_response(fmt, title="เรื่องร้องเรียนพฤติกรรม/ทุจริต", filename="conduct",
+        return export_response(fmt, title=_("เรื่องร้องเรียนพฤติกรรม/ทุจริต"), filename="conduct",
                                columns=CONDUCT_COLUMNS, rows=rows)
     return render(request, "oversight/conduct.html", {"rows": rows, "scope_name": _scope_name(scope)})
 
@@ -230,14 +262,20 @@ def directive_new(request: HttpRequest) -> HttpResponse:
             number=data["number"], measure=data["measure"], due_date=data["due_date"],
             body_codes=data["bodies"], attachment=data["attachment"],
             remind_days_before=data["remind_days_before"])
-        messages.success(request, "ออกหนังสือสั่งการแล้ว")
+        messages.success(request, _("ออกหนังสือสั่งการแล้ว"))
         return redirect("oversight:directive", directive_id=directive.pk)
     return render(request, "oversight/directive_new.html", {"form": form, "scope_name": _scope_name(scope)})
 
 
-DIRECTIVE_COLUMNS = [("dla_code", "รหัส อปท."), ("name", "หน่วยงาน"), ("acknowledged_at", "ตอบรับเมื่อ"),
-                     ("acknowledged_by_name", "ผู้ตอบรับ"), ("complied_at", "ปฏิบัติแล้วเมื่อ"),
-                     ("source", "วิธีวัดผล"), ("reminded_at", "เตือนเมื่อ")]
+DIRECTIVE_COLUMNS = [
+    ("dla_code", gettext_lazy("รหัส อปท.")),
+    ("name", gettext_lazy("หน่วยงาน")),
+    ("acknowledged_at", gettext_lazy("ตอบรับเมื่อ")),
+    ("acknowledged_by_name", gettext_lazy("ผู้ตอบรับ")),
+    ("complied_at", gettext_lazy("ปฏิบัติแล้วเมื่อ")),
+    ("source", gettext_lazy("วิธีวัดผล")),
+    ("reminded_at", gettext_lazy("เตือนเมื่อ")),
+]
 
 
 def _directive_in_scope(scope: Scope, directive_id: int) -> Any:
@@ -255,7 +293,7 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
     targets: list[DirectiveTarget] = list(directive.targets.select_related("body").order_by("body__dla_code"))
     rows = [{"dla_code": t.body.dla_code, "name": t.body.display_name, "acknowledged_at": t.acknowledged_at,
              "acknowledged_by_name": t.acknowledged_by_name, "complied_at": t.complied_at,
-             "source": {"auto": "วัดผลอัตโนมัติ", "ack": "ตอบรับ"}.get(t.compliance_source, ""),
+             "source": {"auto": _("วัดผลอัตโนมัติ"), "ack": _("ตอบรับ")}.get(t.compliance_source, ""),
              "reminded_at": t.reminded_at} for t in targets]
     fmt = _fmt(request)
     if fmt:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.categories.models import SlaClass
@@ -162,7 +163,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             errors = list(error.messages)
         except ValueError:
-            errors = ["ข้อมูลไม่ถูกต้อง"]
+            errors = [_("ข้อมูลไม่ถูกต้อง")]
     return render(request, "sla/manage.html", {
         "body": body, "draft": draft, "errors": errors, "table": _table(rows_of(draft)) if draft else [],
         "stages": Stage.choices, "classes": SlaClass.choices, "day_types": DayType.choices,

@@ -7,10 +7,19 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language
 
 register = template.Library()
 
 MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _month_year(month: int, year: int) -> str:
+    """ต.ค. 2568 (Buddhist era); on English pages Oct 2025, as Thai agencies write in English."""
+    if (get_language() or "th").startswith("en"):
+        return f"{MONTHS_EN[month - 1]} {year}"
+    return f"{MONTHS[month - 1]} {year + 543}"
 
 
 @register.filter
@@ -20,9 +29,9 @@ def thai_date(value: Any) -> str:
         return ""
     if isinstance(value, dt.datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{local.day} {MONTHS[local.month - 1]} {local.year + 543} {local:%H:%M}"
+        return f"{local.day} {_month_year(local.month, local.year)} {local:%H:%M}"
     if isinstance(value, dt.date):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year + 543}"
+        return f"{value.day} {_month_year(value.month, value.year)}"
     return str(value)
 
 
@@ -35,7 +44,7 @@ def thai_month(value: Any) -> str:
         year, month = value.year, value.month
     else:
         return str(value or "")
-    return f"{MONTHS[month - 1]} {year + 543}"
+    return _month_year(month, year)
 
 
 @register.filter

@@ -1,5 +1,7 @@
 """Fill locale/en/LC_MESSAGES/django.po with apps.ui.i18n.en and compile the .mo with polib.
 
+Keys of EN are msgids, or "context\x04msgid" for a {% translate ... context %} / pgettext string.
+
 Run after `rongthuk makemessages -l en` (which needs xgettext, a developer tool); compiling needs
 only polib, so a fresh machine never needs msgfmt: the .mo is committed.
 """
@@ -24,7 +26,8 @@ def build(locale_dir: Path = LOCALE) -> tuple[int, int]:
     po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
     filled = 0
     for entry in po:
-        english = EN.get(entry.msgid)
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        english = EN.get(key)
         if english is None:
             continue
         if entry.msgid_plural:
