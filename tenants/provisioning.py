@@ -163,6 +163,10 @@ def body_provision(body_id: int) -> bool:
             return False
         schema = body.schema_name
         with connection.cursor() as cursor:
+            # A provisioning commit need not wait for the WAL flush: if the server crashes right
+            # after, the whole transaction is lost together — the body is still "provisioning",
+            # with no schema, and the next import run makes it again.
+            cursor.execute("SET LOCAL synchronous_commit = off")
             # Defensive: the clone and the status change share one transaction, so a schema of a
             # body still "provisioning" can only be a leftover of a manual change.
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -30,8 +30,12 @@ class Department(models.Model):
 class Category(models.Model):
     """The body's own category, mapped onto the national taxonomy, with its default department."""
 
+    # No database constraint on references from a body's schema to the public schema: each would
+    # add triggers to the public table, one pair per body (7,850), which every write to that
+    # table and every provisioning would pay for. National categories and bodies are never
+    # deleted (they are deactivated or archived), and the service checks the values it writes.
     national_category = models.ForeignKey("categories.NationalCategory", on_delete=models.PROTECT,
-                                          related_name="+", db_index=False)
+                                          related_name="+", db_index=False, db_constraint=False)
     name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=120)
     name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=120, blank=True)
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
@@ -118,11 +122,13 @@ class Complaint(models.Model):
     reject_reason = models.TextField(_("เหตุผลที่ไม่รับเรื่อง"), blank=True)
 
     # Transfers (ส่งต่อ): to another body on the platform, or to an outside agency.
+    # Public-schema references carry no database constraint (see Category.national_category).
     transferred_to_body = models.ForeignKey("tenants.LocalBody", null=True, blank=True, on_delete=models.PROTECT,
-                                            related_name="+", db_index=False)
+                                            related_name="+", db_index=False, db_constraint=False)
     transferred_to_agency = models.CharField(max_length=120, blank=True)
     transfer_origin_body = models.ForeignKey("tenants.LocalBody", null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+", db_index=False)
+                                             on_delete=models.PROTECT, related_name="+", db_index=False,
+                                             db_constraint=False)
     transfer_origin_complaint_id = models.BigIntegerField(null=True, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="merged", db_index=False)

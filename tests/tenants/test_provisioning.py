@@ -72,3 +72,16 @@ def test_migrate_runs_only_bodies_whose_state_is_stale(banlat: LocalBody) -> Non
     assert report.pending == 1
     banlat.refresh_from_db()
     assert banlat.migration_state == provisioning.code_migration_state()
+
+
+def test_no_body_table_has_a_foreign_key_into_the_public_schema(db: None) -> None:
+    """Each such key would put a trigger pair on the public table per body (x7,850): writes to
+    that table and every provisioning would slow down as the registry grows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT con.conname FROM pg_constraint con JOIN pg_class dst ON dst.oid = con.confrelid "
+            "WHERE con.contype = 'f' AND con.connamespace = %s::regnamespace "
+            "AND dst.relnamespace = 'public'::regnamespace",
+            [provisioning.template_schema()],
+        )
+        assert cursor.fetchall() == []
