@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
+from tenants.db import current_schema
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database reachability, on the public domain and on every body."""
@@ -14,6 +16,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     tenant = getattr(request, "tenant", None)
     return JsonResponse({
         "status": "ok",
-        "schema": connection.schema_name,
+        "schema": current_schema(),
         "dla_code": getattr(tenant, "dla_code", None),
     })

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import render
@@ -19,6 +18,7 @@ from django.urls import set_urlconf
 from django_tenants.utils import get_public_schema_name
 
 from tenants import cache
+from tenants.db import use_body, use_public_schema
 from tenants.models import BodyStatus, Domain, LocalBody
 
 
@@ -37,7 +37,7 @@ class TenantResolutionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        connection.set_schema_to_public()
+        use_public_schema()
         host, _port = split_domain_port(request.get_host())
         body = resolve_host(host.lower().rstrip("."))
         if body is None or body.status == BodyStatus.PROVISIONING:
@@ -48,7 +48,7 @@ class TenantResolutionMiddleware:
             return render(request, "tenants/archived.html", {"body": body}, status=410)
 
         request.tenant = body  # type: ignore[attr-defined]
-        connection.set_tenant(body)
+        use_body(body)
         if body.schema_name == get_public_schema_name():
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)

@@ -23,6 +23,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
+from tenants.db import use_public_schema
 from tenants.models import BodyStatus, LocalBody
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -56,7 +57,7 @@ def template_ensure() -> str:
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{schema}"')
     call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
-    connection.set_schema_to_public()
+    use_public_schema()
     clone_script.cache_clear()
     return schema_migration_state(schema)
 

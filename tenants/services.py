@@ -14,6 +14,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from tenants import provisioning
+from tenants.db import use_public_schema
 from tenants.models import BANGKOK_CODE, PLATFORM_CODE, BodyKind, BodyStatus, Domain, LocalBody, Province
 from tenants.progress import Progress
 from tenants.registry import Geography, RegistryRow, RowError, read_registry
@@ -238,7 +239,7 @@ def bodies_migrate(*, batch: int = 50, show_progress: bool = True) -> MigrateRep
     """
     started = time.monotonic()
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    connection.set_schema_to_public()
+    use_public_schema()
     platform_ensure()
     state = provisioning.template_ensure()
     pending = list(
@@ -253,7 +254,7 @@ def bodies_migrate(*, batch: int = 50, show_progress: bool = True) -> MigrateRep
         part = pending[start:start + batch]
         for _pk, schema in part:
             call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
-            connection.set_schema_to_public()
+            use_public_schema()
         LocalBody.objects.filter(pk__in=[pk for pk, _s in part]).update(
             migration_state=state, updated_at=timezone.now()
         )

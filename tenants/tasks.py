@@ -3,13 +3,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from celery import shared_task
-from django.db import connection
 from django.utils import timezone
 
+from tenants.db import current_schema
 from tenants.models import WorkerProbe
 
 
 @shared_task(name="tenants.worker_probe")
 def worker_probe(token: str) -> None:
     """Record which schema this task ran in (tenant-schemas-celery sets it from the sender)."""
-    WorkerProbe.objects.filter(token=UUID(token)).update(ran_in_schema=connection.schema_name, ran_at=timezone.now())
+    WorkerProbe.objects.filter(token=UUID(token)).update(ran_in_schema=current_schema(), ran_at=timezone.now())

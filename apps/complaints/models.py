@@ -195,10 +195,10 @@ class ComplaintEvent(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    from django.db import connection  # noqa: PLC0415
+    from tenants.db import current_schema  # noqa: PLC0415
 
     # Each body's files under its own prefix; the stored name is random, never the citizen's.
-    return f"bodies/{connection.schema_name}/complaints/{instance.complaint_id}/{filename}"
+    return f"bodies/{current_schema()}/complaints/{instance.complaint_id}/{filename}"
 
 
 class Attachment(models.Model):

@@ -14,13 +14,14 @@ from importlib import import_module
 from typing import Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.complaints.context import current_body
 from apps.complaints.models import Complaint, Notification, OutboxStatus
 from apps.reporting.models import OutboxEntry
+from tenants.db import current_schema
 from tenants.models import LocalBody
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | N
             [OutboxEntry(body=body, notification_id=n.pk, due_at=now) for n in created], ignore_conflicts=True
         )
         ids = [n.pk for n in created]
-        schema = connection.schema_name
+        schema = current_schema()
         transaction.on_commit(lambda: _dispatch(schema, ids))
     return created
 

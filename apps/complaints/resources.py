@@ -19,7 +19,7 @@ import tablib
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from apps.complaints.policies import can_view_identity, staff_role
 from apps.complaints.validation import Complainant
 from apps.reporting.models import Channel, Status
 from apps.ui.thai import format_datetime
+from tenants.db import current_schema
 
 IDENTITY_ROLES = frozenset({Role.ADMIN, Role.EXECUTIVE, Role.CLERK})
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_email", "complainant_address")
@@ -172,7 +173,7 @@ class ImportReport:
 
 
 def _staging_path(token: str) -> str:
-    return f"bodies/{connection.schema_name}/imports/{token}"
+    return f"bodies/{current_schema()}/imports/{token}"
 
 
 def register_import_stage(*, upload: UploadedFile) -> str:

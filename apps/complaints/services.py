@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
@@ -46,6 +46,7 @@ from apps.complaints.validation import (
 from apps.complaints.workflow import check_transition
 from apps.reporting.models import Channel, ComplaintFact, Status
 from apps.reporting.services import fact_prepare, fact_save
+from tenants.db import current_schema
 from tenants.models import BodyStatus, LocalBody, Subdistrict
 
 PRIVACY_NOTICE_VERSION = "2026-1"
@@ -681,7 +682,7 @@ def complaint_transfer_return(*, complaint: Complaint, actor: object, reason: st
 
 def transfer_targets(*, query: str = "", limit: int = 20) -> list[LocalBody]:
     """Active bodies a case may be sent to, by name or code."""
-    bodies = LocalBody.objects.live().exclude(schema_name=connection.schema_name)
+    bodies = LocalBody.objects.live().exclude(schema_name=current_schema())
     if query:
         bodies = bodies.filter(name_th__icontains=query) | bodies.filter(dla_code__startswith=query)
     return list(bodies.order_by("name_th")[:limit])

@@ -21,7 +21,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -79,6 +78,7 @@ from apps.complaints.selectors import (
 from apps.complaints.validation import Complainant, clean_coordinates
 from apps.complaints.workflow import can_transition
 from apps.reporting.models import Status
+from tenants.db import current_schema
 from tenants.models import LocalBody, Subdistrict
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ View = Callable[..., HttpResponse]
 def _signed_in_here(request: HttpRequest) -> bool:
     """Sessions live in the body's schema already; the schema stamp is a second lock, so a session
     can never be honoured on another body's host."""
-    return request.user.is_authenticated and request.session.get(SESSION_SCHEMA) == connection.schema_name
+    return request.user.is_authenticated and request.session.get(SESSION_SCHEMA) == current_schema()
 
 
 def staff_view(view: View | None = None, *, hide: bool = False, roles: tuple[str, ...] = ()) -> Any:
@@ -139,7 +139,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, not_staff)
         else:
             auth_login(request, user)
-            request.session[SESSION_SCHEMA] = connection.schema_name
+            request.session[SESSION_SCHEMA] = current_schema()
             return redirect(next_url)
     return render(request, "complaints/login.html", {"form": form, "next": next_url, "not_staff": not_staff},
                   status=400 if request.method == "POST" else 200)
@@ -589,7 +589,7 @@ def register_export_view(request: HttpRequest) -> HttpResponse:
     cases = inbox(user=request.user, filters=_filters(form)).order_by("received_at", "id")
     content, content_type = resources.register_export(user=request.user, complaints=cases, fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="register-{connection.schema_name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="register-{current_schema()}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
@@ -32,6 +31,7 @@ from django.utils import timezone
 from apps.categories.models import OVERSIGHT_CLASSES
 from apps.reporting.models import ComplaintFact, Status
 from apps.ui.thai import fiscal_year_of
+from tenants.db import current_schema
 from tenants.models import District, Domain, LocalBody, Province
 
 from .models import BodyProfile
@@ -236,7 +236,7 @@ def resolved_case_points(*, body: LocalBody, now: dt.datetime | None = None) -> 
     address, no complainant, and never the conduct/corruption complaints."""
     from apps.complaints.models import Complaint  # noqa: PLC0415  (tenant app)
 
-    assert connection.schema_name == body.schema_name, "read the map inside the body's schema"
+    assert current_schema() == body.schema_name, "read the map inside the body's schema"
     until = now or timezone.now()
     since = until - dt.timedelta(days=MAP_DAYS)
     rows = (

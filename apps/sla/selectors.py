@@ -107,12 +107,13 @@ def current_body_id() -> int | None:
     """The body whose schema the connection is in (a complaint carries no body: it lives in it)."""
     from django.db import connection  # noqa: PLC0415
 
+    from tenants.db import current_schema  # noqa: PLC0415
     from tenants.models import LocalBody  # noqa: PLC0415
 
     tenant = getattr(connection, "tenant", None)
     if isinstance(tenant, LocalBody) and tenant.pk:
         return int(tenant.pk)
-    return LocalBody.objects.filter(schema_name=connection.schema_name).values_list("pk", flat=True).first()
+    return LocalBody.objects.filter(schema_name=current_schema()).values_list("pk", flat=True).first()
 
 
 def complaint_clock(*, complaint: Any, now: dt.datetime | None = None) -> clock.ClockResult:

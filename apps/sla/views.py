@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,12 +28,13 @@ from apps.sla.selectors import (
     rows_of,
 )
 from apps.ui.thai import format_date, thai_digits
+from tenants.db import current_schema
 from tenants.models import LocalBody
 
 
 def _body(request: HttpRequest) -> LocalBody:
     tenant = getattr(request, "tenant", None)
-    if not isinstance(tenant, LocalBody) or tenant.schema_name != connection.schema_name or \
+    if not isinstance(tenant, LocalBody) or tenant.schema_name != current_schema() or \
             tenant.schema_name == "public":
         raise Http404
     return tenant
