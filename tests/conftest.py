@@ -52,7 +52,12 @@ def django_db_setup(request: pytest.FixtureRequest, django_test_environment: Non
     yield
     if not keepdb:
         with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            name = connection.settings_dict["NAME"]
             connections.close_all()
+            # Worker, server and import subprocesses may still hold a connection for a moment.
+            with connection._nodb_cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = %s AND pid <> pg_backend_pid()", [name])
             teardown_databases(config, verbosity=0)
 
 

@@ -14,19 +14,21 @@ def _indexes(schema: str) -> set[str]:
 
 
 def test_cloned_schemas_are_independent_and_fully_usable(banlat: LocalBody, thasen: LocalBody) -> None:
-    for body in (banlat, thasen):
-        with schema_context(body.schema_name):
-            existing = User.objects.count()
-            highest = max(User.objects.values_list("pk", flat=True), default=0)
-            first = User.objects.create_user(f"clone-{body.dla_code}-a", "x" * 12)
-            second = User.objects.create_user(f"clone-{body.dla_code}-b", "x" * 12)
-            # each body has its own sequence, carried on from its own rows
-            assert (first.pk, second.pk) == (highest + 1, highest + 2)
-            assert User.objects.count() == existing + 2
+    with schema_context(thasen.schema_name):
+        before = User.objects.create_user(f"clone-{thasen.dla_code}-a", "x" * 12).pk
     with schema_context(banlat.schema_name):
-        with transaction.atomic(), _raises(IntegrityError):
+        existing = User.objects.count()
+        first = User.objects.create_user(f"clone-{banlat.dla_code}-a", "x" * 12)
+        second = User.objects.create_user(f"clone-{banlat.dla_code}-b", "x" * 12)
+        assert second.pk == first.pk + 1
+        assert User.objects.count() == existing + 2
+        with transaction.atomic(), _raises(IntegrityError):  # the unique constraint came with the clone
             User.objects.create_user(f"clone-{banlat.dla_code}-a", "x" * 12)
         assert not User.objects.filter(username=f"clone-{thasen.dla_code}-a").exists()
+    with schema_context(thasen.schema_name):
+        # banlat's inserts did not touch thasen's sequence: each body has its own
+        assert User.objects.create_user(f"clone-{thasen.dla_code}-b", "x" * 12).pk == before + 1
+        assert not User.objects.filter(username__startswith=f"clone-{banlat.dla_code}").exists()
 
 
 class _raises:
