@@ -3,58 +3,66 @@ see is a 404, exactly like a case that does not exist."""
 
 from __future__ import annotations
 
+from typing import TypeAlias, cast
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from apps.accounts.models import User
 from apps.categories.models import SlaClass
 from apps.complaints.models import Complaint, IdentityAccess, Role, StaffMember
 
 # Closing these needs an executive's approval (นายก/ปลัด).
 EXECUTIVE_CLOSURE_CLASSES = frozenset({SlaClass.COMPLEX, SlaClass.CONDUCT, SlaClass.CORRUPTION})
 
+# Who is acting: request.user (a User, or AnonymousUser on the portal), or None for the system.
+Actor: TypeAlias = User | AnonymousUser | None
 
-def staff_member(user: object) -> StaffMember | None:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+
+def staff_member(user: Actor) -> StaffMember | None:
+    # A User is always authenticated; AnonymousUser and None are not.
+    if not isinstance(user, User) or not user.is_active:
         return None
     cached = getattr(user, "_staff_member", False)
     if cached is False:
         cached = StaffMember.objects.select_related("department").filter(user=user).first()
         user._staff_member = cached  # type: ignore[attr-defined]
-    return cached
+    return cast("StaffMember | None", cached)
 
 
-def staff_role(user: object) -> str | None:
+def staff_role(user: Actor) -> str | None:
     member = staff_member(user)
     return member.role if member else None
 
 
-def visible_complaints(user: object) -> QuerySet[Complaint]:
+def visible_complaints(user: Actor) -> QuerySet[Complaint]:
     """Admins, executives and intake clerks see every case; officers their department's and their own."""
     member = staff_member(user)
     if member is None:
         return Complaint.objects.none()
     cases = Complaint.objects.all()
     if member.role == Role.OFFICER:
-        cases = cases.filter(Q(department_id=member.department_id) | Q(assignee=user)) if member.department_id \
-            else cases.filter(assignee=user)
+        cases = cases.filter(Q(department_id=member.department_id) | Q(assignee_id=member.user_id)) \
+            if member.department_id else cases.filter(assignee_id=member.user_id)
     return cases
 
 
-def get_complaint_for_user(user: object, pk: object) -> Complaint:
+def get_complaint_for_user(user: Actor, pk: object) -> Complaint:
     try:
         return visible_complaints(user).select_related("category", "department", "assignee").get(pk=int(str(pk)))
     except (Complaint.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
-def can_close(user: object, complaint: Complaint) -> bool:
+def can_close(user: Actor, complaint: Complaint) -> bool:
     role = staff_role(user)
     if role in (Role.ADMIN, Role.EXECUTIVE):
         return True
     return role == Role.OFFICER and complaint.sla_class not in EXECUTIVE_CLOSURE_CLASSES
 
 
-def can_view_identity(user: object, complaint: Complaint) -> bool:
+def can_view_identity(user: Actor, complaint: Complaint) -> bool:
     """PDPA: only the roles that need it. Conduct and corruption complaints (handled by the district
     office) never show the complainant to the body; confidential ones only to executives."""
     if complaint.is_anonymous or complaint.routed_to_oversight:
@@ -69,9 +77,10 @@ def can_view_identity(user: object, complaint: Complaint) -> bool:
     return complaint.assignee_id == getattr(user, "pk", None)
 
 
-def complainant_identity(user: object, complaint: Complaint, *, context: str) -> dict[str, str] | None:
+def complainant_identity(user: Actor, complaint: Complaint, *, context: str) -> dict[str, str] | None:
     """The complainant's identity for this user, or None; every disclosure is audited."""
-    if not can_view_identity(user, complaint):
+    # isinstance: only staff (Users) pass can_view_identity; it also tells mypy so.
+    if not can_view_identity(user, complaint) or not isinstance(user, User):
         return None
     IdentityAccess.objects.create(complaint=complaint, user=user, context=context[:60])
     return {

@@ -25,10 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from apps.accounts.models import User
 from apps.complaints import services
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Category, Complaint, IdentityAccess, Role
-from apps.complaints.policies import can_view_identity, staff_role
+from apps.complaints.policies import Actor, can_view_identity, staff_role
 from apps.complaints.validation import Complainant
 from apps.reporting.models import Channel, Status
 from apps.ui.thai import format_datetime
@@ -64,7 +65,7 @@ class ComplaintRegisterResource(resources.ModelResource):
                   "department", "status", "resolution", "closed")
         export_order = fields
 
-    def __init__(self, *, user: object, with_identity: bool) -> None:
+    def __init__(self, *, user: Actor, with_identity: bool) -> None:
         super().__init__()
         self.user = user
         self.with_identity = with_identity
@@ -114,12 +115,13 @@ class ComplaintRegisterResource(resources.ModelResource):
         return self._identity(complaint, "complainant_address")
 
 
-def register_export(*, user: object, complaints: QuerySet[Complaint], fmt: str) -> tuple[bytes, str]:
+def register_export(*, user: Actor, complaints: QuerySet[Complaint], fmt: str) -> tuple[bytes, str]:
     """The register as xlsx or csv bytes, with identity only where the user may see it (audited)."""
     with_identity = staff_role(user) in IDENTITY_ROLES
     resource = ComplaintRegisterResource(user=user, with_identity=with_identity)
     dataset = resource.export(queryset=complaints.select_related("category", "department"))
     if resource.revealed:
+        assert isinstance(user, User), "only staff (IDENTITY_ROLES) are shown identities"
         IdentityAccess.objects.bulk_create(
             [IdentityAccess(complaint_id=pk, user=user, context="register export") for pk in resource.revealed])
     if fmt == "csv":
@@ -285,7 +287,7 @@ def _cell(row: tuple, columns: dict[str, int], key: str) -> object:
     return "" if value is None else value
 
 
-def _import_row(*, user: object, row: tuple, columns: dict[str, int], categories: list[Category]) -> Complaint:
+def _import_row(*, user: Actor, row: tuple, columns: dict[str, int], categories: list[Category]) -> Complaint:
     text = {key: str(_cell(row, columns, key)).strip() for key in COLUMNS}
     received = parse_thai_date(_cell(row, columns, "received"))
     if received is None:
@@ -318,7 +320,7 @@ class _DryRun(Exception):
     pass
 
 
-def register_import(*, user: object, token: str, dry_run: bool) -> ImportReport:
+def register_import(*, user: Actor, token: str, dry_run: bool) -> ImportReport:
     """Each row through complaint_submit (historical received_at allowed; no citizen is notified of an
     old case). A dry run saves nothing; a real run imports the valid rows and reports the others."""
     if staff_role(user) != Role.ADMIN:

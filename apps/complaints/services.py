@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
+from apps.accounts.models import User
 from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints import notifications
 from apps.complaints.attachments import CleanFile, clean_uploads
@@ -35,7 +36,7 @@ from apps.complaints.models import (
     Role,
     StaffMember,
 )
-from apps.complaints.policies import can_close, staff_role
+from apps.complaints.policies import Actor, can_close, staff_role
 from apps.complaints.validation import (
     MAX_DESCRIPTION,
     Complainant,
@@ -69,11 +70,12 @@ def new_tracking_code() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def _user_or_none(user: object) -> object | None:
-    return user if getattr(user, "is_authenticated", False) else None
+def _user_or_none(user: Actor) -> User | None:
+    # A User is always authenticated; AnonymousUser is not.
+    return user if isinstance(user, User) else None
 
 
-def _event(complaint: Complaint, kind: str, *, actor: object = None, actor_label: str = "", text: str = "",
+def _event(complaint: Complaint, kind: str, *, actor: Actor = None, actor_label: str = "", text: str = "",
            is_public: bool = False, from_status: str = "", to_status: str = "", data: dict | None = None,
            at: datetime | None = None) -> ComplaintEvent:
     return ComplaintEvent.objects.create(
@@ -83,7 +85,7 @@ def _event(complaint: Complaint, kind: str, *, actor: object = None, actor_label
     )
 
 
-def _set_status(complaint: Complaint, target: str, *, actor: object = None, actor_label: str = "",
+def _set_status(complaint: Complaint, target: str, *, actor: Actor = None, actor_label: str = "",
                 text: str = "", is_public: bool = True, data: dict | None = None,
                 at: datetime | None = None) -> ComplaintEvent:
     check_transition(complaint.status, target)
@@ -120,7 +122,7 @@ def _locked(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
-def _require_staff(user: object, *roles: str) -> str:
+def _require_staff(user: Actor, *roles: str) -> str:
     role = staff_role(user)
     if role is None or (roles and role not in roles):
         raise NotAllowed(_("บทบาทของท่านไม่มีสิทธิ์ทำรายการนี้"))
@@ -144,7 +146,7 @@ def complaint_submit(
     is_confidential: bool = False,
     privacy_notice_shown: bool = True,
     uploads: Sequence[UploadedFile] = (),
-    actor: object = None,
+    actor: Actor = None,
     received_at: datetime | None = None,
     notify: bool = True,
 ) -> SubmitResult:
@@ -262,7 +264,7 @@ def _sync_new(complaint: Complaint, body: LocalBody) -> None:
 
 
 def _store_files(complaint: Complaint, files: list[CleanFile], *, event: ComplaintEvent | None,
-                 uploaded_by: object, is_public: bool) -> None:
+                 uploaded_by: Actor, is_public: bool) -> None:
     for clean in files:
         Attachment.objects.create(
             complaint=complaint, event=event, file=clean.content, content_type=clean.content_type,
@@ -274,7 +276,7 @@ def _store_files(complaint: Complaint, files: list[CleanFile], *, event: Complai
 # --- staff actions --------------------------------------------------------------------------------
 
 @transaction.atomic
-def complaint_acknowledge(*, complaint: Complaint, actor: object, text: str = "") -> Complaint:
+def complaint_acknowledge(*, complaint: Complaint, actor: Actor, text: str = "") -> Complaint:
     _require_staff(actor)
     complaint = _locked(complaint)
     now = timezone.now()
@@ -288,8 +290,8 @@ def complaint_acknowledge(*, complaint: Complaint, actor: object, text: str = ""
 
 
 @transaction.atomic
-def complaint_assign(*, complaint: Complaint, actor: object, department: Department | None,
-                     assignee: object = None) -> Complaint:
+def complaint_assign(*, complaint: Complaint, actor: Actor, department: Department | None,
+                     assignee: User | None = None) -> Complaint:
     """Route to a department (and optionally a person); work starts: status in progress."""
     _require_staff(actor, Role.ADMIN, Role.EXECUTIVE, Role.CLERK, Role.OFFICER)
     complaint = _locked(complaint)
@@ -319,7 +321,7 @@ def complaint_assign(*, complaint: Complaint, actor: object, department: Departm
 
 
 @transaction.atomic
-def complaint_reply(*, complaint: Complaint, actor: object, text: str,
+def complaint_reply(*, complaint: Complaint, actor: Actor, text: str,
                     uploads: Sequence[UploadedFile] = ()) -> ComplaintEvent:
     """A public reply to the citizen (the first one is the "first substantive reply" stage)."""
     _require_staff(actor)
@@ -341,14 +343,14 @@ def complaint_reply(*, complaint: Complaint, actor: object, text: str,
 
 
 @transaction.atomic
-def complaint_note(*, complaint: Complaint, actor: object, text: str) -> ComplaintEvent:
+def complaint_note(*, complaint: Complaint, actor: Actor, text: str) -> ComplaintEvent:
     _require_staff(actor)
     text = clean_text(text, field="text", label=_("บันทึกภายใน"), max_length=MAX_DESCRIPTION, required=True)
     return _event(_locked(complaint), EventKind.NOTE, actor=actor, text=text, is_public=False)
 
 
 @transaction.atomic
-def complaint_request_info(*, complaint: Complaint, actor: object, text: str) -> Complaint:
+def complaint_request_info(*, complaint: Complaint, actor: Actor, text: str) -> Complaint:
     """Ask the citizen for more: the case waits, and the SLA clock pauses until they answer."""
     _require_staff(actor)
     text = clean_text(text, field="text", label=_("ข้อมูลที่ต้องการ"), max_length=MAX_DESCRIPTION, required=True)
@@ -378,7 +380,7 @@ def complaint_citizen_respond(*, complaint: Complaint, text: str, uploads: Seque
 
 
 @transaction.atomic
-def complaint_resume(*, complaint: Complaint, actor: object, text: str = "") -> Complaint:
+def complaint_resume(*, complaint: Complaint, actor: Actor, text: str = "") -> Complaint:
     """Staff end a wait themselves (the citizen answered by phone, say)."""
     _require_staff(actor)
     complaint = _locked(complaint)
@@ -392,7 +394,7 @@ def complaint_resume(*, complaint: Complaint, actor: object, text: str = "") -> 
 
 
 @transaction.atomic
-def complaint_resolve(*, complaint: Complaint, actor: object, resolution: str,
+def complaint_resolve(*, complaint: Complaint, actor: Actor, resolution: str,
                       uploads: Sequence[UploadedFile] = ()) -> Complaint:
     _require_staff(actor)
     resolution = clean_text(resolution, field="resolution", label=_("ผลการดำเนินการ"),
@@ -411,7 +413,7 @@ def complaint_resolve(*, complaint: Complaint, actor: object, resolution: str,
 
 
 @transaction.atomic
-def complaint_close(*, complaint: Complaint, actor: object, text: str = "") -> Complaint:
+def complaint_close(*, complaint: Complaint, actor: Actor, text: str = "") -> Complaint:
     """Close a resolved case (the closure notice). Complex, conduct and corruption cases need an
     executive's approval: only executives and admins may close them."""
     complaint = _locked(complaint)
@@ -427,7 +429,7 @@ def complaint_close(*, complaint: Complaint, actor: object, text: str = "") -> C
 
 
 @transaction.atomic
-def complaint_reject(*, complaint: Complaint, actor: object, reason: str) -> Complaint:
+def complaint_reject(*, complaint: Complaint, actor: Actor, reason: str) -> Complaint:
     _require_staff(actor, Role.ADMIN, Role.EXECUTIVE, Role.CLERK, Role.OFFICER)
     reason = clean_text(reason, field="reason", label=_("เหตุผลที่ไม่รับเรื่อง"), max_length=2000, required=True)
     complaint = _locked(complaint)
@@ -440,7 +442,7 @@ def complaint_reject(*, complaint: Complaint, actor: object, reason: str) -> Com
 
 
 @transaction.atomic
-def complaint_finish_historical(*, complaint: Complaint, actor: object, status: str, resolution: str,
+def complaint_finish_historical(*, complaint: Complaint, actor: Actor, status: str, resolution: str,
                                 finished_at: datetime) -> Complaint:
     """A case imported from a body's old register that was already finished: the workflow is walked
     with the register's date (the timeline and the fact say when), and nobody is notified."""
@@ -496,7 +498,7 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
 
 
 @transaction.atomic
-def complaint_reopen(*, complaint: Complaint, reason: str, actor: object = None,
+def complaint_reopen(*, complaint: Complaint, reason: str, actor: Actor = None,
                      window_days: int = REOPEN_WINDOW_DAYS) -> Complaint:
     """Reopen within the window: a new SLA cycle starts; "ever breached" is kept."""
     reason = clean_text(reason, field="reason", label=_("เหตุผลที่ขอเปิดเรื่องใหม่"), max_length=2000, required=True)
@@ -523,7 +525,7 @@ def complaint_reopen(*, complaint: Complaint, reason: str, actor: object = None,
 # --- duplicates -----------------------------------------------------------------------------------
 
 @transaction.atomic
-def complaint_merge(*, duplicate: Complaint, into: Complaint, actor: object) -> Complaint:
+def complaint_merge(*, duplicate: Complaint, into: Complaint, actor: Actor) -> Complaint:
     """Merge a duplicate into the case that goes on; both timelines stay; both citizens are told."""
     _require_staff(actor)
     if duplicate.pk == into.pk:
@@ -550,7 +552,7 @@ def complaint_merge(*, duplicate: Complaint, into: Complaint, actor: object) -> 
 # --- transfers (ส่งต่อ) ----------------------------------------------------------------------------
 
 @transaction.atomic
-def complaint_transfer(*, complaint: Complaint, actor: object, reason: str, to_body: LocalBody | None = None,
+def complaint_transfer(*, complaint: Complaint, actor: Actor, reason: str, to_body: LocalBody | None = None,
                        to_agency: str = "") -> Complaint:
     """Hand the case to another body on the platform (it appears in their inbox to accept or
     return) or to an outside agency. The sender's route stage stops here (time to transfer)."""
@@ -595,6 +597,7 @@ def _offer_transfer(complaint: Complaint, *, sender: LocalBody, receiver: LocalB
     with schema_context(receiver.schema_name):
         category = (Category.objects.filter(national_category_id=complaint.national_category, is_active=True)
                     .order_by("position").first() or Category.objects.order_by("position").first())
+        assert category is not None, "every body is provisioned with categories"
         # The code is unique in the receiver's schema too: an offer it returned earlier is offered
         # anew (same row, timeline kept); any other case with the code there cannot be offered twice.
         offer = Complaint.objects.select_for_update().filter(tracking_code=complaint.tracking_code).first()
@@ -624,7 +627,7 @@ def _offer_transfer(complaint: Complaint, *, sender: LocalBody, receiver: LocalB
 
 
 @transaction.atomic
-def complaint_transfer_accept(*, complaint: Complaint, actor: object) -> Complaint:
+def complaint_transfer_accept(*, complaint: Complaint, actor: Actor) -> Complaint:
     """The receiver takes the case: its own SLA cycle starts now; the citizen's code is unchanged."""
     _require_staff(actor, Role.ADMIN, Role.EXECUTIVE, Role.CLERK)
     complaint = _locked(complaint)
@@ -639,13 +642,15 @@ def complaint_transfer_accept(*, complaint: Complaint, actor: object) -> Complai
         complaint.department_id = complaint.category.department_id
     complaint.save(update_fields=["status", "received_at", "cycle_started_at", "sla_snapshot", "department",
                                   "updated_at"])
+    # An offer always records where it came from; both are set together in _offer_transfer.
+    origin_id = complaint.transfer_origin_complaint_id
     origin_fact = ComplaintFact.objects.filter(body_id=complaint.transfer_origin_body_id,
-                                               complaint_id=complaint.transfer_origin_complaint_id).first()
+                                               complaint_id=origin_id).first() if origin_id is not None else None
     _sync(complaint, body=body, transferred_from=origin_fact)
     origin = complaint.transfer_origin_body
-    if origin is not None:
+    if origin is not None and origin_id is not None:
         with schema_context(origin.schema_name):
-            sent = Complaint.objects.filter(pk=complaint.transfer_origin_complaint_id).first()
+            sent = Complaint.objects.filter(pk=origin_id).first()
             if sent is not None:
                 _event(sent, EventKind.TRANSFER, actor_label=body.display_name, is_public=True,
                        text=str(_("%(body)s รับเรื่องแล้ว") % {"body": body.display_name}),
@@ -654,7 +659,7 @@ def complaint_transfer_accept(*, complaint: Complaint, actor: object) -> Complai
 
 
 @transaction.atomic
-def complaint_transfer_return(*, complaint: Complaint, actor: object, reason: str) -> Complaint:
+def complaint_transfer_return(*, complaint: Complaint, actor: Actor, reason: str) -> Complaint:
     """The receiver declines: the offer is closed here and the case is back in the sender's queue."""
     _require_staff(actor, Role.ADMIN, Role.EXECUTIVE, Role.CLERK)
     reason = clean_text(reason, field="reason", label=_("เหตุผลที่ส่งคืน"), max_length=2000, required=True)
@@ -665,10 +670,10 @@ def complaint_transfer_return(*, complaint: Complaint, actor: object, reason: st
     _set_status(complaint, Status.REJECTED, actor=actor, text=reason, is_public=False)
     complaint.reject_reason = reason
     complaint.save(update_fields=["status", "reject_reason", "updated_at"])
-    origin = complaint.transfer_origin_body
-    if origin is not None:
+    origin, origin_id = complaint.transfer_origin_body, complaint.transfer_origin_complaint_id
+    if origin is not None and origin_id is not None:
         with schema_context(origin.schema_name):
-            sent = Complaint.objects.select_for_update().filter(pk=complaint.transfer_origin_complaint_id).first()
+            sent = Complaint.objects.select_for_update().filter(pk=origin_id).first()
             if sent is not None and sent.status == Status.TRANSFERRED:
                 _set_status(sent, Status.IN_PROGRESS, actor_label=body.display_name, is_public=False,
                             text=str(_("%(body)s ส่งเรื่องคืน: %(reason)s") % {"body": body.display_name,

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.errors import ComplaintError
@@ -26,7 +27,7 @@ class Complainant:
     line_id: str = ""
 
 
-def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = False) -> str:
+def clean_text(value: str, *, field: str, label: str | Promise, max_length: int, required: bool = False) -> str:
     value = _CONTROL.sub("", (value or "")).strip()
     if required and not value:
         raise ComplaintError(_("กรุณากรอก%(label)s") % {"label": label}, field=field)
