@@ -12,16 +12,16 @@ from apps.accounts.models import User
 from apps.categories.models import NationalCategory
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import Category, Department, Role, StaffMember
-from apps.complaints.policies import staff_role
+from apps.complaints.policies import Actor, staff_role
 
 
-def _require_admin(actor: object) -> None:
+def _require_admin(actor: Actor) -> None:
     if staff_role(actor) != Role.ADMIN:
         raise NotAllowed(_("เฉพาะผู้ดูแลระบบของหน่วยงานเท่านั้น"))
 
 
 @transaction.atomic
-def department_save(*, actor: object, department: Department | None = None, code: str, name_th: str,
+def department_save(*, actor: Actor, department: Department | None = None, code: str, name_th: str,
                     name_en: str = "", is_active: bool = True, position: int = 0) -> Department:
     _require_admin(actor)
     code = (code or "").strip()
@@ -41,7 +41,7 @@ def department_save(*, actor: object, department: Department | None = None, code
 
 
 @transaction.atomic
-def category_save(*, actor: object, category: Category | None = None, name_th: str, name_en: str = "",
+def category_save(*, actor: Actor, category: Category | None = None, name_th: str, name_en: str = "",
                   national_category: NationalCategory, department: Department | None,
                   is_active: bool = True, position: int = 0) -> Category:
     """A body's subcategory, mapped onto the national one, with its default department."""
@@ -59,7 +59,7 @@ def category_save(*, actor: object, category: Category | None = None, name_th: s
 
 
 @transaction.atomic
-def staff_user_save(*, actor: object, user: User | None = None, username: str, full_name: str = "",
+def staff_user_save(*, actor: Actor, user: User | None = None, username: str, full_name: str = "",
                     email: str = "", role: str, department: Department | None = None,
                     is_active: bool = True, password: str = "") -> User:
     """Create or update a staff account of this body (the user lives in the body's schema)."""

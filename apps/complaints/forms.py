@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 from apps.complaints.models import Category, Department, Role
 from apps.reporting.models import Channel, Status
+from apps.ui.forms import set_choices
 
 # Outside agencies a case is commonly handed to (ส่งต่อหน่วยงานภายนอก); "other" takes free text.
 OUTSIDE_AGENCIES = [
@@ -43,7 +45,7 @@ class MultipleFileField(forms.FileField):
         return [item for item in items if item]
 
 
-def department_choices() -> list[tuple[str, str]]:
+def department_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("— ทุกกอง —"))] + [(str(d.pk), d.name_th) for d in Department.objects.filter(is_active=True)]
 
 
@@ -60,9 +62,9 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args: object, departments: list[Department], categories: list[Category],
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["status"].choices = [("", _("— ทุกสถานะ —")), ("open", _("ยังไม่แล้วเสร็จ")), *Status.choices]
-        self.fields["department"].choices = [("", _("— ทุกกอง —"))] + [(d.pk, d.name_th) for d in departments]
-        self.fields["category"].choices = [("", _("— ทุกหมวด —"))] + [(c.pk, c.name_th) for c in categories]
+        set_choices(self, "status", [("", _("— ทุกสถานะ —")), ("open", _("ยังไม่แล้วเสร็จ")), *Status.choices])
+        set_choices(self, "department", [("", _("— ทุกกอง —"))] + [(d.pk, d.name_th) for d in departments])
+        set_choices(self, "category", [("", _("— ทุกหมวด —"))] + [(c.pk, c.name_th) for c in categories])
 
 
 class TextForm(forms.Form):
@@ -95,8 +97,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args: object, departments: list[Department], people: list[tuple[int, str]],
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["department"].choices = [("", _("— ไม่เปลี่ยน —"))] + [(d.pk, d.name_th) for d in departments]
-        self.fields["assignee"].choices = [("", _("— ไม่ระบุ —")), *people]
+        set_choices(self, "department", [("", _("— ไม่เปลี่ยน —"))] + [(d.pk, d.name_th) for d in departments])
+        set_choices(self, "assignee", [("", _("— ไม่ระบุ —")), *people])
 
 
 class TransferForm(forms.Form):
@@ -129,9 +131,9 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args: object, departments: list[Department], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["department"].choices = [("", "—")] + [(d.pk, d.name_th) for d in departments]
+        set_choices(self, "department", [("", "—")] + [(d.pk, d.name_th) for d in departments])
         data = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [(value, value) for value in data]
+        set_choices(self, "ids", [(value, value) for value in data])
 
 
 class IntakeForm(forms.Form):
@@ -158,8 +160,8 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: object, categories: list[Category], subdistricts: list[tuple[str, str]],
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["category"].choices = [("", _("— เลือกหมวดเรื่อง —"))] + [(c.pk, c.name_th) for c in categories]
-        self.fields["subdistrict"].choices = [("", _("— ไม่ระบุ —")), *subdistricts]
+        set_choices(self, "category", [("", _("— เลือกหมวดเรื่อง —"))] + [(c.pk, c.name_th) for c in categories])
+        set_choices(self, "subdistrict", [("", _("— ไม่ระบุ —")), *subdistricts])
 
 
 class DepartmentForm(forms.ModelForm):

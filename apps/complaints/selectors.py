@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.complaints.models import Attachment, Complaint, ComplaintEvent
-from apps.complaints.policies import visible_complaints
+from apps.complaints.policies import Actor, visible_complaints
 from apps.reporting.models import OPEN_STATUSES, Status
 from tenants.models import LocalBody
 
@@ -60,7 +60,7 @@ class InboxFilters:
     query: str = ""
 
 
-def inbox(*, user: object, filters: InboxFilters) -> QuerySet[Complaint]:
+def inbox(*, user: Actor, filters: InboxFilters) -> QuerySet[Complaint]:
     """The staff inbox: a fixed number of queries whatever the page size (no N+1)."""
     cases = visible_complaints(user).select_related("category", "department", "assignee")
     if filters.status == "open":
@@ -138,7 +138,8 @@ def inbox_due_dates(*, complaint_ids: list[int]) -> dict[int, datetime]:
         return {}
     rows = ComplaintFact.objects.filter(body_id=current_body().pk, complaint_id__in=complaint_ids,
                                         resolve_due_at__isnull=False).values_list("complaint_id", "resolve_due_at")
-    return dict(rows)
+    # resolve_due_at__isnull=False: the check only tells mypy.
+    return {pk: due for pk, due in rows if due is not None}
 
 
 def transfer_targets_nearby(*, body: LocalBody, limit: int = 30) -> list[LocalBody]:

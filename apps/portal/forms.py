@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.ui.forms import set_choices
+
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
@@ -35,8 +37,8 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args: object, categories: list[tuple[int, str]], subdistricts: list[tuple[str, str]],
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["category"].choices = categories
-        self.fields["subdistrict"].choices = [("", _("— เลือกตำบล —")), *subdistricts]
+        set_choices(self, "category", categories)
+        set_choices(self, "subdistrict", [("", _("— เลือกตำบล —")), *subdistricts])
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
