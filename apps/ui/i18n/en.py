@@ -636,6 +636,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "ชื่อสำนักงาน": "Office name",
     "ขอบเขตการกำกับดูแล": "Oversight scope",
     "ตอบรับทราบ": "Acknowledge receipt",
+    "ตอบรับทราบแล้ว": "Acknowledged",
     "ประกาศข้อตกลงระดับการให้บริการ (SLA) แล้ว": "Service level agreement (SLA) published",
     "ตอบเรื่องที่เกินกำหนดครบแล้ว": "All overdue complaints answered",
     "กำหนดเสร็จ": "Due date",

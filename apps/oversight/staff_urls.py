@@ -1,0 +1,8 @@
+from django.urls import path
+
+from apps.oversight import staff_views
+
+urlpatterns = [
+    path("", staff_views.directives_view, name="staff-directives"),
+    path("<int:pk>/acknowledge/", staff_views.directive_acknowledge_view, name="staff-directive-acknowledge"),
+]
