@@ -133,7 +133,14 @@ def bench_intake(count: int) -> list[tuple[str, list[float]]]:
         response = client.post("/staff/intake/", form)
         assert response.status_code == 200, response.status_code
 
-    paths = {"service": service, "http": http}
+    payload = {"channel": "phone", "category": category.pk, "description": "ถนนชำรุด (bench)",
+               "complainant": {"name": person.name, "phone": person.phone}}
+
+    def json() -> None:
+        response = client.post("/api/staff/v1/complaints/", payload, content_type="application/json")
+        assert response.status_code == 201, response.status_code
+
+    paths = {"service": service, "http": http, "json": json}
     results: dict[str, list[float]] = {f"{p}{v}": [] for p in paths for v in VARIANTS}
     for _ in range(5):  # warm-up
         service()
@@ -230,7 +237,7 @@ def main() -> None:
     medians = {label: percentile(times, 50) for label, times in intake}
     print("\n| path | the fact alone (+fact-sla vs -fact) | the fact with its SLA clocks (+fact vs -fact) |")
     print("|---|---:|---:|")
-    for path in ("service", "http"):
+    for path in ("service", "http", "json"):
         alone = medians[f"{path}+fact-sla"] / medians[f"{path}-fact"] - 1
         full = medians[f"{path}+fact"] / medians[f"{path}-fact"] - 1
         print(f"| {path} | {alone * 100:+.1f}% at p50 | {full * 100:+.1f}% at p50 |")
