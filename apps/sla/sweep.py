@@ -101,7 +101,13 @@ def _write_for_body(*, body: LocalBody, claims: list[Claimed], calendar: Calenda
     from apps.complaints.models import Complaint, ComplaintEvent, Notification, StaffMember  # noqa: PLC0415
     from apps.reporting.models import OutboxEntry  # noqa: PLC0415
 
+    from apps.oversight.models import OversightProfile  # noqa: PLC0415
+
     labels = dict(Stage.choices)
+    # The district office's officers, read in the public schema before switching to the body's
+    # (where accounts_user is the body's own staff table).
+    district_office = [e for e in OversightProfile.objects.filter(level="district", district_id=body.district_id)
+                       .values_list("user__email", flat=True) if e] if body.district_id else []
     with schema_context(body.schema_name):
         complaints = {c.pk: c for c in Complaint.objects.filter(pk__in={c.complaint_id for c in claims})
                       .select_related("assignee").only("pk", "tracking_code", "assignee__email")}
@@ -134,6 +140,8 @@ def _write_for_body(*, body: LocalBody, claims: list[Claimed], calendar: Calenda
                 text = f"ขั้นตอน “{stage}” เกินกำหนดมาแล้ว แจ้งท้องถิ่นอำเภอ"
                 events.append(ComplaintEvent(complaint=complaint, kind="sla_escalation", actor_label=SYSTEM_LABEL,
                                              text=text, data={**data, "level": "district"}, created_at=now))
+                # Tracking code and stage only: the complainant's identity never goes to the office.
+                recipients = [*recipients, *district_office]
                 report.district_escalations += 1
             for recipient in dict.fromkeys(recipients):
                 subject = f"เรื่องร้องทุกข์ {complaint.tracking_code}: {text}"[:200]

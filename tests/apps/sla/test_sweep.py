@@ -46,9 +46,18 @@ def test_warn_escalate_and_district_each_once(banlat) -> None:
     with schema_context(banlat.schema_name):
         assert Notification.objects.filter(complaint=complaint).order_by("id").last().recipient == \
             "executive@banlat.example"
-    # District office: 3 working days after the breach (Friday 09:00).
+    # District office: 3 working days after the breach (Friday 09:00); its officers are told.
+    from apps.oversight.services import oversight_profile_set  # noqa: PLC0415
+
+    with schema_context("public"):
+        office = User.objects.create_user("district_banlat", "x" * 16, email="thongthin.banlat@example.go.th")
+        oversight_profile_set(user=office, level="district", code="7606")
     assert stage_clocks_sweep(now=at("2025-03-07", "08:59")).district_escalations == 0
     assert stage_clocks_sweep(now=at("2025-03-07", "09:01")).district_escalations == 1
+    with schema_context(banlat.schema_name):
+        notice = Notification.objects.filter(complaint=complaint).order_by("id").last()
+        assert notice.recipient == "thongthin.banlat@example.go.th"
+        assert complaint.tracking_code in notice.subject and "สมชาย" not in notice.body
     clock = StageClock.objects.get(complaint_id=complaint.pk, body=banlat, stage="ack")
     assert (clock.warned_at, clock.escalated_at, clock.district_escalated_at, clock.next_action_at) == (
         at("2025-03-03", "15:00"), at("2025-03-04", "09:01"), at("2025-03-07", "09:01"), None)
