@@ -99,9 +99,8 @@ def _thai_time(at: dt.datetime) -> str:
 def _write_for_body(*, body: LocalBody, claims: list[Claimed], calendar: Calendar, now: dt.datetime,
                     report: SweepReport) -> None:
     from apps.complaints.models import Complaint, ComplaintEvent, Notification, StaffMember  # noqa: PLC0415
-    from apps.reporting.models import OutboxEntry  # noqa: PLC0415
-
     from apps.oversight.models import OversightProfile  # noqa: PLC0415
+    from apps.reporting.models import OutboxEntry  # noqa: PLC0415
 
     labels = dict(Stage.choices)
     # The district office's officers, read in the public schema before switching to the body's
