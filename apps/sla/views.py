@@ -81,7 +81,11 @@ def _announcement_context(request: HttpRequest, *, for_pdf: bool) -> dict[str, A
         return thai_digits(value) if thai else str(value)
 
     qr = segno.make(context["page_url"], error="m")
+    profile = getattr(context["body"], "profile", None)  # the body's public profile, if it made one
+    emblem = profile.logo if profile is not None and profile.logo else None
     context.update({
+        # WeasyPrint reads the emblem from disk: fetching it over HTTP would call this same server.
+        "emblem_src": (Path(emblem.path).as_uri() if for_pdf else emblem.url) if emblem else "",
         "thai_digits": thai, "digits": digits,
         "number": digits(agreement.number) if agreement and agreement.number else "",
         "announced": digits(format_date(announced, long=True, language="th")),

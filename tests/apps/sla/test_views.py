@@ -91,3 +91,24 @@ def test_manage_hides_from_outsiders_and_refuses_looser_rows(banlat) -> None:
     assert "ไม่เกิน 30 วัน" in refused.content.decode()
     assert client.post("/sla/manage/", {"action": "publish", "effective_from": "2025-03-01"}).status_code == 302
     assert Agreement.objects.get(body=banlat, number="3/2568").status == AgreementStatus.PUBLISHED
+
+
+def test_announcement_carries_the_bodys_emblem_in_html_and_pdf(banlat, published, tmp_path, settings) -> None:
+    from django.core.files.base import ContentFile  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415
+
+    from apps.portal.models import BodyProfile  # noqa: PLC0415
+    from tenants import cache  # noqa: PLC0415
+
+    settings.MEDIA_ROOT = tmp_path
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 120), (200, 30, 30)).save(picture, format="PNG")
+    profile, _ = BodyProfile.objects.get_or_create(body=banlat)
+    profile.logo.save("emblem.png", ContentFile(picture.getvalue()))
+    cache.clear()
+    page = Client(HTTP_HOST=host(banlat)).get("/sla/announcement/").content.decode()
+    assert f'src="{profile.logo.url}"' in page
+    pdf = Client(HTTP_HOST=host(banlat)).get("/sla/announcement.pdf").content
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
