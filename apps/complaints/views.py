@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -23,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -85,7 +87,7 @@ logger = logging.getLogger(__name__)
 SESSION_SCHEMA = "staff_schema"
 PAGE_SIZES = (25, 50, 100)
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 # --- access ---------------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ def staff_view(view: View | None = None, *, hide: bool = False, roles: tuple[str
 
     def decorate(func: View) -> View:
         @wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not _signed_in_here(request):
                 if request.user.is_authenticated:
                     auth_logout(request)
@@ -365,6 +367,7 @@ def _run_action(request: HttpRequest, complaint: Complaint, action: str) -> tupl
     """Bind the action's form and call its service; return (form, success message)."""
     user = request.user
     post, files = request.POST, request.FILES
+    form: forms.Form
     if action == "acknowledge":
         form = TextForm(post, prefix=action)
         form.is_valid()
@@ -423,25 +426,25 @@ def _run_action(request: HttpRequest, complaint: Complaint, action: str) -> tupl
         services.complaint_reopen(complaint=complaint, actor=user, reason=form.cleaned_data.get("reason", ""))
         return form, _("เปิดเรื่องใหม่แล้ว")
     if action == "transfer":
-        form = TransferForm(post, prefix=action)
-        if not form.is_valid():
+        transfer = TransferForm(post, prefix=action)
+        if not transfer.is_valid():
             raise ComplaintError(_("กรุณาเลือกหน่วยงานปลายทางจากรายการ"), field="to_body")
         to_body = None
-        if form.cleaned_data["to_body"]:
-            to_body = LocalBody.objects.live().filter(pk=form.cleaned_data["to_body"]).first()
+        if transfer.cleaned_data["to_body"]:
+            to_body = LocalBody.objects.live().filter(pk=transfer.cleaned_data["to_body"]).first()
             if to_body is None:
                 raise ComplaintError(_("หน่วยงานปลายทางไม่ถูกต้อง"), field="to_body")
-        services.complaint_transfer(complaint=complaint, actor=user, reason=form.cleaned_data["reason"],
-                                    to_body=to_body, to_agency=form.target_agency())
-        return form, _("ส่งต่อเรื่องแล้ว")
+        services.complaint_transfer(complaint=complaint, actor=user, reason=transfer.cleaned_data["reason"],
+                                    to_body=to_body, to_agency=transfer.target_agency())
+        return transfer, _("ส่งต่อเรื่องแล้ว")
     if action == "merge":
-        form = MergeForm(post, prefix=action)
-        form.is_valid()
-        into = _visible_by_code(request, form.target_code())
+        merge = MergeForm(post, prefix=action)
+        merge.is_valid()
+        into = _visible_by_code(request, merge.target_code())
         if into is None:
             raise ComplaintError(_("ไม่พบเรื่องเลขที่ที่ระบุ"), field="into")
         services.complaint_merge(duplicate=complaint, into=into, actor=user)
-        return form, _("รวมเข้ากับเรื่อง %(code)s แล้ว") % {"code": into.tracking_code}
+        return merge, _("รวมเข้ากับเรื่อง %(code)s แล้ว") % {"code": into.tracking_code}
     if action == "transfer_accept":
         services.complaint_transfer_accept(complaint=complaint, actor=user)
         return None, _("รับโอนเรื่องแล้ว")
@@ -491,7 +494,7 @@ def _rebind(request: HttpRequest, action: str) -> Any:
 
 @staff_view(hide=True)
 @require_GET
-def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     """Files are never on a public URL: each download checks that the user may see the case."""
     complaint = get_complaint_for_user(request.user, pk)
     attachment = complaint.attachments.filter(pk=attachment_id).first()
@@ -557,8 +560,10 @@ def intake_view(request: HttpRequest) -> HttpResponse:
                           .values_list("pk", flat=True))
             duplicates = [c for c in found if c.pk in allowed]
         if duplicates:
-            form.data = form.data.copy()
-            form.data["confirm"] = "1"
+            # The form is bound to request.POST (immutable): show it again with the confirmation ticked.
+            confirmed = request.POST.copy()
+            confirmed["confirm"] = "1"
+            form.data = confirmed
             return render(request, "complaints/intake.html", {"form": form, "duplicates": duplicates,
                                                               "had_files": bool(data["attachments"])})
         complainant = None if data["anonymous"] else Complainant(
@@ -646,7 +651,7 @@ def departments_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
     if pk and department is None:
         raise Http404
     form = DepartmentForm(request.POST or None, instance=department)
-    form.validate_unique = lambda: None  # type: ignore[method-assign] - uniqueness is the service's
+    form.validate_unique = lambda: None  # type: ignore[method-assign]  # uniqueness is the service's
 
     def save() -> object:
         d = form.cleaned_data

@@ -9,6 +9,7 @@ from typing import Any
 import tablib
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from apps.oversight.templatetags.oversight_tags import thai_date
@@ -31,7 +32,8 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def table(columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+def table(columns: Sequence[tuple[str, str | Promise]],
+          rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     headers = [str(label) for _key, label in columns]
     return headers, [[_cell(row.get(key)) for key, _label in columns] for row in rows]
 
@@ -47,7 +49,7 @@ def _font_css() -> str:
         for name, weight in (("Sarabun-Regular.ttf", 400), ("Sarabun-Bold.ttf", 700)))
 
 
-def export_response(fmt: str, *, title: str, filename: str, columns: Sequence[tuple[str, str]],
+def export_response(fmt: str, *, title: str, filename: str, columns: Sequence[tuple[str, str | Promise]],
                     rows: Sequence[dict[str, Any]]) -> HttpResponse:
     headers, data = table(columns, rows)
     if fmt == "pdf":

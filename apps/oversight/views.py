@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,12 +26,12 @@ from apps.oversight.scoping import Scope, bodies_in_scope_for, get_body_in_scope
 from apps.oversight.templatetags.oversight_tags import thai_month
 from tenants.models import District, Province
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def oversight_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         scope = scope_for_user(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
         if scope is None:
             return redirect(f"{reverse('oversight:login')}?{urlencode({'next': request.get_full_path()})}")
@@ -305,7 +306,7 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
 
 
 @oversight_required
-def directive_attachment(request: HttpRequest, directive_id: int) -> HttpResponse:
+def directive_attachment(request: HttpRequest, directive_id: int) -> HttpResponseBase:
     directive = _directive_in_scope(request.scope, directive_id)  # type: ignore[attr-defined]
     if not directive.attachment:
         raise Http404("no attachment")
