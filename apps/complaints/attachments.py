@@ -69,9 +69,9 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
     if size > MAX_IMAGE_BYTES:
         raise ComplaintError(_("รูปภาพต้องไม่เกิน 10 MB"), field="attachments")
     try:
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF asked for
+        with Image.open(upload) as source:
+            source.load()
+            image = ImageOps.exif_transpose(source)  # keep the orientation the EXIF asked for
             if image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
             image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))

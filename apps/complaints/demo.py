@@ -55,7 +55,7 @@ STATES = (["closed"] * 7 + ["resolved"] * 3 + ["in_progress"] * 3 + ["waiting"] 
 def _staff(body: LocalBody) -> dict[str, User]:
     """Role rows for the demo accounts (rongthuk.demo made admin/officer in the demo body)."""
     engineering = Department.objects.filter(code="engineering").first()
-    people = {}
+    people: dict[str, User] = {}
     for username, role, full_name in (("admin", Role.ADMIN, f"ผู้ดูแลระบบ {body.display_name}"),
                                       ("officer", Role.OFFICER, "เจ้าหน้าที่ กองช่าง"),
                                       ("executive", Role.EXECUTIVE, "ปลัด"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -155,6 +155,12 @@ def current_fiscal_year(now: dt.datetime | None = None) -> int:
     return fiscal_year_of(timezone.localtime(now or timezone.now()).date())
 
 
+class MonthRow(TypedDict):
+    month: dt.datetime
+    received: int
+    resolved: int
+
+
 @dataclass
 class Figures:
     received: int = 0
@@ -167,7 +173,7 @@ class Figures:
     median_days: float | None = None
     average_rating: float | None = None
     by_category: list[dict[str, object]] = field(default_factory=list)
-    by_month: list[dict[str, object]] = field(default_factory=list)
+    by_month: list[MonthRow] = field(default_factory=list)
 
     @property
     def on_time_percent(self) -> float | None:
@@ -210,13 +216,13 @@ def body_figures(*, body: LocalBody, start: dt.datetime, end: dt.datetime, overs
     if totals["average_rating"] is not None:
         figures.average_rating = round(float(totals["average_rating"]), 2)
     if detail:
-        figures.by_category = list(
+        figures.by_category = [dict(row) for row in (
             facts.values("national_category")
             .annotate(received=Count("id"), resolved=Count("id", filter=done),
                       on_time=Count("id", filter=Q(resolve_met=True)),
                       late=Count("id", filter=Q(resolve_met=False)))
             .order_by("-received", "national_category")
-        )
+        )]
         figures.by_month = list(
             facts.annotate(month=TruncMonth("received_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
             .values("month").annotate(received=Count("id"), resolved=Count("id", filter=done))
@@ -251,6 +257,7 @@ def resolved_case_points(*, body: LocalBody, now: dt.datetime | None = None) -> 
         {"lat": round(float(lat), 4), "lng": round(float(lng), 4), "category": category,
          "resolved": timezone.localtime(resolved).date().isoformat()}
         for lat, lng, category, resolved in rows
+        if lat is not None and lng is not None and resolved is not None  # filtered above; tells mypy
     ]
 
 

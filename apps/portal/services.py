@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 
 from tenants.models import LocalBody
 
@@ -37,7 +38,7 @@ TRACK_LIMITS = (Limit("track", 20, dt.timedelta(minutes=15)),)
 
 def throttle_key(scope: str, value: str, window: dt.timedelta) -> str:
     """A keyed hash: the table never holds an IP address or a phone number."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{scope}:{value}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(force_bytes(settings.SECRET_KEY), f"{scope}:{value}".encode(), hashlib.sha256).hexdigest()
     return f"{scope}:{int(window.total_seconds())}:{digest[:40]}"
 
 

@@ -226,7 +226,7 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
             limits = {"ip": _client_ip(request), "phone": phone[-9:] if not data["anonymous"] else ""}
             if data["website"]:
                 form.add_error(None, _("ระบบไม่สามารถรับเรื่องนี้ได้ กรุณาติดต่อหน่วยงานทางโทรศัพท์"))
-            elif too_big or len(photos) > MAX_PHOTOS or any(p.size > MAX_PHOTO_BYTES for p in photos):
+            elif too_big or len(photos) > MAX_PHOTOS or any((p.size or 0) > MAX_PHOTO_BYTES for p in photos):
                 photo_error = _("แนบรูปได้ไม่เกิน %(max)d รูป รูปละไม่เกิน 10 MB") % {"max": MAX_PHOTOS}
             elif throttle_exceeded(values=limits, limits=INTAKE_LIMITS):
                 form.add_error(None, _("มีการส่งเรื่องจากเครื่องหรือหมายเลขนี้บ่อยเกินไป กรุณารอสักครู่แล้วลองใหม่"))
@@ -434,7 +434,7 @@ def track_file(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
                             as_attachment=attachment.content_type == "application/pdf",
-                            filename=attachment.original_name or None)
+                            filename=attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -48,5 +48,5 @@ def fact_save(fact: ComplaintFact, changed: list[str]) -> ComplaintFact:
 
 def fact_sync(*, complaint: Complaint, body: LocalBody, **extra: object) -> ComplaintFact:
     """Insert or update the complaint's fact; `extra` sets further columns (transfer links)."""
-    fact, changed = fact_prepare(complaint=complaint, body=body, **extra)
+    fact, changed = fact_prepare(complaint=complaint, body=body, new=False, **extra)
     return fact_save(fact, changed)

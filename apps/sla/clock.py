@@ -20,7 +20,7 @@ Rules (DESIGN.md, "SLA model"):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +50,8 @@ class Event:
         """From a ComplaintEvent, a dict, or an Event."""
         if isinstance(obj, Event):
             return obj
-        get = obj.get if isinstance(obj, Mapping) else (lambda name, default=None: getattr(obj, name, default))
+        get: Callable[..., Any] = obj.get if isinstance(obj, Mapping) \
+            else (lambda name, default=None: getattr(obj, name, default))
         return cls(kind=get("kind", "") or "", created_at=get("created_at"), to_status=get("to_status", "") or "",
                    is_public=bool(get("is_public", False)), data=get("data", None) or {})
 

@@ -155,11 +155,11 @@ def agreement_status(*, body_ids: Iterable[int], on: dt.date | None = None) -> d
     framework = framework_in_force(on=on)
     national = rows_of(framework) if framework else {}
     in_force: dict[int, Agreement] = {}
-    for agreement in (Agreement.objects
-                      .filter(body_id__in=ids, effective_from__lte=on,
-                              status__in=[AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED])
-                      .order_by("body_id", "-effective_from", "-published_at", "-id")):
-        in_force.setdefault(agreement.body_id, agreement)
+    for newest in (Agreement.objects
+                   .filter(body_id__in=ids, effective_from__lte=on,
+                           status__in=[AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED])
+                   .order_by("body_id", "-effective_from", "-published_at", "-id")):
+        in_force.setdefault(newest.body_id, newest)
     rows: dict[int, dict[tuple[str, str], tuple[int, str]]] = {}
     for r in AgreementRow.objects.filter(agreement__in=list(in_force.values())).select_related("agreement"):
         rows.setdefault(r.agreement.body_id, {})[(r.sla_class, r.stage)] = (r.days, r.day_type)

@@ -131,7 +131,8 @@ def _stage_clocks_upsert(*, fact: Any, complaint: Any, result: clock.ClockResult
     """`fresh`: the fact was inserted just now, so it has no stage clocks yet."""
     existing = {} if fresh else {(r.stage, r.cycle, r.seq): r for r in StageClock.objects.filter(fact=fact)}
     district_days = district_escalation_working_days()
-    create, update = [], []
+    create: list[StageClock] = []
+    update: list[StageClock] = []
     for s in result.stages:
         row = existing.pop((s.stage, s.cycle, s.seq), None)
         is_new = row is None

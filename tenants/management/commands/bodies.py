@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         sub.add_parser("provision", help="finish provisioning bodies left half-done")
         sub.add_parser("relations", help="relations (tables, indexes, sequences, toast) in a body's schema")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "import":
             self._import(options)
@@ -38,16 +39,16 @@ class Command(BaseCommand):
         elif action == "relations":
             self.stdout.write(str(provisioning.schema_relation_count(provisioning.template_schema())))
 
-    def _import(self, options: dict[str, object]) -> None:
+    def _import(self, options: dict[str, Any]) -> None:
         path = Path(str(options["file"]))
         if not path.exists():
             raise CommandError(f"ไม่พบไฟล์ {path}")
-        provinces = set(options["province"]) if options["province"] else None  # type: ignore[arg-type]
+        provinces = set(options["province"]) if options["province"] else None
         if provinces is None and not options["no_bangkok"]:
             bangkok_ensure()
         try:
             report = bodies_import(
-                path, provinces=provinces, workers=int(options["workers"]),  # type: ignore[call-overload]
+                path, provinces=provinces, workers=int(options["workers"]),
                 on_error=lambda error: self.stderr.write(f"\n{error}"),
             )
         except ValueError as exc:
