@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from celery import shared_task
+# `mypy platform` names platform/celery.py (rongthuk.celery) top-level `celery`, hiding the library.
+from celery import shared_task  # type: ignore[attr-defined]
 from django.utils import timezone
 
 from tenants.db import current_schema

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from celery import shared_task
+# `mypy platform` names platform/celery.py (rongthuk.celery) top-level `celery`, hiding the library.
+from celery import shared_task  # type: ignore[attr-defined]
 from django.utils import timezone
 from django_tenants.utils import schema_context
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+# `mypy platform` names platform/celery.py (rongthuk.celery) top-level `celery`, hiding the library.
+from celery import shared_task  # type: ignore[attr-defined]
 
 from apps.oversight import services
 from apps.oversight.models import Directive
