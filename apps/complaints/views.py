@@ -27,9 +27,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.complaints import body_admin, resources, services
@@ -363,16 +364,36 @@ def _visible_by_code(request: HttpRequest, value: str) -> Complaint | None:
     return visible_complaints(request.user).filter(tracking_code=code).first()
 
 
+# Actions that take one text from their form (and the form's files, if it has them): the form,
+# the service, the form field handed to the service under the same name, the success message.
+_TEXT_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., object], str, Promise]] = {
+    "acknowledge": (TextForm, services.complaint_acknowledge, "text", gettext_lazy("แจ้งรับเรื่องแล้ว")),
+    "reply": (ReplyForm, services.complaint_reply, "text", gettext_lazy("ส่งคำตอบถึงผู้ร้องแล้ว")),
+    "note": (RequiredTextForm, services.complaint_note, "text", gettext_lazy("บันทึกภายในแล้ว")),
+    "request_info": (RequiredTextForm, services.complaint_request_info, "text",
+                     gettext_lazy("ขอข้อมูลเพิ่มเติมจากผู้ร้องแล้ว")),
+    "resume": (TextForm, services.complaint_resume, "text", gettext_lazy("ดำเนินการต่อแล้ว")),
+    "resolve": (ResolveForm, services.complaint_resolve, "resolution", gettext_lazy("บันทึกผลการดำเนินการแล้ว")),
+    "close": (TextForm, services.complaint_close, "text", gettext_lazy("ปิดเรื่องแล้ว")),
+    "reject": (ReasonForm, services.complaint_reject, "reason", gettext_lazy("บันทึกไม่รับเรื่องแล้ว")),
+    "reopen": (ReasonForm, services.complaint_reopen, "reason", gettext_lazy("เปิดเรื่องใหม่แล้ว")),
+    "transfer_return": (ReasonForm, services.complaint_transfer_return, "reason",
+                        gettext_lazy("ส่งเรื่องคืนหน่วยงานต้นทางแล้ว")),
+}
+
+
 def _run_action(request: HttpRequest, complaint: Complaint, action: str) -> tuple[Any, str]:
     """Bind the action's form and call its service; return (form, success message)."""
     user = request.user
     post, files = request.POST, request.FILES
     form: forms.Form
-    if action == "acknowledge":
-        form = TextForm(post, prefix=action)
-        form.is_valid()
-        services.complaint_acknowledge(complaint=complaint, actor=user, text=form.cleaned_data.get("text", ""))
-        return form, _("แจ้งรับเรื่องแล้ว")
+    if action in _TEXT_ACTIONS:
+        form_class, service, field, done = _TEXT_ACTIONS[action]
+        form = form_class(post, files, prefix=action)
+        form.is_valid()  # the service validates the text and says what is wrong, in the user's language
+        uploads = {"uploads": form.cleaned_data.get("attachments", [])} if "attachments" in form.fields else {}
+        service(complaint=complaint, actor=user, **{field: form.cleaned_data.get(field, "")}, **uploads)
+        return form, str(done)
     if action == "assign":
         form = AssignForm(post, prefix=action, departments=_departments(), people=_people())
         if not form.is_valid():
@@ -383,48 +404,6 @@ def _run_action(request: HttpRequest, complaint: Complaint, action: str) -> tupl
         assignee = StaffMember.objects.select_related("user").get(user_id=assignee_id).user if assignee_id else None
         services.complaint_assign(complaint=complaint, actor=user, department=department, assignee=assignee)
         return form, _("มอบหมายแล้ว")
-    if action == "reply":
-        form = ReplyForm(post, files, prefix=action)
-        form.is_valid()
-        services.complaint_reply(complaint=complaint, actor=user, text=form.cleaned_data.get("text", ""),
-                                 uploads=form.cleaned_data.get("attachments", []))
-        return form, _("ส่งคำตอบถึงผู้ร้องแล้ว")
-    if action == "note":
-        form = RequiredTextForm(post, prefix=action)
-        form.is_valid()
-        services.complaint_note(complaint=complaint, actor=user, text=form.cleaned_data.get("text", ""))
-        return form, _("บันทึกภายในแล้ว")
-    if action == "request_info":
-        form = RequiredTextForm(post, prefix=action)
-        form.is_valid()
-        services.complaint_request_info(complaint=complaint, actor=user, text=form.cleaned_data.get("text", ""))
-        return form, _("ขอข้อมูลเพิ่มเติมจากผู้ร้องแล้ว")
-    if action == "resume":
-        form = TextForm(post, prefix=action)
-        form.is_valid()
-        services.complaint_resume(complaint=complaint, actor=user, text=form.cleaned_data.get("text", ""))
-        return form, _("ดำเนินการต่อแล้ว")
-    if action == "resolve":
-        form = ResolveForm(post, files, prefix=action)
-        form.is_valid()
-        services.complaint_resolve(complaint=complaint, actor=user, resolution=form.cleaned_data.get("resolution", ""),
-                                   uploads=form.cleaned_data.get("attachments", []))
-        return form, _("บันทึกผลการดำเนินการแล้ว")
-    if action == "close":
-        form = TextForm(post, prefix=action)
-        form.is_valid()
-        services.complaint_close(complaint=complaint, actor=user, text=form.cleaned_data.get("text", ""))
-        return form, _("ปิดเรื่องแล้ว")
-    if action == "reject":
-        form = ReasonForm(post, prefix=action)
-        form.is_valid()
-        services.complaint_reject(complaint=complaint, actor=user, reason=form.cleaned_data.get("reason", ""))
-        return form, _("บันทึกไม่รับเรื่องแล้ว")
-    if action == "reopen":
-        form = ReasonForm(post, prefix=action)
-        form.is_valid()
-        services.complaint_reopen(complaint=complaint, actor=user, reason=form.cleaned_data.get("reason", ""))
-        return form, _("เปิดเรื่องใหม่แล้ว")
     if action == "transfer":
         transfer = TransferForm(post, prefix=action)
         if not transfer.is_valid():
@@ -448,16 +427,10 @@ def _run_action(request: HttpRequest, complaint: Complaint, action: str) -> tupl
     if action == "transfer_accept":
         services.complaint_transfer_accept(complaint=complaint, actor=user)
         return None, _("รับโอนเรื่องแล้ว")
-    if action == "transfer_return":
-        form = ReasonForm(post, prefix=action)
-        form.is_valid()
-        services.complaint_transfer_return(complaint=complaint, actor=user, reason=form.cleaned_data.get("reason", ""))
-        return form, _("ส่งเรื่องคืนหน่วยงานต้นทางแล้ว")
     raise Http404
 
 
-ACTIONS = frozenset({"acknowledge", "assign", "reply", "note", "request_info", "resume", "resolve", "close", "reject",
-                     "reopen", "transfer", "merge", "transfer_accept", "transfer_return"})
+ACTIONS = frozenset({*_TEXT_ACTIONS, "assign", "transfer", "merge", "transfer_accept"})
 
 
 @staff_view(hide=True)
