@@ -18,14 +18,14 @@ if TYPE_CHECKING:
 
 _lock = threading.Lock()
 _entries: dict[str, tuple[float, LocalBody | None]] = {}
-_MISSING = object()
+MISSING = object()
 
 
 def get(host: str) -> LocalBody | None | object:
-    """The cached body for a host, None for a cached "no such host", or _MISSING."""
+    """The cached body for a host, None for a cached "no such host", or MISSING."""
     entry = _entries.get(host)
     if entry is None or entry[0] < time.monotonic():
-        return _MISSING
+        return MISSING
     return entry[1]
 
 

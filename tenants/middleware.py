@@ -24,7 +24,7 @@ from tenants.models import BodyStatus, Domain, LocalBody
 
 def resolve_host(host: str) -> LocalBody | None:
     cached = cache.get(host)
-    if cached is not cache._MISSING:
+    if cached is not cache.MISSING:
         return cached  # type: ignore[return-value]
     domain = Domain.objects.select_related("tenant").filter(domain=host).first()
     body = domain.tenant if domain else None

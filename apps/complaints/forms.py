@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
@@ -43,10 +42,6 @@ class MultipleFileField(forms.FileField):
             return []
         items = data if isinstance(data, list | tuple) else [data]
         return [item for item in items if item]
-
-
-def department_choices() -> list[tuple[str, str | Promise]]:
-    return [("", _("— ทุกกอง —"))] + [(str(d.pk), d.name_th) for d in Department.objects.filter(is_active=True)]
 
 
 class InboxFilterForm(forms.Form):

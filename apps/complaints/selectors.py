@@ -142,9 +142,14 @@ def inbox_due_dates(*, complaint_ids: list[int]) -> dict[int, datetime]:
     return {pk: due for pk, due in rows if due is not None}
 
 
-def transfer_targets_nearby(*, body: LocalBody, limit: int = 30) -> list[LocalBody]:
-    """The bodies a case is most often sent to: the others of the same district."""
-    if not body.district_id:
+def transfer_targets(*, body: LocalBody, query: str = "", limit: int = 30) -> list[LocalBody]:
+    """Active bodies a case may be sent to: by name or DLA code across the platform, or, with no
+    query, the others of the same district (where most cases go)."""
+    bodies = LocalBody.objects.live().exclude(pk=body.pk)
+    if query:
+        bodies = bodies.filter(name_th__icontains=query) | bodies.filter(dla_code__startswith=query)
+    elif body.district_id:
+        bodies = bodies.filter(district_id=body.district_id)
+    else:
         return []
-    return list(LocalBody.objects.live().filter(district_id=body.district_id).exclude(pk=body.pk)
-                .order_by("name_th")[:limit])
+    return list(bodies.order_by("name_th")[:limit])

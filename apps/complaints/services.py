@@ -47,7 +47,6 @@ from apps.complaints.validation import (
 from apps.complaints.workflow import check_transition
 from apps.reporting.models import Channel, ComplaintFact, Status
 from apps.reporting.services import fact_prepare, fact_save
-from tenants.db import current_schema
 from tenants.models import BodyStatus, LocalBody, Subdistrict
 
 PRIVACY_NOTICE_VERSION = "2026-1"
@@ -684,10 +683,3 @@ def complaint_transfer_return(*, complaint: Complaint, actor: Actor, reason: str
                 _sync(sent, body=origin)
     return complaint
 
-
-def transfer_targets(*, query: str = "", limit: int = 20) -> list[LocalBody]:
-    """Active bodies a case may be sent to, by name or code."""
-    bodies = LocalBody.objects.live().exclude(schema_name=current_schema())
-    if query:
-        bodies = bodies.filter(name_th__icontains=query) | bodies.filter(dla_code__startswith=query)
-    return list(bodies.order_by("name_th")[:limit])

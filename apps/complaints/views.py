@@ -76,7 +76,7 @@ from apps.complaints.selectors import (
     inbox,
     inbox_due_dates,
     normalise_code,
-    transfer_targets_nearby,
+    transfer_targets,
 )
 from apps.complaints.validation import Complainant, clean_coordinates
 from apps.complaints.workflow import can_transition
@@ -289,7 +289,7 @@ def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str
     attachments = list(complaint.attachments.order_by("created_at", "id"))
     tq = (request.GET.get("tq") or "").strip()
     body: LocalBody = request.tenant  # type: ignore[attr-defined]
-    targets = services.transfer_targets(query=tq) if tq else transfer_targets_nearby(body=body)
+    targets = transfer_targets(body=body, query=tq)
     visible = visible_complaints(request.user)
     candidates = []
     if complaint.status in (Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING):
@@ -491,7 +491,7 @@ def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpRe
 @require_GET
 def transfer_targets_view(request: HttpRequest) -> JsonResponse:
     query = (request.GET.get("q") or "").strip()
-    bodies = services.transfer_targets(query=query) if query else transfer_targets_nearby(body=request.tenant)  # type: ignore[attr-defined]
+    bodies = transfer_targets(body=request.tenant, query=query)  # type: ignore[attr-defined]
     return JsonResponse({"results": [{"id": b.pk, "name": b.display_name, "dla_code": b.dla_code} for b in bodies]})
 
 
