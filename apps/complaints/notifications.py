@@ -104,7 +104,9 @@ class ConsoleBackend:
     """Development: writes the message to the log."""
 
     def send(self, notification: Notification) -> None:
-        logger.info("notification %s to %s: %s", notification.channel, notification.recipient, notification.body)
+        # Logs leave the body's schema: the recipient is masked to its last 4 characters.
+        logger.info("notification %s #%s to …%s: %s", notification.channel, notification.pk,
+                    notification.recipient[-4:], notification.body)
 
 
 class EmailBackend:

@@ -96,8 +96,21 @@ def _thai_time(at: dt.datetime) -> str:
     return f"{local:%d/%m}/{local.year + 543} {local:%H:%M} น."
 
 
+def _district_offices(district_codes: set[str]) -> dict[str, list[str]]:
+    """E-mail addresses of each district office's officers, for a whole batch in one query."""
+    from apps.oversight.models import OversightProfile  # noqa: PLC0415
+
+    offices: dict[str, list[str]] = {code: [] for code in district_codes}
+    rows = OversightProfile.objects.filter(level="district", district_id__in=district_codes) \
+        .values_list("district_id", "user__email")
+    for code, email in rows:
+        if code and email:
+            offices[code].append(email)
+    return offices
+
+
 def _write_for_body(*, body: LocalBody, claims: list[Claimed], calendar: Calendar, now: dt.datetime,
-                    report: SweepReport) -> None:
+                    report: SweepReport, district_office: list[str]) -> None:
     from apps.complaints.models import Complaint, ComplaintEvent, Notification, StaffMember  # noqa: PLC0415
     from apps.oversight.models import OversightProfile  # noqa: PLC0415
     from apps.reporting.models import OutboxEntry  # noqa: PLC0415
@@ -171,12 +184,16 @@ def stage_clocks_sweep(*, now: dt.datetime | None = None, batch: int = 5000, max
                 by_body[claim.body_id].append(claim)
             bodies = LocalBody.objects.in_bulk(list(by_body))
             calendars = bodies_calendars(body_ids=by_body, around=now)
+            # Read in the public schema, before any switch to a body's (whose accounts_user is the
+            # body's own staff table).
+            offices = _district_offices({b.district_id for b in bodies.values() if b.district_id})
             for body_id, body_claims in by_body.items():
                 body = bodies.get(body_id)
                 if body is None:
                     continue
                 report.bodies.add(body_id)
-                _write_for_body(body=body, claims=body_claims, calendar=calendars[body_id], now=now, report=report)
+                _write_for_body(body=body, claims=body_claims, calendar=calendars[body_id], now=now, report=report,
+                                district_office=offices.get(body.district_id or "", []))
         if len(claims) < batch:
             break
     return report
