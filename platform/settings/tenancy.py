@@ -23,6 +23,7 @@ SHARED_APPS = [
     "apps.portal",
     "apps.oversight",
     "api",
+    "apps.audit",
 ]
 
 # Apps whose tables exist in every body's schema. Every relation here is multiplied by ~7,850:
@@ -31,6 +32,8 @@ TENANT_APPS = [
     "apps.accounts",
     "django.contrib.sessions",
     "apps.complaints",
+    # One table: the body's audit log (apps.audit.models).
+    "apps.audit",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

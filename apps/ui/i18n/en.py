@@ -6,6 +6,8 @@ It covers every msgid of the project (staff, SLA, oversight and registry pages t
 announcement in apps/sla/templates/sla/announcement*.html is Thai only on purpose.
 """
 
+from apps.ui.i18n.en_audit import EN_AUDIT
+
 EN: dict[str, str | tuple[str, str]] = {
     "ชื่อ-นามสกุล": "Full name",
     "อีเมล": "Email",
@@ -832,3 +834,4 @@ EN: dict[str, str | tuple[str, str]] = {
     "ไม่มีองค์กรปกครองส่วนท้องถิ่นที่ใช้ที่อยู่ <strong>%(host)s</strong> บนระบบร้องทุกข์":
         "No local administrative organisation uses the address <strong>%(host)s</strong> on Rongthuk",
 }
+EN.update(EN_AUDIT)
