@@ -13,3 +13,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("apps.portal.urls_public")),
 ]
+
+# Thai error pages (JSON under /api/) in place of Django's bare English ones.
+handler400 = "rongthuk.errors.bad_request"
+handler403 = "rongthuk.errors.permission_denied"
+handler404 = "rongthuk.errors.page_not_found"
+handler500 = "rongthuk.errors.server_error"

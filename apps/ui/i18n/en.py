@@ -833,5 +833,22 @@ EN: dict[str, str | tuple[str, str]] = {
     "ไม่พบหน่วยงานที่ที่อยู่นี้": "No office at this address",
     "ไม่มีองค์กรปกครองส่วนท้องถิ่นที่ใช้ที่อยู่ <strong>%(host)s</strong> บนระบบร้องทุกข์":
         "No local administrative organisation uses the address <strong>%(host)s</strong> on Rongthuk",
+    # Error pages (platform/errors.py)
+    "คำขอไม่ถูกต้อง (400)": "Bad request (400)",
+    "ข้อมูลที่ส่งมาอ่านไม่ได้หรือไม่ครบ กรุณากลับไปแก้ไขแล้วส่งใหม่":
+        "What was sent could not be read or is incomplete. Please go back, correct it and send it again.",
+    "ไม่มีสิทธิ์เข้าถึง (403)": "Access denied (403)",
+    "ท่านไม่มีสิทธิ์เปิดหน้านี้ หรือแบบฟอร์มหมดอายุ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง":
+        "You may not open this page, or the form has expired. Please reload the page and try again.",
+    "ไม่พบหน้านี้ (404)": "Page not found (404)",
+    "ไม่พบหน้าที่ท่านต้องการ ที่อยู่อาจพิมพ์ผิดหรือหน้านี้ถูกย้ายไปแล้ว":
+        "The page you asked for was not found. The address may be mistyped, or the page has moved.",
+    "ข้อมูลใหญ่เกินกำหนด (413)": "Too large (413)",
+    "ข้อมูลหรือไฟล์ที่ส่งมีขนาดใหญ่เกินกำหนด กรุณาลดขนาดไฟล์แล้วส่งใหม่":
+        "What you sent is larger than allowed. Please send smaller files.",
+    "ระบบขัดข้อง (500)": "Server error (500)",
+    "ขออภัย ระบบขัดข้องชั่วคราว เจ้าหน้าที่ได้รับแจ้งแล้ว กรุณาลองใหม่อีกครั้งในภายหลัง":
+        "Sorry, something went wrong on our side. The team has been told. Please try again later.",
+    "กลับหน้าแรก": "Back to the home page",
 }
 EN.update(EN_AUDIT)
