@@ -32,6 +32,7 @@ from apps.complaints.models import Category, Complaint, IdentityAccess, Role
 from apps.complaints.policies import Actor, can_view_identity, staff_role
 from apps.complaints.validation import Complainant
 from apps.reporting.models import Channel, Status
+from apps.ui.spreadsheet import safe_dataset
 from apps.ui.thai import format_datetime
 from tenants.db import current_schema
 
@@ -124,6 +125,7 @@ def register_export(*, user: Actor, complaints: QuerySet[Complaint], fmt: str) -
         assert isinstance(user, User), "only staff (IDENTITY_ROLES) are shown identities"
         IdentityAccess.objects.bulk_create(
             [IdentityAccess(complaint_id=pk, user=user, context="register export") for pk in resource.revealed])
+    dataset = safe_dataset(dataset)
     if fmt == "csv":
         # A BOM so Excel opens Thai CSV as UTF-8.
         return ("\ufeff" + dataset.export("csv")).encode("utf-8"), "text/csv; charset=utf-8"

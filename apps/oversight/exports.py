@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from apps.oversight.templatetags.oversight_tags import thai_date
+from apps.ui.spreadsheet import safe_dataset
 
 FORMATS = {"xlsx", "csv", "pdf"}
 CONTENT_TYPES = {
@@ -60,7 +61,7 @@ def export_response(fmt: str, *, title: str, filename: str, columns: Sequence[tu
         })
         content: bytes | str = HTML(string=html).write_pdf()
     else:
-        dataset = tablib.Dataset(*data, headers=headers, title=title[:31])
+        dataset = safe_dataset(tablib.Dataset(*data, headers=headers, title=title[:31]))
         content = dataset.export(fmt)
         if fmt == "csv":
             content = "\ufeff" + str(content)  # Excel opens UTF-8 Thai correctly only with a BOM

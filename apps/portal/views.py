@@ -6,7 +6,6 @@ apps.complaints.services.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -41,6 +40,7 @@ from apps.complaints.services import (
 from apps.complaints.validation import Complainant
 from apps.reporting.models import OPEN_STATUSES, Channel, ComplaintFact, Status
 from apps.ui import thai
+from apps.ui.spreadsheet import SafeCsvWriter
 from tenants.models import LocalBody, Subdistrict
 
 from . import selectors
@@ -486,7 +486,7 @@ def stats_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_stats_filename(context, "csv")}"'
     response.write("\ufeff")  # Excel opens UTF-8 Thai correctly only with a BOM
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     period = f"{thai.format_date(context['period'].start)} – {thai.format_date(context['period_end_shown'])}"
     writer.writerow([_("หน่วยงาน"), context["body"].display_name, context["body"].dla_code])
     writer.writerow([_("ช่วงเวลา"), period])
