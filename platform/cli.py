@@ -14,6 +14,14 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
     from django.core.management import execute_from_command_line  # noqa: PLC0415
 
+    from rongthuk.env import env_opt  # noqa: PLC0415
+
+    if not env_opt("DATABASE_URL"):
+        # Every command here may touch the database; without DATABASE_URL that is the embedded one.
+        from rongthuk import embedded  # noqa: PLC0415
+
+        embedded.ensure_running()
+
     args = list(sys.argv if argv is None else argv)
     args[0] = "rongthuk"
     execute_from_command_line(args)

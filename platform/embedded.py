@@ -50,11 +50,22 @@ def bin_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
+def socket_dir() -> str:
+    """Where the server's socket is (or will be): read from postmaster.pid when it runs, else the
+    data folder, where pgserver puts it unless that path is too long for a unix socket. Starts
+    nothing, so settings can call it at import."""
+    return _running_socket_dir(data_dir()) or str(data_dir())
+
+
 def ensure_running() -> str:
-    """Start the embedded server if it is not up, create the database, return the socket folder."""
+    """Start the embedded server if it is not up, create the database, return the socket folder.
+
+    Called by the commands that need the database (the `rongthuk` CLI, `manage.py`, the test
+    session, `python -m rongthuk.embedded start`), never by settings. Points Django's
+    connection settings at the socket it found, in case it is not the data folder."""
     directory = data_dir()
-    socket_dir = _running_socket_dir(directory)
-    if socket_dir is None:
+    socket = _running_socket_dir(directory)
+    if socket is None:
         directory.parent.mkdir(parents=True, exist_ok=True)
         _prepare_runtime_dir()
         import pgserver  # noqa: PLC0415
@@ -63,10 +74,18 @@ def ensure_running() -> str:
         existing = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
         if "(1 row)" not in existing:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-        socket_dir = _running_socket_dir(directory)
-        if socket_dir is None:
+        socket = _running_socket_dir(directory)
+        if socket is None:
             raise RuntimeError(f"the embedded PostgreSQL in {directory} did not start; see {directory}/log")
-    return socket_dir
+    _point_settings_at(socket)
+    return socket
+
+
+def _point_settings_at(socket: str) -> None:
+    from django.conf import settings  # noqa: PLC0415 - this module must import without Django configured
+
+    if settings.configured and getattr(settings, "EMBEDDED_DATABASE", False):
+        settings.DATABASES["default"]["HOST"] = socket
 
 
 def stop() -> None:

@@ -25,6 +25,7 @@ from django_tenants.utils import schema_exists
 
 from tenants.db import use_public_schema
 from tenants.models import BodyStatus, LocalBody
+from tenants.pgtools import pg_dump_path
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -63,10 +64,8 @@ def template_ensure() -> str:
 
 
 def _pg_dump_command() -> tuple[list[str], dict[str, str]]:
-    from rongthuk.embedded import bin_dir  # noqa: PLC0415
-
     db = settings.DATABASES["default"]
-    command = [str(bin_dir() / "pg_dump"), "--schema-only", "--no-owner", "--no-privileges",
+    command = [pg_dump_path(), "--schema-only", "--no-owner", "--no-privileges",
                f"--schema={template_schema()}"]
     env = dict(os.environ)
     if db.get("HOST"):

@@ -29,6 +29,14 @@ THASEN = "6760609"  # อบต.ท่าเสน, อำเภอบ้าน�
 OUTSIDE = "4760102"  # เทศบาลเมืองเพชรบุรี, อำเภอเมืองเพชรบุรี
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Settings start no server; without DATABASE_URL the test session starts the embedded one."""
+    if settings.EMBEDDED_DATABASE:
+        from rongthuk import embedded  # noqa: PLC0415
+
+        embedded.ensure_running()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request: pytest.FixtureRequest, django_test_environment: None,
                     django_db_blocker: pytest.FixtureRequest, django_db_keepdb: bool, django_db_createdb: bool,

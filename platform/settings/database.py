@@ -19,15 +19,20 @@ def _from_url(url: str) -> dict[str, object]:
 
 
 _url = env_opt("DATABASE_URL")
+# pg_dump for provisioning (tenants.pgtools): named here, or the embedded server's own, or else
+# found for the version of the server DATABASE_URL points at.
+PG_DUMP = env_opt("RONGTHUK_PG_DUMP")
 if _url:
     _database = _from_url(_url)
     EMBEDDED_DATABASE = False
 else:
     from rongthuk import embedded
 
-    _database = {"NAME": embedded.DATABASE_NAME, "USER": "postgres", "PASSWORD": "", "HOST": "", "PORT": ""}
-    _database["HOST"] = embedded.ensure_running()
+    # Settings start no server: the commands that need the database start it (embedded.ensure_running).
+    _database = {"NAME": embedded.DATABASE_NAME, "USER": "postgres", "PASSWORD": "",
+                 "HOST": embedded.socket_dir(), "PORT": ""}
     EMBEDDED_DATABASE = True
+    PG_DUMP = PG_DUMP or str(embedded.bin_dir() / "pg_dump")
 
 # Test runs and the test worker point at another database on the same server.
 _name_override = env_opt("RONGTHUK_DATABASE_NAME")
