@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.complaints.errors import ComplaintError, NotAllowed
+from apps.complaints.idempotency import scoped_key
 from apps.complaints.policies import get_complaint_for_user, staff_member
 from apps.complaints.services import complaint_submit
 from apps.complaints.validation import Complainant
@@ -66,9 +67,11 @@ class ComplaintIntakeView(APIView):
         data = dict(payload.validated_data)
         person = data.pop("complainant")
         try:
+            # A client retrying after a timeout sends the same key and gets the same case.
+            key = scoped_key(request.headers.get("Idempotency-Key", ""), scope=f"staff-{request.user.pk}")
             result = complaint_submit(
                 complainant=Complainant(**person) if person else None, actor=request.user,
-                privacy_notice_shown=True, **data,
+                privacy_notice_shown=True, idempotency_key=key, **data,
             )
         except NotAllowed as error:
             return Response(_refusal(error), status=status.HTTP_403_FORBIDDEN)
@@ -78,8 +81,9 @@ class ComplaintIntakeView(APIView):
         return Response({
             "id": case.pk, "tracking_code": case.tracking_code, "status": case.status,
             "second_factor": result.second_factor, "second_factor_kind": result.second_factor_kind,
-            "department": case.department_id,
-        }, status=status.HTTP_201_CREATED)
+            "department": case.department_id, "replayed": result.replayed,
+            "attachments_not_received": list(result.failed_files),
+        }, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
 
 
 class ComplaintDetailView(APIView):

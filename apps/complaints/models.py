@@ -139,13 +139,20 @@ class Complaint(models.Model):
 
     # The SLA in force at receipt (agreement or framework), snapshotted: later edits never move it.
     sla_snapshot = models.JSONField(default=dict, blank=True)
+    # The intake's Idempotency-Key, scoped by sender (apps.complaints.idempotency); empty for most.
+    idempotency_key = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("เรื่องร้องทุกข์")
         verbose_name_plural = _("เรื่องร้องทุกข์")
-        constraints = [models.UniqueConstraint(fields=["tracking_code"], name="complaint_tracking_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="complaint_tracking_code_unique"),
+            # Partial: only the few cases that came with a key are in it.
+            models.UniqueConstraint(fields=["idempotency_key"], name="complaint_idempotency_key_unique",
+                                    condition=~models.Q(idempotency_key="")),
+        ]
         indexes = [
             # The inbox's newest-first order (scanned backwards) and its keyset of (received_at, id).
             models.Index(fields=["received_at", "id"], name="complaint_received"),
@@ -232,6 +239,7 @@ class IdentityAccess(models.Model):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("รอส่ง")
+    SENDING = "sending", _("กำลังส่ง")
     SENT = "sent", _("ส่งแล้ว")
     FAILED = "failed", _("ส่งไม่สำเร็จ")
 

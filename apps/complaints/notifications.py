@@ -2,19 +2,27 @@
 
 `queue()` runs inside the case's transaction: it writes the messages to the body's Notification
 table and a pointer (no content) to the public OutboxEntry table. After commit a task delivers
-them; if the broker is down the task is simply not sent, and the periodic sweep
-(`notifications_sweep`, every minute) finds the pointer and delivers later. Nothing is lost.
+them; if the broker is down or hung the task is not sent within TASK_PUBLISH_TIMEOUT, and the
+periodic sweep (`notifications_sweep`, every minute) finds the pointer and delivers later.
+
+Delivery claims a row in a committed transaction before calling the provider, so a worker that
+dies after sending cannot leave a "pending" row that looks unsent without a lease running out;
+a retried send carries the same idempotency key. A failure always keeps the row, with backoff.
+Nothing is lost.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.request
 from datetime import timedelta
 from importlib import import_module
 from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +33,7 @@ from tenants.db import current_schema
 from tenants.models import LocalBody
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(hours=6)
 
 
 def _messages(key: str, complaint: Complaint, text: str, body: LocalBody) -> str | None:
@@ -80,46 +88,63 @@ def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | N
         )
         ids = [n.pk for n in created]
         schema = current_schema()
-        transaction.on_commit(lambda: _dispatch(schema, ids))
+        # robust: nothing after the commit can turn the stored case into an error.
+        transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
     return created
 
 
 def _dispatch(schema: str, ids: list[int]) -> None:
-    from django_tenants.utils import schema_context  # noqa: PLC0415
-
+    from apps.complaints.publish import publish_after_commit  # noqa: PLC0415
     from apps.complaints.tasks import notifications_deliver  # noqa: PLC0415
 
-    try:
-        with schema_context(schema):
-            notifications_deliver.delay(ids)
-    except Exception:  # the broker is down: the sweep delivers from the outbox later
-        logger.warning("notification dispatch deferred to the outbox sweep", exc_info=True)
+    # Bounded in time and never raising: a hung or absent broker leaves the rows to the sweep.
+    publish_after_commit(notifications_deliver, schema=schema, args=[ids])
 
 
 class Backend(Protocol):
-    def send(self, notification: Notification) -> None: ...
+    """A provider. `idempotency_key` is the same on every attempt of one notification: a provider
+    that supports it (the SMS gateway's Idempotency-Key header, an e-mail's Message-ID) delivers a
+    retried message once even when our record of the first send was lost."""
+
+    def send(self, notification: Notification, *, idempotency_key: str) -> None: ...
 
 
 class ConsoleBackend:
     """Development: writes the message to the log."""
 
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification, *, idempotency_key: str) -> None:
         # Logs leave the body's schema: the recipient is masked to its last 4 characters.
         logger.info("notification %s #%s to …%s: %s", notification.channel, notification.pk,
                     notification.recipient[-4:], notification.body)
 
 
 class EmailBackend:
-    def send(self, notification: Notification) -> None:
-        from django.core.mail import send_mail  # noqa: PLC0415
+    def send(self, notification: Notification, *, idempotency_key: str) -> None:
+        from django.core.mail import EmailMessage  # noqa: PLC0415
 
-        send_mail(notification.subject, notification.body, None, [notification.recipient])
+        domain = settings.PLATFORM_DOMAIN
+        EmailMessage(notification.subject, notification.body, None, [notification.recipient],
+                     headers={"Message-ID": f"<{idempotency_key}@{domain}>"}).send()
+
+
+class HttpSmsBackend:
+    """An HTTP SMS gateway (SMS_GATEWAY_URL): POST JSON {to, message} with an Idempotency-Key
+    header; any answer other than 2xx, or no answer within SMS_GATEWAY_TIMEOUT, is a failure."""
+
+    def send(self, notification: Notification, *, idempotency_key: str) -> None:
+        payload = json.dumps({"to": notification.recipient, "message": notification.body}).encode()
+        request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
+            settings.SMS_GATEWAY_URL, data=payload, method="POST",
+            headers={"Content-Type": "application/json", "Idempotency-Key": idempotency_key})
+        with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:  # noqa: S310
+            if not 200 <= response.status < 300:
+                raise ConnectionError(f"SMS gateway answered {response.status}")
 
 
 class FailingBackend:
     """For outage drills and tests: always fails."""
 
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification, *, idempotency_key: str) -> None:
         raise ConnectionError("provider unavailable")
 
 
@@ -129,37 +154,77 @@ def backend_for(channel: str) -> Backend:
     return getattr(import_module(module), name)()
 
 
+def idempotency_key(schema: str, notification_id: int) -> str:
+    return f"rongthuk-{schema}-{notification_id}"
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** min(attempts, 12)), MAX_BACKOFF)
+
+
+def _claim(body: LocalBody, notification_id: int) -> Notification | None:
+    """Take one notification for sending, in a transaction of its own that commits before the
+    provider is called. A row another worker holds is skipped (SKIP LOCKED), and so is one whose
+    claim has not expired: a second dispatch of the same id while the first is sending does
+    nothing. The claim is a lease: if this worker dies before recording the outcome, the sweep
+    finds the row again when the lease ends, and the provider gets the same idempotency key."""
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, next_attempt_at__lte=now),
+                    pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            if not Notification.objects.filter(pk=notification_id,
+                                               status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).exists():
+                # Sent already (or gone): nothing left to point at.
+                OutboxEntry.objects.filter(body=body, notification_id=notification_id).delete()
+            return None
+        lease = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
+        notification.status = OutboxStatus.SENDING
+        notification.attempts += 1
+        notification.next_attempt_at = lease
+        notification.save(update_fields=["status", "attempts", "next_attempt_at"])
+        OutboxEntry.objects.update_or_create(body=body, notification_id=notification.pk,
+                                             defaults={"due_at": lease})
+    return notification
+
+
+def _record(body: LocalBody, notification: Notification, error: Exception | None) -> bool:
+    now = timezone.now()
+    with transaction.atomic():
+        if error is None:
+            Notification.objects.filter(pk=notification.pk).update(
+                status=OutboxStatus.SENT, sent_at=now, last_error="")
+            OutboxEntry.objects.filter(body=body, notification_id=notification.pk).delete()
+            return True
+        # A failure always leaves a pending row and its outbox pointer: retried with backoff
+        # (2, 4, 8 … minutes, at most MAX_BACKOFF apart), never dropped.
+        due = now + _backoff(notification.attempts)
+        Notification.objects.filter(pk=notification.pk).update(
+            status=OutboxStatus.PENDING, next_attempt_at=due, last_error=str(error)[:500])
+        OutboxEntry.objects.update_or_create(body=body, notification_id=notification.pk, defaults={"due_at": due})
+    return False
+
+
 def deliver(notification_ids: list[int]) -> int:
-    """Send what is due among these (in the current body's schema); retry later on failure."""
+    """Send these (in the current body's schema): claim, commit, call the provider, record.
+    At least once, and once in effect where the provider honours the idempotency key."""
     body = current_body()
+    schema = current_schema()
     sent = 0
     for notification_id in notification_ids:
-        with transaction.atomic():
-            notification = (Notification.objects.select_for_update(skip_locked=True)
-                            .filter(pk=notification_id, status=OutboxStatus.PENDING).first())
-            if notification is None:
-                OutboxEntry.objects.filter(body=body, notification_id=notification_id).delete()
-                continue
-            now = timezone.now()
-            try:
-                backend_for(notification.channel).send(notification)
-            except Exception as exc:  # provider failure: back off and keep the message
-                notification.attempts += 1
-                notification.last_error = str(exc)[:500]
-                if notification.attempts >= MAX_ATTEMPTS:
-                    notification.status = OutboxStatus.FAILED
-                    OutboxEntry.objects.filter(body=body, notification_id=notification.pk).delete()
-                else:
-                    delay = timedelta(minutes=2 ** notification.attempts)
-                    notification.next_attempt_at = now + delay
-                    OutboxEntry.objects.filter(body=body, notification_id=notification.pk).update(
-                        due_at=now + delay)
-                notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-                continue
-            notification.status = OutboxStatus.SENT
-            notification.sent_at = now
-            notification.attempts += 1
-            notification.save(update_fields=["status", "sent_at", "attempts"])
-            OutboxEntry.objects.filter(body=body, notification_id=notification.pk).delete()
-            sent += 1
+        notification = _claim(body, notification_id)
+        if notification is None:
+            continue
+        try:
+            backend_for(notification.channel).send(notification,
+                                                   idempotency_key=idempotency_key(schema, notification.pk))
+        except Exception as exc:  # noqa: BLE001 - any provider failure: back off and keep the message
+            logger.warning("notification #%s not sent (attempt %s): %s", notification.pk, notification.attempts, exc)
+            _record(body, notification, exc)
+            continue
+        sent += _record(body, notification, None)
     return sent

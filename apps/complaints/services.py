@@ -8,6 +8,7 @@ nothing half done.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
 from apps.categories.models import OVERSIGHT_CLASSES
-from apps.complaints import notifications
+from apps.complaints import idempotency, notifications
 from apps.complaints.attachments import CleanFile, clean_uploads
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError, NotAllowed, WorkflowError
@@ -53,6 +54,7 @@ PRIVACY_NOTICE_VERSION = "2026-1"
 # Crockford-like alphabet without 0/O, 1/I/L: easy to read out over the phone.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SYSTEM = "ระบบ"
+logger = logging.getLogger(__name__)
 CITIZEN = "ผู้ร้อง"
 
 
@@ -62,6 +64,10 @@ class SubmitResult:
     # Shown once on the receipt: the phone's last 4 digits, or the PIN for anonymous complaints.
     second_factor: str
     second_factor_kind: str  # "phone" or "pin"
+    # The original names of photos the file store could not take (the case is stored without them).
+    failed_files: tuple[str, ...] = ()
+    # True when an Idempotency-Key matched a case filed earlier: nothing new was created.
+    replayed: bool = False
 
 
 def new_tracking_code() -> str:
@@ -148,13 +154,18 @@ def complaint_submit(
     actor: Actor = None,
     received_at: datetime | None = None,
     notify: bool = True,
+    idempotency_key: str = "",
 ) -> SubmitResult:
     """File a complaint from any channel: the citizen on the portal, or staff for walk-in, phone,
-    letter, LINE, e-mail and 1111 forwards. `complainant=None` is an anonymous complaint."""
+    letter, LINE, e-mail and 1111 forwards. `complainant=None` is an anonymous complaint.
+    `idempotency_key` (already scoped, apps.complaints.idempotency) returns the case filed earlier
+    with the same key instead of a second one."""
     if channel not in Channel.values or channel == Channel.TRANSFER:
         raise ComplaintError(_("ช่องทางรับเรื่องไม่ถูกต้อง"), field="channel")
     if channel != Channel.WEB:
         _require_staff(actor, Role.ADMIN, Role.EXECUTIVE, Role.OFFICER, Role.CLERK)
+    if (earlier := idempotency.existing(idempotency_key)) is not None:
+        return _replayed(earlier)
     category_obj = _active_category(category)
     description = clean_text(description, field="description", label=_("รายละเอียด"),
                              max_length=MAX_DESCRIPTION, required=True)
@@ -184,7 +195,7 @@ def complaint_submit(
         phone_last4=person.phone[-4:] if person and person.phone else "",
         pin_hash=make_password(pin) if pin else "",
         received_at=now, cycle_started_at=now, status=Status.RECEIVED,
-        sla_snapshot=_sla_snapshot(body, national.sla_class, now),
+        sla_snapshot=_sla_snapshot(body, national.sla_class, now), idempotency_key=idempotency_key,
     )
     if person:
         complaint.complainant_name = person.name
@@ -198,11 +209,17 @@ def complaint_submit(
         # Default routing per category: the department sees it in its inbox at once.
         complaint.department_id = category_obj.department_id
         complaint.routed_at = now
-    _save_with_unique_code(complaint)
+    try:
+        _save_with_unique_code(complaint)
+    except IntegrityError as error:
+        if not idempotency.is_clash(error):
+            raise
+        # Another request with the same key won the race: its case is the answer.
+        return _replayed(Complaint.objects.get(idempotency_key=idempotency_key))
     actor_label = CITIZEN if channel == Channel.WEB else ""
     created = _event(complaint, EventKind.CREATED, actor=actor, actor_label=actor_label, is_public=True,
                      to_status=Status.RECEIVED, data={"channel": channel}, at=now)
-    _store_files(complaint, files, event=created, uploaded_by=actor, is_public=False)
+    failed = _store_files(complaint, files, event=created, uploaded_by=actor, is_public=False)
     if auto_route:
         _event(complaint, EventKind.ASSIGN, actor_label=SYSTEM, data={"department": category_obj.department_id,
                                                                       "automatic": True}, at=now)
@@ -210,8 +227,13 @@ def complaint_submit(
     if notify:  # False only for historical imports: the citizen was told at the time
         notifications.queue(complaint, "received", body=body)
     if pin:
-        return SubmitResult(complaint, pin, "pin")
-    return SubmitResult(complaint, complaint.phone_last4, "phone")
+        return SubmitResult(complaint, pin, "pin", failed_files=failed)
+    return SubmitResult(complaint, complaint.phone_last4, "phone", failed_files=failed)
+
+
+def _replayed(complaint: Complaint) -> SubmitResult:
+    factor, kind = idempotency.second_factor(complaint)
+    return SubmitResult(complaint, factor, kind, replayed=True)
 
 
 def _active_category(category: Category | int) -> Category:
@@ -263,13 +285,28 @@ def _sync_new(complaint: Complaint, body: LocalBody) -> None:
 
 
 def _store_files(complaint: Complaint, files: list[CleanFile], *, event: ComplaintEvent | None,
-                 uploaded_by: Actor, is_public: bool) -> None:
+                 uploaded_by: Actor, is_public: bool) -> tuple[str, ...]:
+    """Store the files; return the names of those the file store refused (unwritable, full).
+    A storage failure never loses the case or its text: the file is left out, and the timeline
+    says so, for staff to ask the citizen again."""
+    failed: list[str] = []
     for clean in files:
-        Attachment.objects.create(
-            complaint=complaint, event=event, file=clean.content, content_type=clean.content_type,
-            size=clean.content.size, original_name=clean.original_name, is_public=is_public,
-            uploaded_by=_user_or_none(uploaded_by),
-        )
+        try:
+            with transaction.atomic():
+                Attachment.objects.create(
+                    complaint=complaint, event=event, file=clean.content, content_type=clean.content_type,
+                    size=clean.content.size, original_name=clean.original_name, is_public=is_public,
+                    uploaded_by=_user_or_none(uploaded_by),
+                )
+        except OSError as error:
+            logger.error("attachment of complaint %s not stored: %s", complaint.pk, error)
+            failed.append(clean.original_name or clean.content.name or "")
+    if failed:
+        _event(complaint, EventKind.ATTACHMENT, actor_label=SYSTEM,
+               text=_("ระบบจัดเก็บไฟล์ขัดข้อง ไม่ได้รับไฟล์แนบ %(count)d ไฟล์: %(names)s")
+               % {"count": len(failed), "names": ", ".join(failed)},
+               data={"failed": failed})
+    return tuple(failed)
 
 
 # --- staff actions --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.categories.models import OVERSIGHT_CLASSES, NationalCategory
 from apps.complaints.errors import ComplaintError
+from apps.complaints.idempotency import scoped_key
 from apps.complaints.models import Attachment, Category, Complaint, EventKind
 from apps.complaints.selectors import complaint_lookup_for_citizen, public_attachments, public_timeline
 from apps.complaints.services import (
@@ -54,6 +55,7 @@ from .forms import (
     RespondForm,
     TrackForm,
 )
+from .resilience import new_form_key, receipt_after_commit
 from .services import (
     INTAKE_LIMITS,
     TRACK_LIMITS,
@@ -235,12 +237,15 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
                 complainant = None if data["anonymous"] else Complainant(
                     name=data["name"], phone=data["phone"], email=data["email"], line_id=data["line_id"])
                 try:
+                    # The header (a client's retry) or the form's hidden key (a resubmitted page).
+                    key = scoped_key(request.headers.get("Idempotency-Key") or request.POST.get("idempotency_key", ""),
+                                     scope="web")
                     result = complaint_submit(
                         channel=Channel.WEB, category=data["category"], description=data["description"],
                         complainant=complainant, subdistrict_code=data["subdistrict"] or "", moo=data["moo"],
                         location_text=data["location_text"], latitude=data["latitude"],
                         longitude=data["longitude"], is_confidential=oversight, privacy_notice_shown=True,
-                        uploads=photos,
+                        uploads=photos, idempotency_key=key,
                     )
                 except ComplaintError as error:
                     field = _SERVICE_FIELDS.get(error.field or "", error.field)
@@ -251,18 +256,21 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
                     else:
                         form.add_error(None, str(error))
                 else:
-                    throttle_record(values=limits, limits=INTAKE_LIMITS)
+                    if not result.replayed:  # a retry is not a second use of the allowance
+                        receipt_after_commit(lambda: throttle_record(values=limits, limits=INTAKE_LIMITS))
                     complaint = result.complaint
                     request.session.cycle_key()
                     request.session[RECEIPT_KEY] = {
                         "id": complaint.pk, "code": complaint.tracking_code,
                         "factor": result.second_factor, "kind": result.second_factor_kind,
+                        "failed_files": list(result.failed_files),
                     }
                     request.session[TRACKED_KEY] = {"id": complaint.pk, "code": complaint.tracking_code}
                     return redirect("portal:complaint-receipt")
     national = {c.national_category_id: c.national_category for c in categories}
     return render(request, "portal/complaint_form.html", {
         "body": body, "form": form, "oversight": oversight, "photo_error": photo_error,
+        "idempotency_key": new_form_key(request),
         "categories": [{"id": c.pk, "label": _category_label(c), "icon": national[c.national_category_id].icon,
                         "checked": str(form["category"].value()) == str(c.pk)} for c in categories],
         "max_photos": MAX_PHOTOS, "tile_url": selectors.tile_url_for(body=body), "center": _body_center(body),
@@ -302,10 +310,11 @@ def complaint_receipt(request: HttpRequest) -> HttpResponse:
         if receipt else None
     if complaint is None:
         return redirect("portal:complaint-new")
-    fact = _fact(body, complaint)
+    # The case is stored: the code and second factor are shown even if the extras cannot be read.
+    fact = receipt_after_commit(lambda: _fact(body, complaint))
     return render(request, "portal/receipt.html", {
         "body": body, "complaint": complaint, "receipt": receipt, "fact": fact,
-        "deadlines": _pending_deadlines(complaint),
+        "deadlines": receipt_after_commit(lambda: _pending_deadlines(complaint), default=[]),
         "category": _category_label(complaint.category),
     })
 

@@ -89,6 +89,11 @@ NOTIFICATION_BACKENDS = {
     "sms": env_opt("NOTIFY_SMS_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
     "line": env_opt("NOTIFY_LINE_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
 }
+# An HTTP SMS gateway for apps.complaints.notifications.HttpSmsBackend.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+# How long a claimed notification is held by the worker sending it before another may retry it.
+NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 300)
 EMAIL_BACKEND = env_opt("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_opt("DEFAULT_FROM_EMAIL") or "noreply@rongthuk.localhost"
 

@@ -5,7 +5,11 @@ from rongthuk.env import env_opt, project_root
 _broker = env_opt("CELERY_BROKER_URL") or env_opt("REDIS_URL")
 if _broker:
     CELERY_BROKER_URL = _broker
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+    # A broker that accepts the connection and never answers must not hold a process for long:
+    # every socket operation gives up after a few seconds (the outbox sweep does the work later).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1,
+    }
 else:
     # No broker server on a fresh machine: kombu's filesystem transport carries tasks between the
     # web process and a real worker through one folder of the project.
@@ -23,6 +27,10 @@ else:
         "control_folder": str(_queue / "control"),
         "store_processed": False,
     }
+# How long a request waits for the broker to take a task published after commit (apps.complaints.publish).
+TASK_PUBLISH_TIMEOUT = float(env_opt("TASK_PUBLISH_TIMEOUT") or 2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

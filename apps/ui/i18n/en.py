@@ -850,5 +850,16 @@ EN: dict[str, str | tuple[str, str]] = {
     "ขออภัย ระบบขัดข้องชั่วคราว เจ้าหน้าที่ได้รับแจ้งแล้ว กรุณาลองใหม่อีกครั้งในภายหลัง":
         "Sorry, something went wrong on our side. The team has been told. Please try again later.",
     "กลับหน้าแรก": "Back to the home page",
+    # Reliability: intake retries, storage failures, the outbox.
+    "กำลังส่ง": "Sending",
+    "Idempotency-Key ต้องเป็นอักขระ ASCII ที่มองเห็นได้ ไม่เกิน %(max)d ตัว":
+        "Idempotency-Key must be visible ASCII characters, at most %(max)d",
+    "ระบบจัดเก็บไฟล์ขัดข้อง ไม่ได้รับไฟล์แนบ %(count)d ไฟล์: %(names)s":
+        "The file store failed: %(count)d attachment(s) not received: %(names)s",
+    "บันทึกเรื่องของท่านแล้ว แต่ไม่ได้รับรูป %(names)s เพราะระบบจัดเก็บไฟล์ขัดข้อง กรุณาส่งรูปอีกครั้งจากหน้าติดตามเรื่อง": (
+        "Your complaint is saved, but the photo %(names)s was not received because the file store failed. "
+        "Please send it again from the tracking page",
+        "Your complaint is saved, but %(counter)s photos (%(names)s) were not received because the file store "
+        "failed. Please send them again from the tracking page"),
 }
 EN.update(EN_AUDIT)
