@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from api.models import PREFIX_LENGTH, ApiKey, hash_key
+from apps.audit.admin import AuditedAdmin
+from apps.audit.services import audit_record
 from apps.oversight.scoping import Scope
 
 
@@ -29,7 +31,8 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AuditedAdmin):
+    audit_noun = "api_key"
     form = ApiKeyForm
     list_display = ["name", "prefix", "scope", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
@@ -51,5 +54,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="ยกเลิกกุญแจที่เลือก")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        now = timezone.now()
+        keys = list(queryset.filter(revoked_at__isnull=True).select_for_update())
+        for key in keys:
+            audit_record(kind="api_key.revoke", actor=request.user, target=key,
+                         changes={"before": {"revoked_at": None}, "after": {"revoked_at": now}})
+        count = queryset.filter(pk__in=[k.pk for k in keys]).update(revoked_at=now)
         messages.success(request, f"ยกเลิก {count} กุญแจแล้ว")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from apps.audit.admin import AuditedAdmin
 from tenants.models import District, Domain, LocalBody, Province, Subdistrict
 from tenants.resources import LocalBodyResource
 
@@ -11,7 +12,14 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(LocalBody)
-class LocalBodyAdmin(ImportExportModelAdmin):
+class LocalBodyAdmin(AuditedAdmin, ImportExportModelAdmin):
+    audit_noun = "body"
+
+    def audit_kind(self, verb: str, obj: object, changes: dict) -> str:  # type: ignore[type-arg]
+        if verb == "update" and "status" in changes.get("after", {}):
+            return "body.status"
+        return super().audit_kind(verb, obj, changes)  # type: ignore[arg-type]
+
     resource_classes = [LocalBodyResource]
     list_display = ["dla_code", "display_name", "kind", "province", "district", "slug", "status"]
     list_filter = ["status", "kind", "province"]
@@ -21,18 +29,18 @@ class LocalBodyAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(AuditedAdmin):
     list_display = ["code", "name_th", "name_en"]
     search_fields = ["code", "name_th", "name_en"]
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedAdmin):
     list_display = ["code", "name_th", "name_en", "province"]
     search_fields = ["code", "name_th", "name_en"]
 
 
 @admin.register(Subdistrict)
-class SubdistrictAdmin(admin.ModelAdmin):
+class SubdistrictAdmin(AuditedAdmin):
     list_display = ["code", "name_th", "name_en", "district", "postcodes"]
     search_fields = ["code", "name_th", "name_en"]

@@ -13,6 +13,7 @@ import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
+from apps.audit.services import audit_record
 from tenants.models import BodyStatus, LocalBody, Province
 from tenants.registry import Geography, RowError, parse_rows
 from tenants.services import _domains_ensure, bodies_provision_pending, schema_name_for
@@ -70,7 +71,13 @@ class LocalBodyResource(resources.ModelResource):
 
     def after_import(self, dataset: tablib.Dataset, result: Any, **kwargs: Any) -> None:
         codes = getattr(self, "_new_codes", [])
-        if kwargs.get("dry_run") or not codes:
+        if kwargs.get("dry_run"):
+            return
+        totals = {k: v for k, v in result.totals.items() if v}
+        if not result.has_errors() and any(totals.get(k) for k in ("new", "update", "delete")):
+            audit_record(kind="body.import", actor=kwargs.get("user"), target_type="tenants.localbody",
+                         target_label=str(kwargs.get("file_name") or ""), changes={"totals": totals, "created": codes})
+        if not codes:
             return
         _domains_ensure(LocalBody.objects.filter(dla_code__in=codes))
         bodies_provision_pending(workers=1, dla_codes=codes)

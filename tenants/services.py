@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from apps.audit.services import audit_record
 from tenants import provisioning
 from tenants.db import use_public_schema
 from tenants.models import BANGKOK_CODE, PLATFORM_CODE, BodyKind, BodyStatus, Domain, LocalBody, Province
@@ -265,7 +266,8 @@ def bodies_migrate(*, batch: int = 50, show_progress: bool = True) -> MigrateRep
     return MigrateReport(len(pending), len(pending), time.monotonic() - started)
 
 
-def body_set_status(*, body: LocalBody, status: str) -> LocalBody:
+@transaction.atomic
+def body_set_status(*, body: LocalBody, status: str, actor: object = None) -> LocalBody:
     allowed = {
         BodyStatus.ACTIVE: {BodyStatus.SUSPENDED, BodyStatus.ARCHIVED},
         BodyStatus.SUSPENDED: {BodyStatus.ACTIVE, BodyStatus.ARCHIVED},
@@ -274,6 +276,9 @@ def body_set_status(*, body: LocalBody, status: str) -> LocalBody:
     }
     if status not in allowed[BodyStatus(body.status)]:
         raise ValueError(f"cannot change a body from {body.status} to {status}")
+    before = body.status
     body.status = status
     body.save(update_fields=["status", "updated_at"])
+    audit_record(kind="body.status", actor=actor, target=body,
+                 changes={"before": {"status": before}, "after": {"status": status}})
     return body

@@ -48,12 +48,14 @@ KINDS: dict[str, Promise] = {
     "body.create": _("เพิ่มหน่วยงาน"),
     "body.update": _("แก้ไขหน่วยงาน"),
     "body.status": _("เปลี่ยนสถานะหน่วยงาน"),
+    "body.import": _("นำเข้าทะเบียนหน่วยงาน"),
     "api_key.create": _("ออกกุญแจ API"),
     "api_key.update": _("แก้ไขกุญแจ API"),
     "api_key.revoke": _("ยกเลิกกุญแจ API"),
     "directive.create": _("ออกข้อสั่งการ"),
     "directive.update": _("แก้ไขข้อสั่งการ"),
     "directive.delete": _("ลบข้อสั่งการ"),
+    "directive.acknowledge": _("ตอบรับทราบหนังสือสั่งการ"),
     "framework.create": _("เพิ่มกรอบข้อตกลงระดับประเทศ"),
     "framework.update": _("แก้ไขกรอบข้อตกลงระดับประเทศ"),
     "framework.delete": _("ลบกรอบข้อตกลงระดับประเทศ"),
@@ -81,6 +83,7 @@ GROUPS: dict[str, Promise] = {
     "profile": _("ข้อมูลหน่วยงาน"),
     "retention": _("การเก็บรักษาข้อมูล"),
     "data_request": _("คำขอของเจ้าของข้อมูล"),
+    "directive": _("หนังสือสั่งการ"),
     "account": _("การเข้าสู่ระบบ"),
 }
 

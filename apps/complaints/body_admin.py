@@ -9,10 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.categories.models import NationalCategory
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import Category, Department, Role, StaffMember
 from apps.complaints.policies import Actor, staff_role
+
+DEPARTMENT_FIELDS = ("code", "name_th", "name_en", "is_active", "position")
+CATEGORY_FIELDS = ("name_th", "name_en", "national_category", "department", "is_active", "position")
+STAFF_USER_FIELDS = ("username", "full_name", "email", "is_active")
 
 
 def _require_admin(actor: Actor) -> None:
@@ -33,10 +38,16 @@ def department_save(*, actor: Actor, department: Department | None = None, code:
         clash = clash.exclude(pk=department.pk)
     if clash.exists():
         raise ComplaintError(_("รหัสกอง/สำนักนี้มีอยู่แล้ว"), field="code")
+    before = audit_snapshot(department, DEPARTMENT_FIELDS) if department is not None else {}
+    created = department is None
     department = department or Department()
     department.code, department.name_th, department.name_en = code, name_th, name_en
     department.is_active, department.position = is_active, position
     department.save()
+    changes = audit_diff(before, audit_snapshot(department, DEPARTMENT_FIELDS))
+    if changes:
+        audit_record(kind="department.create" if created else "department.update", actor=actor,
+                     target=department, changes=changes)
     return department
 
 
@@ -49,12 +60,18 @@ def category_save(*, actor: Actor, category: Category | None = None, name_th: st
     name_th = (name_th or "").strip()
     if not name_th:
         raise ComplaintError(_("กรุณากรอกชื่อหมวดเรื่อง"), field="name_th")
+    before = audit_snapshot(category, CATEGORY_FIELDS) if category is not None else {}
+    created = category is None
     category = category or Category()
     category.name_th, category.name_en = name_th, name_en
     category.national_category = national_category
     category.department = department
     category.is_active, category.position = is_active, position
     category.save()
+    changes = audit_diff(before, audit_snapshot(category, CATEGORY_FIELDS))
+    if changes:
+        audit_record(kind="category.create" if created else "category.update", actor=actor, target=category,
+                     changes=changes)
     return category
 
 
@@ -70,6 +87,8 @@ def staff_user_save(*, actor: Actor, user: User | None = None, username: str, fu
         raise ComplaintError(_("เจ้าหน้าที่กอง/สำนักต้องระบุกอง/สำนัก"), field="department")
     if user is not None and user.pk == getattr(actor, "pk", None) and (role != Role.ADMIN or not is_active):
         raise ComplaintError(_("ไม่สามารถลดสิทธิ์หรือปิดบัญชีของตนเองได้"), field="role")
+    created = user is None
+    before = _staff_snapshot(user) if user is not None else {}
     if user is None:
         if not password:
             raise ComplaintError(_("กรุณากำหนดรหัสผ่าน"), field="password")
@@ -85,4 +104,20 @@ def staff_user_save(*, actor: Actor, user: User | None = None, username: str, fu
             user.set_password(password)
         user.save()
     StaffMember.objects.update_or_create(user=user, defaults={"role": role, "department": department})
+    after = _staff_snapshot(user)
+    changes = audit_diff(before, after)
+    if password:
+        # That it changed, never the value or its hash.
+        changes.setdefault("before", {})
+        changes.setdefault("after", {})["password_set"] = True
+    if changes:
+        audit_record(kind="staff.create" if created else "staff.update", actor=actor, target=user,
+                     target_label=user.get_username(), changes=changes)
     return user
+
+
+def _staff_snapshot(user: User) -> dict[str, object]:
+    member = StaffMember.objects.filter(user=user).first()
+    return {**audit_snapshot(user, STAFF_USER_FIELDS),
+            "role": member.role if member else None,
+            "department": member.department_id if member else None}

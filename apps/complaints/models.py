@@ -101,6 +101,8 @@ class Complaint(models.Model):
     is_confidential = models.BooleanField(_("ปกปิดข้อมูลผู้ร้อง"), default=False)
     privacy_notice_version = models.CharField(max_length=20, blank=True)
     privacy_notice_shown_at = models.DateTimeField(null=True, blank=True)
+    # PDPA: when the complainant's identity and contact data were removed (retention or erasure).
+    anonymised_at = models.DateTimeField(_("ลบข้อมูลระบุตัวผู้ร้องเมื่อ"), null=True, blank=True)
 
     status = models.CharField(_("สถานะ"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,

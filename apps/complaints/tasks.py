@@ -5,7 +5,7 @@ from celery import shared_task  # type: ignore[attr-defined]
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.complaints import notifications
+from apps.complaints import notifications, retention
 from apps.reporting.models import OutboxEntry
 
 
@@ -28,3 +28,10 @@ def notifications_sweep(limit: int = 5000) -> int:
         with schema_context(schema):
             notifications_deliver.delay(ids)
     return sum(len(ids) for ids in by_schema.values())
+
+
+@shared_task(name="complaints.retention_sweep")
+def retention_sweep() -> int:
+    """Every 6 hours: anonymise closed cases past their body's retention period (PDPA), in
+    batches across all bodies (apps.complaints.retention). Safe to run twice."""
+    return retention.retention_sweep().complaints

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from apps.complaints import views
+from apps.audit import views as audit_views
+from apps.complaints import retention_views, views
 
 app_name = "staff"
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("admin/categories/<int:pk>/", views.categories_view, name="category-edit"),
     path("admin/staff/", views.staff_users_view, name="staff-users"),
     path("admin/staff/<int:pk>/", views.staff_users_view, name="staff-user-edit"),
-    path("admin/audit/", views.audit_view, name="audit"),
+    path("admin/audit/", audit_views.audit_view, name="audit"),
     path("admin/outbox/", views.outbox_view, name="outbox"),
+    path("admin/data-requests/", retention_views.data_requests_view, name="data-requests"),
 ]

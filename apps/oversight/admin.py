@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from apps.audit.admin import AuditedAdmin
 from apps.oversight.models import Directive, DirectiveTarget, OversightProfile
 
 
 @admin.register(OversightProfile)
-class OversightProfileAdmin(admin.ModelAdmin):
+class OversightProfileAdmin(AuditedAdmin):
+    audit_noun = "oversight_profile"
     list_display = ["user", "level", "province", "district", "office_name"]
     list_filter = ["level"]
     autocomplete_fields = ["province", "district"]
@@ -19,6 +21,7 @@ class DirectiveTargetInline(admin.TabularInline):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(admin.ModelAdmin):
+class DirectiveAdmin(AuditedAdmin):
+    audit_noun = "directive"
     list_display = ["title", "scope_level", "scope_code", "due_date", "issued_at"]
     inlines = [DirectiveTargetInline]

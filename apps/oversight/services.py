@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.oversight.models import (
     Directive,
     DirectiveMeasure,
@@ -39,9 +40,16 @@ class DirectiveError(ValueError):
 def oversight_profile_set(*, user: User, level: str, code: str = "", office_name: str = "") -> OversightProfile:
     province = Province.objects.get(code=code) if level == ScopeLevel.PROVINCE else None
     district = District.objects.get(code=code) if level == ScopeLevel.DISTRICT else None
-    profile, _ = OversightProfile.objects.update_or_create(
+    fields = ("level", "province", "district", "office_name")
+    old = OversightProfile.objects.filter(user=user).first()
+    before = audit_snapshot(old, fields) if old is not None else {}
+    profile, created = OversightProfile.objects.update_or_create(
         user=user, defaults={"level": level, "province": province, "district": district,
                              "office_name": office_name})
+    changes = audit_diff(before, audit_snapshot(profile, fields))
+    if changes:
+        audit_record(kind="oversight_profile.create" if created else "oversight_profile.update", target=profile,
+                     actor_label="ระบบ", target_label=user.get_username(), changes=changes)
     return profile
 
 
@@ -69,6 +77,10 @@ def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.d
         directive.attachment = attachment  # type: ignore[assignment]
     directive.save()
     DirectiveTarget.objects.bulk_create([DirectiveTarget(directive=directive, body=b) for b in targets])
+    audit_record(kind="directive.create", actor=issued_by, target=directive, changes={"after": {
+        **audit_snapshot(directive, ("title", "number", "measure", "due_date", "scope_level", "scope_code",
+                                     "remind_days_before")),
+        "bodies": [b.dla_code for b in targets]}})
     transaction.on_commit(lambda: _refresh_later(directive.pk))
     return directive
 
@@ -83,7 +95,8 @@ def _refresh_later(directive_id: int) -> None:
 
 
 @transaction.atomic
-def directive_acknowledge(*, target_id: int, body: LocalBody, user_name: str) -> DirectiveTarget:
+def directive_acknowledge(*, target_id: int, body: LocalBody, user_name: str,
+                          actor: object = None) -> DirectiveTarget:
     """A body's admin acknowledges a directive (staff UI). Another body's target is a 404.
     Idempotent: the first acknowledgement is kept."""
     target = DirectiveTarget.objects.select_for_update().select_related("directive").filter(
@@ -101,6 +114,9 @@ def directive_acknowledge(*, target_id: int, body: LocalBody, user_name: str) ->
         target.compliance_source = "ack"
         fields += ["complied_at", "compliance_source"]
     target.save(update_fields=fields)
+    # The body's own log: its admin answered the office.
+    audit_record(kind="directive.acknowledge", actor=actor, actor_label=user_name, target=target.directive,
+                 body=body, changes={"after": {"acknowledged_at": now, "acknowledged_by_name": user_name}})
     return target
 
 

@@ -28,6 +28,6 @@ def directives_view(request: HttpRequest) -> HttpResponse:
 @staff_view(roles=(Role.ADMIN,))
 @require_POST
 def directive_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    directive_acknowledge(target_id=pk, body=current_body(), user_name=str(request.user))
+    directive_acknowledge(target_id=pk, body=current_body(), user_name=str(request.user), actor=request.user)
     messages.success(request, _("ตอบรับทราบแล้ว"))
     return redirect("staff-directives")

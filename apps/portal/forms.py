@@ -88,6 +88,8 @@ class BodyProfileForm(forms.Form):
     office_hours = forms.CharField(label=_("เวลาทำการ"), max_length=120, required=False)
     reopen_window_days = forms.IntegerField(label=_("ขอเปิดเรื่องใหม่ได้ภายใน (วัน)"), min_value=0, max_value=365)
     tile_url = forms.CharField(label=_("แผนที่พื้นหลัง (tile server URL)"), max_length=300, required=False)
+    retention_years = forms.IntegerField(label=_("เก็บข้อมูลระบุตัวผู้ร้องหลังปิดเรื่อง (ปี)"), required=False,
+                                         min_value=1, max_value=20)
 
     def clean_logo(self) -> object:
         logo = self.cleaned_data.get("logo")

@@ -39,6 +39,13 @@ class BodyProfile(models.Model):
         _("แผนที่พื้นหลัง (tile server URL)"), max_length=300, blank=True,
         help_text=_("เช่น https://tiles.example/{z}/{x}/{y}.png เว้นว่างเพื่อใช้ค่าของระบบ"),
     )
+    # PDPA: years after closure that a case keeps the complainant's identity; NULL: the national
+    # default (settings.PDPA_RETENTION_YEARS).
+    retention_years = models.PositiveSmallIntegerField(
+        _("เก็บข้อมูลระบุตัวผู้ร้องหลังปิดเรื่อง (ปี)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("เว้นว่างเพื่อใช้ค่ากลางของประเทศ"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -297,3 +297,10 @@ def sla_summary(*, body: LocalBody) -> SlaSummary | None:
                           is_default=False, rows=rows)
     return SlaSummary(source="framework", title=source.name, effective_from=source.effective_from,
                       is_default=source.is_default, rows=rows)
+
+
+def retention_years_for(*, body: LocalBody) -> int:
+    """Years a closed case keeps the complainant's identity: the body's own period, else the
+    national default (settings.PDPA_RETENTION_YEARS)."""
+    own = BodyProfile.objects.filter(body=body).values_list("retention_years", flat=True).first()
+    return int(own or settings.PDPA_RETENTION_YEARS)

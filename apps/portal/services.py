@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 
+from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from tenants.models import LocalBody
 
 from .models import BodyProfile, IntakeThrottle
@@ -97,8 +98,14 @@ def body_profile_update(
     tile_url: str = "",
     logo: UploadedFile | None = None,
     remove_logo: bool = False,
+    retention_years: int | None | object = ...,
+    actor: object = None,
 ) -> BodyProfile:
+    """`retention_years`: None for the national default; left out: unchanged. Audited in the
+    body's log: the profile's changed fields, and the retention period as its own entry."""
     profile, _created = BodyProfile.objects.select_for_update().get_or_create(body=body)
+    before = audit_snapshot(profile, PROFILE_FIELDS)
+    retention_before = profile.retention_years
     profile.phone, profile.email, profile.line_id = phone, email, line_id
     profile.office_hours, profile.reopen_window_days, profile.tile_url = office_hours, reopen_window_days, tile_url
     if remove_logo and profile.logo:
@@ -106,6 +113,18 @@ def body_profile_update(
         profile.logo = ""
     if logo is not None:
         profile.logo = logo
+    if retention_years is not ...:
+        profile.retention_years = retention_years  # type: ignore[assignment]
     profile.full_clean()
     profile.save()
+    changes = audit_diff(before, audit_snapshot(profile, PROFILE_FIELDS))
+    if changes:
+        audit_record(kind="profile.update", actor=actor, target=profile, body=body, changes=changes)
+    if profile.retention_years != retention_before:
+        audit_record(kind="retention.update", actor=actor, target=profile, body=body, changes={
+            "before": {"retention_years": retention_before}, "after": {"retention_years": profile.retention_years},
+            "national_default": settings.PDPA_RETENTION_YEARS})
     return profile
+
+
+PROFILE_FIELDS = ("logo", "phone", "email", "line_id", "office_hours", "reopen_window_days", "tile_url")

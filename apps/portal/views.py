@@ -274,6 +274,7 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
         "categories": [{"id": c.pk, "label": _category_label(c), "icon": national[c.national_category_id].icon,
                         "checked": str(form["category"].value()) == str(c.pk)} for c in categories],
         "max_photos": MAX_PHOTOS, "tile_url": selectors.tile_url_for(body=body), "center": _body_center(body),
+        "retention_years": selectors.retention_years_for(body=body),
         "labels": {
             "photo": _("รูปที่"), "remove": _("ลบรูปที่"), "sending": _("กำลังส่ง…"),
             "too_many": _("แนบรูปได้ไม่เกิน %(max)d รูป") % {"max": MAX_PHOTOS},
@@ -549,17 +550,23 @@ def body_profile_edit(request: HttpRequest) -> HttpResponse:
     initial = {"reopen_window_days": 30}
     if profile:
         initial = {name: getattr(profile, name) for name in
-                   ("phone", "email", "line_id", "office_hours", "reopen_window_days", "tile_url")}
+                   ("phone", "email", "line_id", "office_hours", "reopen_window_days", "tile_url",
+                    "retention_years")}
     form = BodyProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         body_profile_update(body=body, phone=data["phone"], email=data["email"], line_id=data["line_id"],
                             office_hours=data["office_hours"], reopen_window_days=data["reopen_window_days"],
                             tile_url=data["tile_url"], logo=data.get("logo") or None,
-                            remove_logo=data["remove_logo"])
+                            remove_logo=data["remove_logo"], retention_years=data["retention_years"],
+                            actor=request.user)
         messages.success(request, _("บันทึกข้อมูลหน่วยงานแล้ว"))
         return redirect("portal:body-profile")
-    return render(request, "portal/body_profile.html", {"body": body, "form": form, "profile": profile},
+    national = _("เว้นว่างเพื่อใช้ค่ากลางของประเทศ (%(years)s ปี) เมื่อครบกำหนด ระบบจะลบชื่อ ที่อยู่ "
+                 "ข้อมูลติดต่อ และรูปถ่ายของผู้ร้องออก โดยยังเก็บเรื่องไว้เป็นสถิติ") % {
+        "years": settings.PDPA_RETENTION_YEARS}
+    return render(request, "portal/body_profile.html", {"body": body, "form": form, "profile": profile,
+                                                        "national_retention": national},
                   status=400 if form.errors else 200)
 
 

@@ -12,6 +12,7 @@ addresses, descriptions, notes. tests/apps/reporting scans the table for such da
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import LocalBody
@@ -95,6 +96,8 @@ class ComplaintFact(models.Model):
     ever_breached = models.BooleanField(default=False)
 
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    # PDPA: when the case's complainant identity was removed in the body's schema (same transaction).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -110,6 +113,12 @@ class ComplaintFact(models.Model):
         indexes = [
             models.Index(fields=["province_code", "district_code", "received_at"], name="fact_area_received"),
             models.Index(fields=["body", "received_at"], name="fact_body_received"),
+            # The retention job's one scan: finished cases not yet anonymised, by when they finished
+            # (apps.complaints.retention.FINISHED_AT; a merged duplicate's last change).
+            models.Index(Coalesce("closed_at", "rejected_at", "transferred_at", "updated_at"),
+                         name="fact_retention_due",
+                         condition=models.Q(anonymised_at__isnull=True,
+                                            status__in=["closed", "rejected", "transferred", "merged"])),
             models.Index(fields=["national_category", "received_at"], name="fact_category_received"),
         ]
 

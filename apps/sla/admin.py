@@ -8,6 +8,8 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
+from apps.audit.admin import AuditedAdmin
+from apps.audit.services import audit_record
 from apps.sla.models import Agreement, AgreementRow, BodyClosure, Framework, FrameworkRow, NationalDayOff
 
 
@@ -25,6 +27,17 @@ class FrameworkRowResource(resources.ModelResource):
         import_id_fields = ("framework", "sla_class", "stage")
         skip_unchanged = True
 
+    def after_import(self, dataset, result, **kwargs):  # type: ignore[no-untyped-def]
+        # Inside the import's transaction: the entry commits with the rows.
+        super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return
+        totals = {k: v for k, v in result.totals.items() if v}
+        rows = [f"{r.instance.framework_id}/{r.instance.sla_class}/{r.instance.stage}={r.instance.days}"
+                for r in result.rows if r.instance is not None and r.import_type in ("new", "update")]
+        audit_record(kind="framework.import", actor=kwargs.get("user"), target_type="sla.frameworkrow",
+                     target_label=str(kwargs.get("file_name") or ""), changes={"totals": totals, "rows": rows})
+
 
 class FrameworkRowInline(admin.TabularInline):
     model = FrameworkRow
@@ -32,25 +45,29 @@ class FrameworkRowInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(AuditedAdmin):
+    audit_noun = "framework"
     list_display = ("name", "effective_from", "is_default", "created_at")
     inlines = [FrameworkRowInline]
 
 
 @admin.register(FrameworkRow)
-class FrameworkRowAdmin(ImportExportModelAdmin):
+class FrameworkRowAdmin(AuditedAdmin, ImportExportModelAdmin):
+    audit_noun = "framework"
     resource_classes = [FrameworkRowResource]
     list_display = ("framework", "sla_class", "stage", "days", "day_type")
     list_filter = ("framework", "sla_class", "stage")
 
 
 @admin.register(NationalDayOff)
-class NationalDayOffAdmin(admin.ModelAdmin):
+class NationalDayOffAdmin(AuditedAdmin):
+    audit_noun = "day_off"
     list_display = ("date", "name", "reference")
 
 
 @admin.register(BodyClosure)
-class BodyClosureAdmin(admin.ModelAdmin):
+class BodyClosureAdmin(AuditedAdmin):
+    audit_noun = "calendar"
     list_display = ("body", "date", "reason")
     raw_id_fields = ("body",)
 
@@ -65,7 +82,8 @@ class AgreementRowInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
+    audit_noun = "sla"
     """Read-only here: bodies draft and publish on their own subdomain (validation applies there)."""
 
     list_display = ("body", "number", "status", "effective_from", "published_at")

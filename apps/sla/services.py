@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 
+from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.categories.models import SlaClass
 from apps.sla import clock
 from apps.sla.calendar import Calendar
@@ -20,6 +21,7 @@ from apps.sla.models import (
     Agreement,
     AgreementRow,
     AgreementStatus,
+    BodyClosure,
     DayType,
     Framework,
     FrameworkRow,
@@ -231,7 +233,7 @@ def _check(*, agreement: Agreement, rows: Mapping[tuple[str, str], tuple[int, st
 # --- agreement lifecycle ---------------------------------------------------------------------------
 
 @transaction.atomic
-def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "") -> Agreement:
+def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "", actor: Any = None) -> Agreement:
     """A new draft, pre-filled with the agreement in force (or the framework's limits)."""
     today = local_date(timezone.now())
     source: Framework | Agreement | None = agreement_in_force(body_id=body.pk, on=today) or \
@@ -246,12 +248,15 @@ def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "") 
             AgreementRow(agreement=agreement, sla_class=k[0], stage=k[1], days=v[0], day_type=v[1])
             for k, v in rows_of(source).items()
         ])
+    audit_record(kind="sla.draft_create", actor=actor, target=agreement, body=body,
+                 changes={"after": {**audit_snapshot(agreement, ("number", "title", "status")),
+                                    "rows": len(rows_of(source)) if source is not None else 0}})
     return agreement
 
 
 @transaction.atomic
 def sla_agreement_row_set(*, agreement: Agreement, sla_class: str, stage: str, days: int,
-                          day_type: str) -> AgreementRow:
+                          day_type: str, actor: Any = None) -> AgreementRow:
     """Set one row of a draft; refused (ValidationError, Thai) if looser than the framework."""
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError("แก้ไขได้เฉพาะร่างข้อตกลง ข้อตกลงที่ประกาศแล้วต้องออกฉบับใหม่")
@@ -261,27 +266,37 @@ def sla_agreement_row_set(*, agreement: Agreement, sla_class: str, stage: str, d
         raise ValidationError("ระยะเวลาต้องไม่น้อยกว่า 1")
     on = agreement.effective_from or local_date(timezone.now())
     _check(agreement=agreement, rows={(sla_class, stage): (days, day_type)}, on=on)
+    old = AgreementRow.objects.filter(agreement=agreement, sla_class=sla_class, stage=stage).first()
+    before = audit_snapshot(old, ("days", "day_type")) if old is not None else {}
     row, _ = AgreementRow.objects.update_or_create(agreement=agreement, sla_class=sla_class, stage=stage,
                                                    defaults={"days": days, "day_type": day_type})
+    changes = audit_diff(before, audit_snapshot(row, ("days", "day_type")))
+    if changes:
+        audit_record(kind="sla.row_set", actor=actor, target=agreement, body=agreement.body,
+                     changes={**changes, "sla_class": sla_class, "stage": stage})
     return row
 
 
 @transaction.atomic
-def sla_agreement_update(*, agreement: Agreement, **fields: Any) -> Agreement:
+def sla_agreement_update(*, agreement: Agreement, actor: Any = None, **fields: Any) -> Agreement:
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError("แก้ไขได้เฉพาะร่างข้อตกลง")
     allowed = {"number", "title", "signatory_name", "signatory_position", "effective_from", "announced_on"}
+    if set(fields) - allowed:
+        raise ValueError(", ".join(sorted(set(fields) - allowed)))
+    before = audit_snapshot(agreement, fields)
     for name, value in fields.items():
-        if name not in allowed:
-            raise ValueError(name)
         setattr(agreement, name, value)
     agreement.save(update_fields=[*fields.keys(), "updated_at"])
+    changes = audit_diff(before, audit_snapshot(agreement, fields))
+    if changes:
+        audit_record(kind="sla.draft_update", actor=actor, target=agreement, body=agreement.body, changes=changes)
     return agreement
 
 
 @transaction.atomic
 def sla_agreement_publish(*, agreement: Agreement, effective_from: dt.date,
-                          announced_on: dt.date | None = None) -> Agreement:
+                          announced_on: dt.date | None = None, actor: Any = None) -> Agreement:
     """Publish a draft: every row is checked against the framework in force on the effective
     date; earlier published versions are kept, marked superseded. Cases already received keep
     their snapshot."""
@@ -293,9 +308,12 @@ def sla_agreement_publish(*, agreement: Agreement, effective_from: dt.date,
         raise ValidationError("ร่างข้อตกลงยังไม่มีรายการ")
     framework = _check(agreement=agreement, rows=rows, on=effective_from)
     now = timezone.now()
-    (Agreement.objects.filter(body_id=agreement.body_id, status=AgreementStatus.PUBLISHED,
-                              effective_from__lte=effective_from)
-     .update(status=AgreementStatus.SUPERSEDED, superseded_at=now))
+    superseded = Agreement.objects.filter(body_id=agreement.body_id, status=AgreementStatus.PUBLISHED,
+                                          effective_from__lte=effective_from)
+    superseded_ids = sorted(superseded.values_list("pk", flat=True))
+    superseded.update(status=AgreementStatus.SUPERSEDED, superseded_at=now)
+    published_fields = ("status", "effective_from", "announced_on", "framework")
+    before = audit_snapshot(agreement, published_fields)
     agreement.status = AgreementStatus.PUBLISHED
     agreement.effective_from = effective_from
     agreement.announced_on = announced_on or local_date(now)
@@ -303,12 +321,15 @@ def sla_agreement_publish(*, agreement: Agreement, effective_from: dt.date,
     agreement.published_at = now
     agreement.save(update_fields=["status", "effective_from", "announced_on", "framework", "published_at",
                                   "updated_at"])
+    audit_record(kind="sla.publish", actor=actor, target=agreement, body=agreement.body,
+                 changes={**audit_diff(before, audit_snapshot(agreement, published_fields)),
+                          "superseded": superseded_ids})
     return agreement
 
 
 @transaction.atomic
 def sla_framework_create(*, name: str, effective_from: dt.date, rows: Mapping[tuple[str, str], tuple[int, str]],
-                         is_default: bool = False, note: str = "") -> Framework:
+                         is_default: bool = False, note: str = "", actor: Any = None) -> Framework:
     """A new national version. Existing cases keep their snapshots; agreements are judged against
     it from its effective date."""
     framework = Framework.objects.create(name=name, effective_from=effective_from, is_default=is_default, note=note)
@@ -316,4 +337,35 @@ def sla_framework_create(*, name: str, effective_from: dt.date, rows: Mapping[tu
         FrameworkRow(framework=framework, sla_class=k[0], stage=k[1], days=v[0], day_type=v[1])
         for k, v in rows.items()
     ])
+    audit_record(kind="framework.create", actor=actor, target=framework, changes={"after": {
+        **audit_snapshot(framework, ("name", "effective_from", "is_default", "note")),
+        "rows": {f"{k[0]}/{k[1]}": [v[0], v[1]] for k, v in sorted(rows.items())}}})
     return framework
+
+
+# --- the body's own calendar (closures) ------------------------------------------------------------
+
+@transaction.atomic
+def sla_body_closure_add(*, body: Any, date: dt.date, reason: str, actor: Any = None) -> BodyClosure:
+    """A day the body's office is closed: working-day limits skip it from now on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("กรุณาระบุเหตุผลที่ปิดทำการ")
+    if len(reason) > 200:
+        raise ValidationError("เหตุผลยาวเกิน 200 ตัวอักษร")
+    if BodyClosure.objects.filter(body=body, date=date).exists():
+        raise ValidationError("วันที่นี้บันทึกเป็นวันปิดทำการไว้แล้ว")
+    closure = BodyClosure.objects.create(body=body, date=date, reason=reason)
+    audit_record(kind="calendar.create", actor=actor, target=closure, body=body, target_label=date.isoformat(),
+                 changes={"after": audit_snapshot(closure, ("date", "reason"))})
+    return closure
+
+
+@transaction.atomic
+def sla_body_closure_delete(*, body: Any, closure_id: int, actor: Any = None) -> None:
+    closure = BodyClosure.objects.select_for_update().filter(body=body, pk=closure_id).first()
+    if closure is None:
+        raise ValidationError("ไม่พบวันปิดทำการที่เลือก")
+    audit_record(kind="calendar.delete", actor=actor, target=closure, body=body,
+                 target_label=closure.date.isoformat(), changes={"before": audit_snapshot(closure, ("date", "reason"))})
+    closure.delete()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("announcement/", views.announcement, name="announcement"),
     path("announcement.pdf", views.announcement_pdf, name="announcement-pdf"),
     path("manage/", views.manage, name="manage"),
+    path("calendar/", views.calendar, name="calendar"),
 ]

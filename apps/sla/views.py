@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.categories.models import SlaClass
 from apps.sla import services
-from apps.sla.models import Agreement, AgreementStatus, DayType, Stage
+from apps.sla.models import Agreement, AgreementStatus, BodyClosure, DayType, Stage
 from apps.sla.selectors import (
     agreement_current_published,
     agreements_history,
@@ -148,19 +148,22 @@ def manage(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "create" and draft is None:
-                services.sla_agreement_draft_create(body=body, number=request.POST.get("number", "").strip())
+                services.sla_agreement_draft_create(body=body, actor=request.user,
+                                                    number=request.POST.get("number", "").strip())
             elif action == "row" and draft is not None:
-                services.sla_agreement_row_set(agreement=draft, sla_class=request.POST.get("sla_class", ""),
+                services.sla_agreement_row_set(agreement=draft, actor=request.user,
+                                               sla_class=request.POST.get("sla_class", ""),
                                                stage=request.POST.get("stage", ""),
                                                days=int(request.POST.get("days") or 0),
                                                day_type=request.POST.get("day_type", ""))
             elif action == "details" and draft is not None:
-                services.sla_agreement_update(agreement=draft, number=request.POST.get("number", "").strip(),
+                services.sla_agreement_update(agreement=draft, actor=request.user,
+                                              number=request.POST.get("number", "").strip(),
                                               signatory_name=request.POST.get("signatory_name", "").strip(),
                                               signatory_position=request.POST.get("signatory_position", "").strip())
             elif action == "publish" and draft is not None:
                 effective = dt.date.fromisoformat(request.POST.get("effective_from", ""))
-                services.sla_agreement_publish(agreement=draft, effective_from=effective)
+                services.sla_agreement_publish(agreement=draft, effective_from=effective, actor=request.user)
             else:
                 raise Http404
             return redirect(request.path)
@@ -173,3 +176,32 @@ def manage(request: HttpRequest) -> HttpResponse:
         "stages": Stage.choices, "classes": SlaClass.choices, "day_types": DayType.choices,
         "history": agreements_history(body_id=body.pk), "current": agreement_current_published(body_id=body.pk),
     }, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The body admin's office closures (วันปิดทำการ), beside the national days off."""
+    body = _body(request)
+    try:
+        _require_body_admin(request)
+    except PermissionError:
+        return redirect_to_login(request.get_full_path())
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                services.sla_body_closure_delete(body=body, closure_id=int(request.POST.get("closure") or 0),
+                                                 actor=request.user)
+            else:
+                services.sla_body_closure_add(body=body, date=dt.date.fromisoformat(request.POST.get("date", "")),
+                                              reason=request.POST.get("reason", ""), actor=request.user)
+            return redirect(request.path)
+        except ValidationError as error:
+            errors = list(error.messages)
+        except ValueError:
+            errors = [_("กรุณาระบุวันที่ให้ถูกต้อง")]
+    since = local_date(timezone.now()) - dt.timedelta(days=365)
+    closures = BodyClosure.objects.filter(body=body, date__gte=since).order_by("date")
+    return render(request, "sla/calendar.html", {"body": body, "closures": closures, "errors": errors,
+                                                 "form": request.POST if errors else {}},
+                  status=400 if errors else 200)

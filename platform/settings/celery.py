@@ -48,3 +48,8 @@ CELERY_BEAT_SCHEDULE["oversight-directive-reminders"] = {
     "task": "oversight.directive_reminders",
     "schedule": 3600.0,
 }
+# PDPA retention: anonymise closed cases past their body's retention period (apps.complaints.retention).
+CELERY_BEAT_SCHEDULE["complaints-retention-sweep"] = {
+    "task": "complaints.retention_sweep",
+    "schedule": 6 * 3600.0,
+}

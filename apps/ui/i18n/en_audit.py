@@ -31,12 +31,14 @@ EN_AUDIT: dict[str, str | tuple[str, str]] = {
     "เพิ่มหน่วยงาน": "Office added",
     "แก้ไขหน่วยงาน": "Office changed",
     "เปลี่ยนสถานะหน่วยงาน": "Office status changed",
+    "นำเข้าทะเบียนหน่วยงาน": "Office registry imported",
     "ออกกุญแจ API": "API key issued",
     "แก้ไขกุญแจ API": "API key changed",
     "ยกเลิกกุญแจ API": "API key revoked",
     "ออกข้อสั่งการ": "Directive issued",
     "แก้ไขข้อสั่งการ": "Directive changed",
     "ลบข้อสั่งการ": "Directive deleted",
+    "ตอบรับทราบหนังสือสั่งการ": "Directive acknowledged",
     "เพิ่มกรอบข้อตกลงระดับประเทศ": "National framework added",
     "แก้ไขกรอบข้อตกลงระดับประเทศ": "National framework changed",
     "ลบกรอบข้อตกลงระดับประเทศ": "National framework deleted",
@@ -64,4 +66,60 @@ EN_AUDIT: dict[str, str | tuple[str, str]] = {
     "ข้อมูล": "Object",
     "การเปลี่ยนแปลง": "Changes",
     "บันทึกการเปลี่ยนแปลง": "Audit log",
+    # The audit page, data-subject requests, retention, calendar.
+    "บันทึกการเปลี่ยนแปลงและการเข้าดูข้อมูล": "Audit log and identity views",
+    "การเข้าดูข้อมูลผู้ร้อง (PDPA)": "Views of complainants' identity (PDPA)",
+    "รายการ": "Entry",
+    "ยังไม่มีรายการ": "Nothing yet",
+    "หนังสือสั่งการ": "Directives",
+    "คำขอของเจ้าของข้อมูล (PDPA)": "Data subject requests (PDPA)",
+    ("หน่วยงานนี้เก็บข้อมูลระบุตัวผู้ร้องไว้ %(years)s ปีหลังปิดเรื่อง"): (
+        "This office keeps a complainant's identity for %(years)s year after closing the case",
+        "This office keeps a complainant's identity for %(years)s years after closing the case"),
+    "ตั้งค่า": "Settings",
+    "คำขอเข้าถึง: ส่งออกข้อมูลทั้งหมดที่หน่วยงานเก็บเกี่ยวกับผู้ขอเป็นไฟล์ JSON คำขอให้ลบ: ลบชื่อ ข้อมูลติดต่อ "
+    "และรูปถ่ายของผู้ร้อง โดยเก็บเรื่องไว้เป็นสถิติ ทำได้เมื่อทุกเรื่องของผู้ขอปิดแล้ว ทุกคำขอถูกบันทึกไว้":
+        "Access: exports everything the office holds about the person as a JSON file. Erasure: removes the "
+        "complainant's name, contact details and photos and keeps the case for statistics; possible once all "
+        "of the person's cases are closed. Every request is logged.",
+    "บันทึกและดำเนินการ": "Record and carry out",
+    "คำขอที่ผ่านมา": "Past requests",
+    "ประเภทคำขอ": "Request",
+    "ค้นหาด้วย": "Find by",
+    "ข้อมูลที่ใช้ค้นหา": "Value",
+    "เลขที่หนังสือ/หมายเหตุการยื่นคำขอ": "Letter no. / note on the request",
+    "ขอเข้าถึงข้อมูล (สำเนา)": "Access (a copy)",
+    "ขอให้ลบข้อมูล": "Erasure",
+    "กรุณาเลือกประเภทคำขอ": "Please choose the kind of request",
+    "กรุณาเลือกข้อมูลที่ใช้ค้นหา": "Please choose what to search by",
+    "กรุณากรอกข้อมูลที่ใช้ค้นหา": "Please enter the value to search for",
+    "ไม่พบเรื่องที่ตรงกับข้อมูลที่ระบุ": "No case matches what you entered",
+    "ลบข้อมูลไม่ได้ เพราะเรื่องต่อไปนี้ยังดำเนินการอยู่: %(codes)s ต้องใช้ข้อมูลติดต่อผู้ร้องจนกว่าจะปิดเรื่อง":
+        "Cannot erase: these cases are still open: %(codes)s. The complainant's contact details are needed "
+        "until the case is closed",
+    "ลบข้อมูลระบุตัวผู้ร้องแล้ว %(count)d เรื่อง: %(codes)s": "Complainant identity removed from %(count)d case(s): %(codes)s",
+    "ลบข้อมูลระบุตัวผู้ร้องเมื่อ": "Identity removed on",
+    "เก็บข้อมูลระบุตัวผู้ร้องหลังปิดเรื่อง (ปี)": "Keep the complainant's identity after closing (years)",
+    "เว้นว่างเพื่อใช้ค่ากลางของประเทศ": "Leave empty for the national default",
+    "เว้นว่างเพื่อใช้ค่ากลางของประเทศ (%(years)s ปี) เมื่อครบกำหนด ระบบจะลบชื่อ ที่อยู่ ข้อมูลติดต่อ "
+    "และรูปถ่ายของผู้ร้องออก โดยยังเก็บเรื่องไว้เป็นสถิติ":
+        "Leave empty for the national default (%(years)s years). When it ends, the complainant's name, address, "
+        "contact details and photos are removed; the case stays for statistics",
+    ("เมื่อปิดเรื่องแล้ว หน่วยงานเก็บข้อมูลระบุตัวและข้อมูลติดต่อของท่าน รวมทั้งรูปถ่ายที่ท่านแนบ ไว้ %(years)s ปี "
+     "แล้วลบออก โดยยังเก็บเรื่องร้องทุกข์ไว้เป็นสถิติโดยไม่ระบุตัวท่าน"): (
+        "After the case is closed, the office keeps your identity and contact details, and the photos you "
+        "attached, for %(years)s year, then removes them; the complaint itself stays in the statistics without "
+        "your identity",
+        "After the case is closed, the office keeps your identity and contact details, and the photos you "
+        "attached, for %(years)s years, then removes them; the complaint itself stays in the statistics without "
+        "your identity"),
+    "วันปิดทำการ": "Office closures",
+    "วันปิดทำการของหน่วยงาน": "Office closures",
+    "วันที่บันทึกไว้ที่นี่ไม่นับเป็นวันทำการเมื่อคำนวณกำหนดเวลาตามข้อตกลงระดับการให้บริการ "
+    "นอกเหนือจากวันหยุดราชการและวันหยุดเพิ่มเติมตามมติคณะรัฐมนตรี":
+        "Days listed here are not counted as working days in SLA deadlines, on top of public holidays and the "
+        "cabinet's extra days off",
+    "ลบ": "Remove",
+    "ยังไม่มีวันปิดทำการ": "No closures yet",
+    "กรุณาระบุวันที่ให้ถูกต้อง": "Please enter a valid date",
 }

@@ -139,7 +139,7 @@ def test_identity_is_shown_only_on_request_and_audited(banlat):
     with schema_context(banlat.schema_name):
         access = IdentityAccess.objects.get(complaint_id=case.pk)
         assert (access.user.username, access.context) == ("clerk", "staff case page")
-    audit = signed_in(banlat, "admin").get("/staff/admin/audit/").content.decode()
+    audit = signed_in(banlat, "admin").get("/staff/admin/audit/?kind=identity").content.decode()
     assert case.tracking_code in audit and "clerk" in audit
 
 

@@ -1,0 +1,277 @@
+"""PDPA retention and data-subject requests (พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562).
+
+A closed case keeps the complainant's identity for the body's retention period (BodyProfile
+.retention_years, else settings.PDPA_RETENTION_YEARS) counted from when it finished; after that
+the retention job removes the identity and contact data, the complainant's own photos and the
+copies of messages sent to them, while the case (description, place, timeline, staff's work) and
+its reporting fact stay for statistics (PDPA s.33, s.37(3): erase or make unidentifiable when no
+longer needed; the case record itself is the body's official record).
+
+A data-subject request (access, erasure) is recorded in the audit log with its outcome: an
+access request exports what the body holds about the person; an erasure is the same
+anonymisation, refused with the reason while any of the person's cases is still open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import schema_context
+
+from apps.audit.services import audit_record
+from apps.complaints.context import current_body
+from apps.complaints.errors import ComplaintError, NotAllowed
+from apps.complaints.models import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    IdentityAccess,
+    Notification,
+    OutboxStatus,
+    Role,
+)
+from apps.complaints.policies import Actor, staff_role
+from apps.portal.selectors import retention_years_for
+from apps.reporting.models import ComplaintFact, Status
+from tenants.db import current_schema
+from tenants.models import LocalBody
+
+# A case is finished, and its retention period runs, in these statuses. A resolved case is not:
+# the complainant may still reopen it.
+FINISHED = (Status.CLOSED, Status.REJECTED, Status.TRANSFERRED, Status.MERGED)
+# Cleared on anonymisation. The complaint keeps is_anonymous/is_confidential (they describe how
+# it was filed, for statistics), its description, place and timeline.
+IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_email", "complainant_national_id",
+                   "complainant_address", "complainant_line_id", "phone_last4", "pin_hash")
+IDENTIFIERS = {
+    "phone": ("complainant_phone", _("หมายเลขโทรศัพท์")),
+    "email": ("complainant_email", _("อีเมล")),
+    "national_id": ("complainant_national_id", _("เลขประจำตัวประชาชน")),
+    "line_id": ("complainant_line_id", _("LINE ID")),
+    "tracking_code": ("tracking_code", _("เลขติดตามเรื่อง")),
+}
+REQUEST_KINDS = {"access": _("ขอเข้าถึงข้อมูล (สำเนา)"), "erasure": _("ขอให้ลบข้อมูล")}
+
+
+@dataclass
+class AnonymiseReport:
+    complaints: int = 0
+    attachments: int = 0
+    notifications: int = 0
+    tracking_codes: list[str] = field(default_factory=list)
+
+
+def _citizen_attachments(ids: list[int]) -> QuerySet[Attachment]:
+    """The complainant's own files (they may show people, faces, homes, number plates): those filed
+    with the complaint and any not uploaded by staff. Staff's photos of the work stay."""
+    return Attachment.objects.filter(complaint_id__in=ids).filter(
+        Q(uploaded_by__isnull=True) | Q(event__kind=EventKind.CREATED))
+
+
+@transaction.atomic
+def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind: str = "retention.anonymise",
+                         details: dict[str, Any] | None = None, now: dt.datetime | None = None) -> AnonymiseReport:
+    """Remove the complainant's identity and contact data from these cases of the current body, in
+    one transaction with their facts' `anonymised_at` and one audit entry. Cases already
+    anonymised are skipped (the job may run twice). Files are deleted after commit."""
+    now = now or timezone.now()
+    report = AnonymiseReport()
+    cases = list(Complaint.objects.select_for_update().filter(pk__in=complaint_ids, anonymised_at__isnull=True)
+                 .order_by("pk").values_list("pk", "tracking_code"))
+    if not cases:
+        return report
+    ids = [pk for pk, _code in cases]
+    report.complaints = Complaint.objects.filter(pk__in=ids).update(
+        **dict.fromkeys(IDENTITY_FIELDS, ""), anonymised_at=now, updated_at=now)
+    files = list(_citizen_attachments(ids).values_list("pk", "file"))
+    report.attachments = len(files)
+    Attachment.objects.filter(pk__in=[pk for pk, _name in files]).delete()
+    # The outbox's copies of what was sent to the complainant hold their address and often their name.
+    report.notifications = Notification.objects.filter(complaint_id__in=ids).update(recipient="", body="")
+    Notification.objects.filter(complaint_id__in=ids, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.FAILED, last_error="anonymised (PDPA)")
+    body = current_body()
+    ComplaintFact.objects.filter(body_id=body.pk, complaint_id__in=ids).update(anonymised_at=now)
+    report.tracking_codes = [code for _pk, code in cases]
+    audit_record(kind=kind, actor=actor, actor_label="" if actor else "ระบบ", at=now,
+                 target_type="complaints.complaint", target_label=f"{len(ids)} เรื่อง",
+                 changes={**(details or {}), "complaints": len(ids), "tracking_codes": report.tracking_codes,
+                          "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(files)})
+    prefix = f"bodies/{current_schema()}/"
+    # A transferred case's copy in another body points at the sender's files: only this body's own
+    # files are deleted from storage.
+    names = [name for _pk, name in files if name and name.startswith(prefix)]
+    transaction.on_commit(lambda: _delete_files(names))
+    return report
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+# --- the retention job (all bodies) ---------------------------------------------------------------
+
+_DUE_SQL = """
+SELECT f.body_id, f.complaint_id
+FROM reporting_complaintfact f
+LEFT JOIN portal_bodyprofile p ON p.body_id = f.body_id
+WHERE f.anonymised_at IS NULL
+  AND f.status IN ('closed', 'rejected', 'transferred', 'merged')
+  AND COALESCE(f.closed_at, f.rejected_at, f.transferred_at, f.updated_at) < %(bound)s
+  AND COALESCE(f.closed_at, f.rejected_at, f.transferred_at, f.updated_at)
+      < %(now)s - make_interval(years => COALESCE(p.retention_years, %(default)s))
+ORDER BY COALESCE(f.closed_at, f.rejected_at, f.transferred_at, f.updated_at)
+LIMIT %(limit)s
+"""
+
+
+def retention_due(*, now: dt.datetime, limit: int) -> dict[int, list[int]]:
+    """Cases past their body's retention period, by body id: one indexed query on the facts (the
+    shortest period allowed bounds the index range), never a loop over schemas."""
+    bound = now - dt.timedelta(days=365 * settings.PDPA_RETENTION_MIN_YEARS)
+    due: dict[int, list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_DUE_SQL, {"bound": bound, "now": now, "default": settings.PDPA_RETENTION_YEARS,
+                                  "limit": limit})
+        for body_id, complaint_id in cursor.fetchall():
+            due[body_id].append(complaint_id)
+    return dict(due)
+
+
+@dataclass
+class SweepReport:
+    complaints: int = 0
+    attachments: int = 0
+    batches: int = 0
+    bodies: set[int] = field(default_factory=set)
+
+
+def retention_sweep(*, now: dt.datetime | None = None, batch: int | None = None,
+                    max_batches: int = 100) -> SweepReport:
+    """Anonymise every case past retention, a batch per transaction, body by body in the body's
+    schema (schema_context). Idempotent: a case is anonymised once, and a batch that failed is
+    found again by the next run."""
+    now = now or timezone.now()
+    batch = batch or settings.PDPA_RETENTION_BATCH
+    report = SweepReport()
+    for _round in range(max_batches):
+        due = retention_due(now=now, limit=batch)
+        if not due:
+            break
+        bodies = LocalBody.objects.in_bulk(list(due))
+        for body_id, ids in due.items():
+            body = bodies[body_id]
+            with schema_context(body.schema_name):
+                done = complaints_anonymise(complaint_ids=ids, now=now, details={
+                    "retention_years": retention_years_for(body=body)})
+            report.complaints += done.complaints
+            report.attachments += done.attachments
+            report.bodies.add(body_id)
+        report.batches += 1
+        if sum(len(ids) for ids in due.values()) < batch:
+            break
+    return report
+
+
+# --- data-subject requests ------------------------------------------------------------------------
+
+@dataclass
+class DataRequestResult:
+    kind: str
+    tracking_codes: list[str]
+    export: bytes = b""
+    refused: str = ""
+
+
+def _require_admin(actor: Actor) -> None:
+    if staff_role(actor) != Role.ADMIN:
+        raise NotAllowed(_("เฉพาะผู้ดูแลระบบของหน่วยงานเท่านั้น"))
+
+
+def _matching(identifier: str, value: str) -> QuerySet[Complaint]:
+    column = IDENTIFIERS[identifier][0]
+    value = value.strip().upper() if identifier == "tracking_code" else value.strip()
+    if identifier == "email":
+        return Complaint.objects.filter(**{f"{column}__iexact": value})
+    return Complaint.objects.filter(**{column: value})
+
+
+def _export(cases: list[Complaint]) -> bytes:
+    """What the body holds about the person, as JSON (PDPA s.30)."""
+    with translation.override("th"):
+        items = []
+        for case in cases:
+            items.append({
+                "tracking_code": case.tracking_code,
+                "received_at": case.received_at, "status": str(Status(case.status).label),
+                "category": case.category.name_th, "channel": case.channel,
+                "description": case.description, "location": case.location_text, "moo": case.moo,
+                "subdistrict_code": case.subdistrict_code,
+                "latitude": case.latitude, "longitude": case.longitude,
+                "identity": {"name": case.complainant_name, "phone": case.complainant_phone,
+                             "email": case.complainant_email, "national_id": case.complainant_national_id,
+                             "address": case.complainant_address, "line_id": case.complainant_line_id},
+                "privacy_notice_version": case.privacy_notice_version,
+                "rating": case.rating, "rating_comment": case.rating_comment,
+                "messages": [{"at": e.created_at, "kind": e.kind, "text": e.text}
+                             for e in ComplaintEvent.objects.filter(complaint=case, is_public=True)
+                             .order_by("created_at", "id")],
+                "files": [{"name": a.original_name, "type": a.content_type, "size": a.size}
+                          for a in Attachment.objects.filter(complaint=case).order_by("id")],
+                "identity_viewed_by": [{"at": v.created_at, "user": v.user.get_username(), "context": v.context}
+                                       for v in IdentityAccess.objects.filter(complaint=case)
+                                       .select_related("user").order_by("created_at", "id")],
+            })
+    return json.dumps({"body": current_body().display_name, "complaints": items}, cls=DjangoJSONEncoder,
+                      ensure_ascii=False, indent=2).encode()
+
+
+@transaction.atomic
+def data_request_carry_out(*, actor: Actor, request_kind: str, identifier: str, value: str,
+                           reference: str = "") -> DataRequestResult:
+    """Record a data-subject request and carry it out. The identifier's value is used to find the
+    cases and is not written to the log (the matched tracking codes are)."""
+    _require_admin(actor)
+    if request_kind not in REQUEST_KINDS:
+        raise ComplaintError(_("กรุณาเลือกประเภทคำขอ"), field="request_kind")
+    if identifier not in IDENTIFIERS:
+        raise ComplaintError(_("กรุณาเลือกข้อมูลที่ใช้ค้นหา"), field="identifier")
+    if not (value or "").strip():
+        raise ComplaintError(_("กรุณากรอกข้อมูลที่ใช้ค้นหา"), field="value")
+    reference = (reference or "").strip()[:200]
+    cases = list(_matching(identifier, value).select_related("category").order_by("received_at", "id"))
+    codes = [c.tracking_code for c in cases]
+    details = {"request": request_kind, "identifier": identifier, "reference": reference, "tracking_codes": codes}
+    audit_record(kind="data_request.create", actor=actor, target_type="complaints.complaint",
+                 target_label=reference or str(REQUEST_KINDS[request_kind]), changes=details)
+    if not cases:
+        return DataRequestResult(kind="none", tracking_codes=[], refused=str(_("ไม่พบเรื่องที่ตรงกับข้อมูลที่ระบุ")))
+    if request_kind == "access":
+        export = _export(cases)
+        audit_record(kind="data_request.access", actor=actor, target_type="complaints.complaint",
+                     target_label=reference or ", ".join(codes), changes=details)
+        return DataRequestResult(kind="access", tracking_codes=codes, export=export)
+    still_open = [c.tracking_code for c in cases if c.status not in FINISHED]
+    if still_open:
+        reason = str(_("ลบข้อมูลไม่ได้ เพราะเรื่องต่อไปนี้ยังดำเนินการอยู่: %(codes)s "
+                       "ต้องใช้ข้อมูลติดต่อผู้ร้องจนกว่าจะปิดเรื่อง") % {"codes": ", ".join(still_open)})
+        audit_record(kind="data_request.refuse", actor=actor, target_type="complaints.complaint",
+                     target_label=reference or ", ".join(codes), changes={**details, "open": still_open,
+                                                                         "reason": reason})
+        return DataRequestResult(kind="refused", tracking_codes=codes, refused=reason)
+    done = complaints_anonymise(complaint_ids=[c.pk for c in cases], actor=actor, kind="data_request.erase",
+                                details={"request": request_kind, "identifier": identifier, "reference": reference})
+    return DataRequestResult(kind="erasure", tracking_codes=done.tracking_codes or codes)
