@@ -100,7 +100,7 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
     Attachment.objects.filter(pk__in=[pk for pk, _name in files]).delete()
     # The outbox's copies of what was sent to the complainant hold their address and often their name.
     report.notifications = Notification.objects.filter(complaint_id__in=ids).update(recipient="", body="")
-    Notification.objects.filter(complaint_id__in=ids, status=OutboxStatus.PENDING).update(
+    Notification.objects.filter(complaint_id__in=ids, status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).update(
         status=OutboxStatus.FAILED, last_error="anonymised (PDPA)")
     body = current_body()
     ComplaintFact.objects.filter(body_id=body.pk, complaint_id__in=ids).update(anonymised_at=now)
