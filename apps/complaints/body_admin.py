@@ -38,7 +38,9 @@ def department_save(*, actor: Actor, department: Department | None = None, code:
         clash = clash.exclude(pk=department.pk)
     if clash.exists():
         raise ComplaintError(_("รหัสกอง/สำนักนี้มีอยู่แล้ว"), field="code")
-    before = audit_snapshot(department, DEPARTMENT_FIELDS) if department is not None else {}
+    # From the database: a ModelForm bound to the instance has already written the new values onto it.
+    before = audit_snapshot(Department.objects.get(pk=department.pk), DEPARTMENT_FIELDS) \
+        if department is not None and department.pk else {}
     created = department is None
     department = department or Department()
     department.code, department.name_th, department.name_en = code, name_th, name_en
@@ -60,7 +62,8 @@ def category_save(*, actor: Actor, category: Category | None = None, name_th: st
     name_th = (name_th or "").strip()
     if not name_th:
         raise ComplaintError(_("กรุณากรอกชื่อหมวดเรื่อง"), field="name_th")
-    before = audit_snapshot(category, CATEGORY_FIELDS) if category is not None else {}
+    before = audit_snapshot(Category.objects.get(pk=category.pk), CATEGORY_FIELDS) \
+        if category is not None and category.pk else {}
     created = category is None
     category = category or Category()
     category.name_th, category.name_en = name_th, name_en

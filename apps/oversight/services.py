@@ -115,7 +115,8 @@ def directive_acknowledge(*, target_id: int, body: LocalBody, user_name: str,
         fields += ["complied_at", "compliance_source"]
     target.save(update_fields=fields)
     # The body's own log: its admin answered the office.
-    audit_record(kind="directive.acknowledge", actor=actor, actor_label=user_name, target=target.directive,
+    audit_record(kind="directive.acknowledge", actor=actor, actor_label="" if actor else user_name,
+                 target=target.directive,
                  body=body, changes={"after": {"acknowledged_at": now, "acknowledged_by_name": user_name}})
     return target
 
