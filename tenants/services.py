@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record
-from tenants import provisioning
+from tenants import lifeline, provisioning
 from tenants.db import use_public_schema
 from tenants.models import BANGKOK_CODE, PLATFORM_CODE, BodyKind, BodyStatus, Domain, LocalBody, Province
 from tenants.progress import Progress
@@ -177,7 +178,9 @@ def bodies_provision_pending(
                 on_progress(len(part))
         return timings
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # The workers die with this process, even when it is killed with SIGKILL (tenants.lifeline).
+    with multiprocessing.get_context("fork").Pool(workers, initializer=lifeline.die_with_parent,
+                                                  initargs=(os.getpid(),)) as pool:
         for part_ids, part in zip(chunks, pool.imap(_provision_chunk_in_worker, chunks), strict=True):
             timings += part
             if on_progress:
