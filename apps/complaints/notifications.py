@@ -196,16 +196,21 @@ def _record(body: LocalBody, notification: Notification, error: Exception | None
     now = timezone.now()
     with transaction.atomic():
         if error is None:
-            Notification.objects.filter(pk=notification.pk).update(
+            # Only a claim still held is recorded: a case anonymised meanwhile stays failed.
+            Notification.objects.filter(pk=notification.pk, status=OutboxStatus.SENDING).update(
                 status=OutboxStatus.SENT, sent_at=now, last_error="")
             OutboxEntry.objects.filter(body=body, notification_id=notification.pk).delete()
             return True
         # A failure always leaves a pending row and its outbox pointer: retried with backoff
         # (2, 4, 8 … minutes, at most MAX_BACKOFF apart), never dropped.
         due = now + _backoff(notification.attempts)
-        Notification.objects.filter(pk=notification.pk).update(
+        held = Notification.objects.filter(pk=notification.pk, status=OutboxStatus.SENDING).update(
             status=OutboxStatus.PENDING, next_attempt_at=due, last_error=str(error)[:500])
-        OutboxEntry.objects.update_or_create(body=body, notification_id=notification.pk, defaults={"due_at": due})
+        if held:
+            OutboxEntry.objects.update_or_create(body=body, notification_id=notification.pk,
+                                                 defaults={"due_at": due})
+        else:
+            OutboxEntry.objects.filter(body=body, notification_id=notification.pk).delete()
     return False
 
 
