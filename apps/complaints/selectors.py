@@ -15,11 +15,12 @@ from django.utils import timezone
 from apps.complaints.models import Attachment, Complaint, ComplaintEvent
 from apps.complaints.policies import Actor, visible_complaints
 from apps.reporting.models import OPEN_STATUSES, Status
+from apps.ui.normalise import ascii_digits
 from tenants.models import LocalBody
 
 
 def normalise_code(code: str) -> str:
-    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    raw = "".join(ch for ch in ascii_digits(code or "").upper() if ch.isascii() and ch.isalnum())
     return f"{raw[:4]}-{raw[4:8]}" if len(raw) == 8 else ""
 
 
@@ -28,7 +29,7 @@ def complaint_lookup_for_citizen(*, code: str, second_factor: str) -> Complaint 
     None for a wrong code, a wrong factor, or a case still waiting to be accepted — one answer
     for all, so a code alone reveals nothing."""
     code = normalise_code(code)
-    factor = "".join(ch for ch in (second_factor or "") if ch.isdigit())
+    factor = "".join(ch for ch in ascii_digits(second_factor or "") if ch in "0123456789")
     if not code or not factor:
         return None
     complaint = Complaint.objects.filter(tracking_code=code).exclude(status=Status.TRANSFER_OFFERED).first()

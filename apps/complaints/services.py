@@ -171,11 +171,12 @@ def complaint_submit(
                              max_length=MAX_DESCRIPTION, required=True)
     person = clean_complainant(complainant)
     latitude, longitude = clean_coordinates(latitude, longitude)
-    subdistrict_code = (subdistrict_code or "").strip()
+    subdistrict_code = clean_text(subdistrict_code, field="subdistrict", label=_("ตำบล"), max_length=6, kind="code")
     if subdistrict_code and not Subdistrict.objects.filter(code=subdistrict_code).exists():
         raise ComplaintError(_("ไม่พบตำบลที่เลือก"), field="subdistrict")
-    moo = clean_text(moo, field="moo", label=_("หมู่ที่"), max_length=20)
-    location_text = clean_text(location_text, field="location_text", label=_("สถานที่"), max_length=300)
+    moo = clean_text(moo, field="moo", label=_("หมู่ที่"), max_length=20, kind="code")
+    location_text = clean_text(location_text, field="location_text", label=_("สถานที่"), max_length=300,
+                               kind="name")
     files = clean_uploads(list(uploads))
     if channel == Channel.WEB and not privacy_notice_shown:
         raise ComplaintError(_("กรุณารับทราบประกาศความเป็นส่วนตัวก่อนส่งเรื่อง"), field="privacy")
@@ -594,7 +595,7 @@ def complaint_transfer(*, complaint: Complaint, actor: Actor, reason: str, to_bo
     return) or to an outside agency. The sender's route stage stops here (time to transfer)."""
     _require_staff(actor, Role.ADMIN, Role.EXECUTIVE, Role.CLERK, Role.OFFICER)
     reason = clean_text(reason, field="reason", label=_("เหตุผลการส่งต่อ"), max_length=2000, required=True)
-    to_agency = clean_text(to_agency, field="to_agency", label=_("หน่วยงานปลายทาง"), max_length=120)
+    to_agency = clean_text(to_agency, field="to_agency", label=_("หน่วยงานปลายทาง"), max_length=120, kind="name")
     if (to_body is None) == (not to_agency):
         raise ComplaintError(_("กรุณาเลือกหน่วยงานปลายทางหนึ่งแห่ง"), field="to_body")
     sender = current_body()

@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.errors import ComplaintError
+from apps.ui.normalise import Kind, Refused, ascii_digits, normalise
 
 MAX_DESCRIPTION = 5000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,15 @@ class Complainant:
     line_id: str = ""
 
 
-def clean_text(value: str, *, field: str, label: str | Promise, max_length: int, required: bool = False) -> str:
-    value = _CONTROL.sub("", (value or "")).strip()
+def clean_text(value: str, *, field: str, label: str | Promise, max_length: int, required: bool = False,
+               kind: Kind = "text") -> str:
+    """`value` through apps.ui.normalise (the same rules as at the request's edge, plus those of its
+    kind), stripped, length-checked; every refusal names the field."""
+    try:
+        value = normalise(str(value or ""), kind=kind).strip()
+    except Refused as error:
+        raise ComplaintError(_("%(label)s: %(reason)s") % {"label": label, "reason": error.message},
+                             field=field) from error
     if required and not value:
         raise ComplaintError(_("กรุณากรอก%(label)s") % {"label": label}, field=field)
     if len(value) > max_length:
@@ -39,29 +47,38 @@ def clean_text(value: str, *, field: str, label: str | Promise, max_length: int,
 
 
 def clean_phone(value: str) -> str:
-    digits = re.sub(r"[\s\-()]", "", value or "")
-    if digits.startswith("+66"):
-        digits = "0" + digits[3:]
+    """A Thai phone number (Thai digits, spaces, dashes and +66 accepted) as its national digits,
+    checked against the Thai numbering plan (phonenumbers)."""
+    text = clean_text(value, field="phone", label=_("หมายเลขโทรศัพท์"), max_length=20, kind="number")
+    digits = re.sub(r"[\s\-().]", "", text)
     if not digits:
         return ""
-    if not re.fullmatch(r"0\d{8,9}", digits):
-        raise ComplaintError(_("หมายเลขโทรศัพท์ไม่ถูกต้อง (เช่น 0812345678)"), field="phone")
-    return digits
+    refusal = ComplaintError(_("หมายเลขโทรศัพท์ไม่ถูกต้อง (เช่น 0812345678)"), field="phone")
+    if not re.fullmatch(r"\+?\d{9,12}", digits):
+        raise refusal
+    try:
+        number = phonenumbers.parse(digits, "TH")
+    except phonenumbers.NumberParseException as error:
+        raise refusal from error
+    if number.country_code != 66 or not phonenumbers.is_valid_number(number):
+        raise refusal
+    return "0" + str(number.national_number)
 
 
 def clean_email(value: str) -> str:
-    value = (value or "").strip()
+    value = clean_text(value, field="email", label=_("อีเมล"), max_length=254, kind="code")
     if not value:
         return ""
     try:
         validate_email(value)
     except ValidationError as exc:
         raise ComplaintError(_("อีเมลไม่ถูกต้อง"), field="email") from exc
-    return value[:254]
+    return value
 
 
 def clean_national_id(value: str) -> str:
-    digits = re.sub(r"[\s\-]", "", value or "")
+    text = clean_text(value, field="national_id", label=_("เลขประจำตัวประชาชน"), max_length=20, kind="number")
+    digits = re.sub(r"[\s\-]", "", text)
     if not digits:
         return ""
     if not re.fullmatch(r"\d{13}", digits):
@@ -76,12 +93,13 @@ def clean_complainant(data: Complainant | None) -> Complainant | None:
     if data is None:
         return None
     cleaned = Complainant(
-        name=clean_text(data.name, field="name", label=_("ชื่อ-นามสกุล"), max_length=200, required=True),
+        name=clean_text(data.name, field="name", label=_("ชื่อ-นามสกุล"), max_length=200, required=True,
+                        kind="name"),
         phone=clean_phone(data.phone),
         email=clean_email(data.email),
         national_id=clean_national_id(data.national_id),
-        address=clean_text(data.address, field="address", label=_("ที่อยู่"), max_length=300),
-        line_id=clean_text(data.line_id, field="line_id", label="LINE ID", max_length=64),
+        address=clean_text(data.address, field="address", label=_("ที่อยู่"), max_length=300, kind="name"),
+        line_id=clean_text(data.line_id, field="line_id", label="LINE ID", max_length=64, kind="code"),
     )
     if not (cleaned.phone or cleaned.email or cleaned.line_id):
         raise ComplaintError(
@@ -95,9 +113,11 @@ def clean_coordinates(lat: object, lng: object) -> tuple[Decimal | None, Decimal
     if lat in (None, "") and lng in (None, ""):
         return None, None
     try:
-        latitude, longitude = Decimal(str(lat)), Decimal(str(lng))
+        latitude, longitude = (Decimal(ascii_digits(str(v)).strip()) for v in (lat, lng))
     except InvalidOperation as exc:
         raise ComplaintError(_("พิกัดไม่ถูกต้อง"), field="location") from exc
+    if not (latitude.is_finite() and longitude.is_finite()):  # NaN, Infinity
+        raise ComplaintError(_("พิกัดไม่ถูกต้อง"), field="location")
     if not (Decimal("5.5") <= latitude <= Decimal("20.6") and Decimal("97.3") <= longitude <= Decimal("105.7")):
         raise ComplaintError(_("พิกัดอยู่นอกประเทศไทย"), field="location")
     return latitude.quantize(Decimal("0.000001")), longitude.quantize(Decimal("0.000001"))

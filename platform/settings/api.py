@@ -8,7 +8,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# JSON bodies (api.parsers): nesting depth; the size limit is REQUEST_MAX_BODY_BYTES (settings.base).
+REQUEST_MAX_JSON_DEPTH = 20
 
 # National reporting API (api/national.py): requests per key.
 NATIONAL_API_THROTTLE_RATE = env_str("NATIONAL_API_THROTTLE_RATE", "600/minute")

@@ -31,6 +31,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rongthuk.middleware.ThaiFirstLocaleMiddleware",
+    "rongthuk.inputs.InputNormalisationMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -76,6 +77,12 @@ MEDIA_ROOT = Path(env_opt("MEDIA_ROOT") or DATA_DIR / "media")
 MEDIA_URL = "/media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Request bodies (rongthuk.inputs): forms and JSON, and multipart uploads (five 10 MB photos and the
+# form; the register import's 20 MB sheet). deploy/nginx/rongthuk.conf's client_max_body_size matches.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REQUEST_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+REQUEST_MAX_UPLOAD_BYTES = 55 * 1024 * 1024
 
 CSRF_FAILURE_VIEW = "rongthuk.errors.csrf_failure"
 

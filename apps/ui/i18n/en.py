@@ -7,6 +7,7 @@ announcement in apps/sla/templates/sla/announcement*.html is Thai only on purpos
 """
 
 from apps.ui.i18n.en_audit import EN_AUDIT
+from apps.ui.i18n.en_inputs import EN_INPUTS
 
 EN: dict[str, str | tuple[str, str]] = {
     "ชื่อ-นามสกุล": "Full name",
@@ -863,3 +864,4 @@ EN: dict[str, str | tuple[str, str]] = {
         "failed. Please send them again from the tracking page"),
 }
 EN.update(EN_AUDIT)
+EN.update(EN_INPUTS)
