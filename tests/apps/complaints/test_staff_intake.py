@@ -130,7 +130,7 @@ def pdf_without_eof() -> SimpleUploadedFile:
 @pytest.mark.parametrize(("upload", "message"), [
     (exe_as_jpg, "ไม่ใช่รูปภาพ"),
     (svg, "ไม่ใช่รูปภาพ"),
-    (huge_image, "อ่านรูปภาพ"),
+    (huge_image, "ใหญ่เกิน 40 ล้านพิกเซล"),
     (pdf_without_eof, "เสียหาย"),
 ])
 def test_hostile_upload_at_intake_is_refused_and_nothing_saved(banlat, upload, message):
