@@ -146,8 +146,10 @@ def test_failing_provider_is_retried_with_backoff_and_never_lost(body, failing_w
             before = timezone.now()
             with schema_context(body.schema_name):
                 notifications_deliver.apply_async(args=[[notification.pk]], connection=connection)
-            n = wait_for(lambda a=attempt: (x := notification_of(body, complaint)).attempts >= a and x, timeout=60)
-            assert n.status == OutboxStatus.PENDING
+            # The claim counts the attempt while the send is in flight ("sending"); wait for its outcome.
+            n = wait_for(lambda a=attempt: (x := notification_of(body, complaint)).attempts >= a
+                         and x.status != OutboxStatus.SENDING and x, timeout=60)
+            assert (n.status, n.attempts) == (OutboxStatus.PENDING, attempt)
             assert n.last_error == "provider unavailable"
             delays.append(n.next_attempt_at - before)
             entry = OutboxEntry.objects.get(body=body, notification_id=n.pk)
