@@ -23,7 +23,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,6 +81,7 @@ from apps.complaints.selectors import (
 from apps.complaints.validation import Complainant, clean_coordinates
 from apps.complaints.workflow import can_transition
 from apps.reporting.models import Status
+from apps.ui.downloads import user_file_response
 from tenants.db import current_schema
 from tenants.models import LocalBody, Subdistrict
 
@@ -478,13 +479,8 @@ def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpRe
     except FileNotFoundError as exc:
         raise Http404 from exc
     extension = mimetypes.guess_extension(attachment.content_type) or ""
-    response = FileResponse(handle, content_type=attachment.content_type,
-                            as_attachment=attachment.content_type != "image/jpeg",
-                            filename=f"{complaint.tracking_code}-{attachment.pk}{extension}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return user_file_response(handle, content_type=attachment.content_type,
+                              filename=f"{complaint.tracking_code}-{attachment.pk}{extension}")
 
 
 @staff_view

@@ -4,13 +4,14 @@ render. Every page is limited to the signed-in officer's area; anything outside 
 from __future__ import annotations
 
 import json
+import mimetypes
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from apps.oversight.forms import DirectiveForm, OversightLoginForm
 from apps.oversight.models import DirectiveTarget
 from apps.oversight.scoping import Scope, bodies_in_scope_for, get_body_in_scope, narrow_scope, scope_for_user
 from apps.oversight.templatetags.oversight_tags import thai_month
+from apps.ui.downloads import user_file_response
 from tenants.models import District, Province
 
 View = Callable[..., HttpResponseBase]
@@ -310,5 +312,6 @@ def directive_attachment(request: HttpRequest, directive_id: int) -> HttpRespons
     directive = _directive_in_scope(request.scope, directive_id)  # type: ignore[attr-defined]
     if not directive.attachment:
         raise Http404("no attachment")
-    return FileResponse(directive.attachment.open("rb"), as_attachment=True,
-                        filename=directive.attachment.name.rsplit("/", 1)[-1])
+    name = directive.attachment.name.rsplit("/", 1)[-1]
+    return user_file_response(directive.attachment.open("rb"), filename=name,
+                              content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")

@@ -41,6 +41,7 @@ from apps.complaints.services import (
 from apps.complaints.validation import Complainant
 from apps.reporting.models import OPEN_STATUSES, Channel, ComplaintFact, Status
 from apps.ui import thai
+from apps.ui.downloads import user_file_response
 from apps.ui.spreadsheet import SafeCsvWriter
 from tenants.models import LocalBody, Subdistrict
 
@@ -442,11 +443,8 @@ def track_file(request: HttpRequest, pk: int) -> FileResponse:
         if complaint else None
     if attachment is None:
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                            as_attachment=attachment.content_type == "application/pdf",
-                            filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return user_file_response(attachment.file.open("rb"), content_type=attachment.content_type,
+                              filename=attachment.original_name)
 
 
 # --- statistics (ITA) -----------------------------------------------------------------------------

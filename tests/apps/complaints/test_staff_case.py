@@ -174,6 +174,8 @@ def test_reply_with_photo_and_attachment_served_only_through_access_check(banlat
     assert download.status_code == 200
     assert b"".join(download.streaming_content)[:3] == b"\xff\xd8\xff"
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert download["Content-Disposition"] == f'attachment; filename="{case.tracking_code}-{attachment.pk}.jpg"'
     assert signed_in(banlat, "health_officer").get(url).status_code == 404
     assert signed_in(thasen, "admin").get(url, HTTP_HOST="banlat.localhost").status_code == 404
     assert signed_in(banlat, "officer").get(f"/staff/cases/{case.pk}/files/{attachment.pk + 1}/").status_code == 404

@@ -88,7 +88,10 @@ def test_the_citizen_sees_the_reply_and_public_files_then_rates(banlat_client: C
     page = banlat_client.get("/track/case/").content.decode()
     assert "ช่างจะเข้าซ่อมวันพรุ่งนี้" in page and "หน่วยงานตอบกลับ" in page
     assert f"/track/files/{attachment.pk}/" in page
-    assert banlat_client.get(f"/track/files/{attachment.pk}/")["Content-Type"] == "image/jpeg"
+    download = banlat_client.get(f"/track/files/{attachment.pk}/")
+    assert download["Content-Type"] == "image/jpeg" and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert download["Content-Disposition"] == 'attachment; filename="plan.jpg"'
     assert Client(HTTP_HOST="banlat.localhost").get(f"/track/files/{attachment.pk}/").status_code == 404
     if private is not None:
         assert banlat_client.get(f"/track/files/{private.pk}/").status_code == 404
