@@ -7,6 +7,7 @@ from rongthuk import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("staff/directives/", include("apps.oversight.staff_urls")),
+    path("", include("apps.line.urls")),
     path("staff/", include("apps.complaints.urls")),
     path("sla/", include("apps.sla.urls")),
     path("api/", include("api.urls_tenant")),

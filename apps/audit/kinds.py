@@ -26,6 +26,8 @@ KINDS: dict[str, Promise] = {
     "sla.draft_update": _("แก้ไขรายละเอียดร่างข้อตกลง"),
     "sla.publish": _("ประกาศข้อตกลงระดับการให้บริการ"),
     "profile.update": _("แก้ไขข้อมูลหน่วยงาน"),
+    "line.connect": _("เชื่อมต่อบัญชี LINE Official Account"),
+    "line.update": _("แก้ไขการเชื่อมต่อบัญชี LINE Official Account"),
     "retention.update": _("แก้ไขระยะเวลาเก็บรักษาข้อมูล"),
     "retention.anonymise": _("ลบข้อมูลระบุตัวผู้ร้องเมื่อครบระยะเวลาเก็บรักษา"),
     "data_request.create": _("บันทึกคำขอของเจ้าของข้อมูล"),

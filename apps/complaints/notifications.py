@@ -23,11 +23,12 @@ from typing import Protocol
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.complaints.context import current_body
 from apps.complaints.models import Complaint, Notification, OutboxStatus
+from apps.line.selectors import line_recipient
 from apps.reporting.models import OutboxEntry
 from tenants.db import current_schema
 from tenants.models import LocalBody
@@ -57,30 +58,40 @@ def _messages(key: str, complaint: Complaint, text: str, body: LocalBody) -> str
     return template % {"body": name, "code": code, "text": text[:500]}
 
 
-def _recipients(complaint: Complaint) -> list[tuple[str, str]]:
+def _recipients(complaint: Complaint) -> list[tuple[str, str, str | None]]:
+    """(channel, recipient, language the message is written in; None: the active one)."""
     if complaint.is_anonymous:
         return []
-    found = []
+    found: list[tuple[str, str, str | None]] = []
     if complaint.complainant_email:
-        found.append(("email", complaint.complainant_email))
+        found.append(("email", complaint.complainant_email, None))
     if complaint.complainant_phone:
-        found.append(("sms", complaint.complainant_phone))
-    if complaint.complainant_line_id:
-        found.append(("line", complaint.complainant_line_id))
+        found.append(("sms", complaint.complainant_phone, None))
+    # LINE: only a user of the body's own account (who filed it in the chat), in their language.
+    line_user = line_recipient(complaint=complaint)
+    if line_user is not None:
+        found.append(("line", line_user.user_id, line_user.language))
     return found
+
+
+def _message_in(language: str | None, key: str, complaint: Complaint, text: str, body: LocalBody) -> str | None:
+    if language is None:
+        return _messages(key, complaint, text, body)
+    with translation.override(language):
+        return _messages(key, complaint, text, body)
 
 
 def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | None = None) -> list[Notification]:
     body = body or current_body()
-    message = _messages(key, complaint, text, body)
-    if message is None:
+    if _messages(key, complaint, text, body) is None:
         return []
     now = timezone.now()
     created = [
         Notification.objects.create(complaint=complaint, channel=channel, recipient=recipient,
                                     subject=_("เรื่องร้องทุกข์ %(code)s") % {"code": complaint.tracking_code},
-                                    body=message, next_attempt_at=now)
-        for channel, recipient in _recipients(complaint)
+                                    body=_message_in(language, key, complaint, text, body) or "",
+                                    next_attempt_at=now)
+        for channel, recipient, language in _recipients(complaint)
     ]
     if created:
         OutboxEntry.objects.bulk_create(

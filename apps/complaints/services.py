@@ -162,7 +162,9 @@ def complaint_submit(
     with the same key instead of a second one."""
     if channel not in Channel.values or channel == Channel.TRANSFER:
         raise ComplaintError(_("ช่องทางรับเรื่องไม่ถูกต้อง"), field="channel")
-    if channel != Channel.WEB:
+    # The citizen files on the portal or in the body's LINE chat (apps.line); other channels are staff's.
+    citizen = actor is None and channel in (Channel.WEB, Channel.LINE)
+    if not citizen and channel != Channel.WEB:
         _require_staff(actor, Role.ADMIN, Role.EXECUTIVE, Role.OFFICER, Role.CLERK)
     if (earlier := idempotency.existing(idempotency_key)) is not None:
         return _replayed(earlier)
@@ -217,7 +219,7 @@ def complaint_submit(
             raise
         # Another request with the same key won the race: its case is the answer.
         return _replayed(Complaint.objects.get(idempotency_key=idempotency_key))
-    actor_label = CITIZEN if channel == Channel.WEB else ""
+    actor_label = CITIZEN if channel == Channel.WEB or citizen else ""
     created = _event(complaint, EventKind.CREATED, actor=actor, actor_label=actor_label, is_public=True,
                      to_status=Status.RECEIVED, data={"channel": channel}, at=now)
     failed = _store_files(complaint, files, event=created, uploaded_by=actor, is_public=False)

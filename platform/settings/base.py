@@ -94,7 +94,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 NOTIFICATION_BACKENDS = {
     "email": env_opt("NOTIFY_EMAIL_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
     "sms": env_opt("NOTIFY_SMS_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
-    "line": env_opt("NOTIFY_LINE_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
+    "line": env_opt("NOTIFY_LINE_BACKEND") or "apps.line.backend.LinePushBackend",
 }
 # An HTTP SMS gateway for apps.complaints.notifications.HttpSmsBackend.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
@@ -108,3 +108,14 @@ DEFAULT_FROM_EMAIL = env_opt("DEFAULT_FROM_EMAIL") or "noreply@rongthuk.localhos
 # and how many reverse proxies append to X-Forwarded-For before the app (nginx: 1).
 PORTAL_TILE_URL = env_str("PORTAL_TILE_URL", "")
 PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0)
+
+# LINE Messaging API (apps.line): the hosts the SDK calls (tests point them at a local fake
+# platform), how long a call may take, and how long a half-finished chat conversation is kept.
+LINE_API_BASE = env_str("LINE_API_BASE", "https://api.line.me")
+LINE_DATA_API_BASE = env_str("LINE_DATA_API_BASE", "https://api-data.line.me")
+LINE_API_TIMEOUT = env_int("LINE_API_TIMEOUT", 5)
+LINE_CONVERSATION_MINUTES = env_int("LINE_CONVERSATION_MINUTES", 60)
+# Key for secrets stored in a body's schema (LINE channel secret and token): a Fernet key
+# (urlsafe base64 of 32 bytes). Unset: derived from SECRET_KEY, so changing SECRET_KEY then
+# means reconnecting each body's LINE account.
+RONGTHUK_SECRETS_KEY = env_opt("RONGTHUK_SECRETS_KEY") or ""

@@ -34,6 +34,8 @@ TENANT_APPS = [
     "apps.complaints",
     # One table: the body's audit log (apps.audit.models).
     "apps.audit",
+    # Three tables: the body's LINE Official Account, its LINE users (chat state), processed events.
+    "apps.line",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

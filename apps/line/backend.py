@@ -1,0 +1,43 @@
+"""The LINE provider of the citizen notification outbox (apps.complaints.notifications): a push
+from the body's own LINE account to the LINE user who filed the case."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from apps.complaints.models import ComplaintEvent, EventKind, Notification
+from apps.line import client
+from apps.line import messages as m
+from apps.line.models import LineUser
+from apps.line.services import line_credentials
+from apps.reporting.models import Status
+from tenants.db import current_schema
+
+
+class LinePushBackend:
+    """Raises on any failure (account not connected, LINE down): the outbox keeps the message and
+    retries it with backoff. The retry key is the same on every attempt, so LINE delivers once."""
+
+    def send(self, notification: Notification, *, idempotency_key: str = "") -> None:
+        credentials = line_credentials()
+        if credentials is None:
+            raise ConnectionError("the body's LINE account is not connected")
+        user = LineUser.objects.filter(pk=notification.recipient).first()
+        complaint = notification.complaint
+        # What the message announced: the case's status when it was queued (a retry may come later).
+        announced = (ComplaintEvent.objects.filter(complaint=complaint, kind=EventKind.STATUS,
+                                                   created_at__lte=notification.created_at)
+                     .order_by("-created_at", "-id").values_list("to_status", flat=True).first()
+                     if complaint is not None else None)
+        with translation.override(user.language if user else "th"):
+            items = []
+            body = notification.body
+            if complaint is not None and announced in (Status.RESOLVED, Status.CLOSED) and complaint.rating is None:
+                body += "\n\n" + _("กรุณาให้คะแนนความพึงพอใจ 1–5 หรือขอเปิดเรื่องใหม่หากยังไม่เรียบร้อย")
+                items = m.rating_items(complaint)
+            elif announced == Status.WAITING:
+                body += "\n\n" + _("ตอบกลับในแชตนี้ได้เลย เป็นข้อความหรือรูปภาพ")
+            message = m.text(body, items)
+        client.push(token=credentials.token, to=notification.recipient, messages=[message],
+                    retry_key=idempotency_key or f"rongthuk-{current_schema()}-{notification.pk}")

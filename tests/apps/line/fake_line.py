@@ -1,0 +1,121 @@
+"""A local fake of the LINE platform over real HTTP: the Messaging API's reply, push and profile
+endpoints and the content endpoint, with LINE's rules that matter here (bearer token, at most 5
+messages, quick reply labels of at most 20 characters, a retry key accepted once: 409 after)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Call:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeLine:
+    token: str
+    calls: list[Call] = field(default_factory=list)
+    contents: dict[str, bytes] = field(default_factory=dict)
+    down: bool = False
+    retry_keys: set[str] = field(default_factory=set)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def replies(self) -> list[dict[str, Any]]:
+        return [c.body for c in self.calls if c.path == "/v2/bot/message/reply"]
+
+    def pushes(self) -> list[dict[str, Any]]:
+        return [c.body for c in self.calls if c.path == "/v2/bot/message/push"]
+
+    def reply_texts(self) -> list[list[str]]:
+        """The text (or alt text) of each reply's messages, reply by reply."""
+        return [[msg.get("text") or msg.get("altText", "") for msg in r["messages"]] for r in self.replies()]
+
+    def start(self) -> FakeLine:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+            def _send(self, status: int, payload: bytes = b"{}", content_type: str = "application/json") -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def _authorised(self) -> bool:
+                if self.headers.get("Authorization") != f"Bearer {fake.token}":
+                    self._send(401, b'{"message":"Authentication failed"}')
+                    return False
+                return True
+
+            def do_GET(self) -> None:  # noqa: N802
+                if not self._authorised():
+                    return
+                if fake.down:
+                    self._send(500, b'{"message":"Internal server error"}')
+                    return
+                if self.path.startswith("/v2/bot/profile/"):
+                    self._send(200, json.dumps({"userId": self.path.rsplit("/", 1)[1],
+                                                "displayName": "นางสาวมะลิ ชาวนา"}).encode())
+                    return
+                if self.path.startswith("/v2/bot/message/") and self.path.endswith("/content"):
+                    message_id = self.path.split("/")[4]
+                    data = fake.contents.get(message_id)
+                    if data is None:
+                        self._send(404, b'{"message":"Not found"}')
+                        return
+                    fake.calls.append(Call(self.path, dict(self.headers), {}))
+                    self._send(200, data, "image/jpeg")
+                    return
+                self._send(404)
+
+            def do_POST(self) -> None:  # noqa: N802
+                if not self._authorised():
+                    return
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                if fake.down:
+                    self._send(500, b'{"message":"Internal server error"}')
+                    return
+                messages = body.get("messages", [])
+                problems = [len(messages) > 5] + [
+                    len(item["action"].get("label", "")) > 20
+                    for message in messages for item in (message.get("quickReply") or {}).get("items", [])]
+                if any(problems):
+                    self._send(400, b'{"message":"The request body has 1 error(s)"}')
+                    return
+                if self.path == "/v2/bot/message/push":
+                    key = self.headers.get("X-Line-Retry-Key")
+                    if key in fake.retry_keys:
+                        self._send(409, b'{"message":"The retry key is already accepted"}')
+                        return
+                    if key:
+                        fake.retry_keys.add(key)
+                if self.path in ("/v2/bot/message/reply", "/v2/bot/message/push"):
+                    fake.calls.append(Call(self.path, dict(self.headers), body))
+                    sent = [{"id": str(len(fake.calls) * 10 + i), "quoteToken": "q"} for i in range(len(messages))]
+                    self._send(200, json.dumps({"sentMessages": sent}).encode())
+                    return
+                self._send(404)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
