@@ -12,14 +12,13 @@ from apps.line import messages as m
 from apps.line.models import LineUser
 from apps.line.services import line_credentials
 from apps.reporting.models import Status
-from tenants.db import current_schema
 
 
 class LinePushBackend:
     """Raises on any failure (account not connected, LINE down): the outbox keeps the message and
     retries it with backoff. The retry key is the same on every attempt, so LINE delivers once."""
 
-    def send(self, notification: Notification, *, idempotency_key: str = "") -> None:
+    def send(self, notification: Notification, *, idempotency_key: str) -> None:
         credentials = line_credentials()
         if credentials is None:
             raise ConnectionError("the body's LINE account is not connected")
@@ -40,4 +39,4 @@ class LinePushBackend:
                 body += "\n\n" + _("ตอบกลับในแชตนี้ได้เลย เป็นข้อความหรือรูปภาพ")
             message = m.text(body, items)
         client.push(token=credentials.token, to=notification.recipient, messages=[message],
-                    retry_key=idempotency_key or f"rongthuk-{current_schema()}-{notification.pk}")
+                    retry_key=idempotency_key)

@@ -12,8 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from linebot.v3.exceptions import InvalidSignatureError
-from linebot.v3.webhook import WebhookParser
 
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
@@ -34,6 +32,12 @@ def webhook_url() -> str:
 @require_POST
 def webhook_view(request: HttpRequest) -> HttpResponse:
     """Verify, record, reply: LINE waits only a few seconds for the answer."""
+    # The LINE SDK takes seconds to import: loaded here, not with the URLconf of every request.
+    from linebot.v3.exceptions import InvalidSignatureError  # noqa: PLC0415
+    from linebot.v3.webhook import WebhookParser  # noqa: PLC0415
+
+    from apps.line import chat, client  # noqa: PLC0415
+
     credentials = services.line_credentials()
     if credentials is None:
         return HttpResponse(status=404)
@@ -50,13 +54,13 @@ def webhook_view(request: HttpRequest) -> HttpResponse:
     raws = json.loads(text).get("events") or []
     for event, raw in zip(events, raws, strict=False):
         try:
-            outcome = services.line_event_handle(event=event, raw=raw, credentials=credentials)
+            outcome = chat.line_event_handle(event=event, raw=raw, credentials=credentials)
         except Exception:  # one bad event never fails the others, nor makes LINE redeliver them all
             logger.exception("LINE event %s not handled", raw.get("webhookEventId") if isinstance(raw, dict) else "")
             continue
         if outcome and outcome.reply_token and outcome.messages:
             try:
-                services.client.reply(token=credentials.token, reply_token=outcome.reply_token,
+                client.reply(token=credentials.token, reply_token=outcome.reply_token,
                                       messages=outcome.messages)
             except Exception:  # noqa: BLE001 - the event is recorded; a lost reply is not worth a redelivery
                 logger.warning("LINE reply failed", exc_info=True)
