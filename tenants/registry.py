@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from apps.ui.normalise import Refused, ascii_digits, normalise
 from tenants.models import BodyKind, District, Province
 
 KIND_BY_TYPE = {
@@ -54,6 +55,7 @@ HEADER_ALIASES = {
 }
 
 _CODE = re.compile(r"^[2-6]\d{6}$")
+MAX_NAME = 200  # LocalBody.name_th
 _DATE_DAMAGE = re.compile(r"^\d{1,2}-[ก-๙]{1,4}\.?[ก-๙]*\.?$")
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 _THAI_BOUNDS = ((Decimal("5.5"), Decimal("20.6")), (Decimal("97.3"), Decimal("105.7")))
@@ -112,13 +114,14 @@ def clean_website(value: str) -> str:
 
 
 def _decimal(value: str) -> Decimal | None:
-    value = _blank(value).replace(",", "")
+    value = ascii_digits(_blank(value)).replace(",", "")
     if not value:
         return None
     try:
-        return Decimal(value)
+        number = Decimal(value)
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None  # NaN, Infinity: no figure
 
 
 def _coordinates(lat: str, lng: str) -> tuple[Decimal | None, Decimal | None]:
@@ -172,8 +175,21 @@ def parse_rows(records: Iterable[dict[str, str]], geography: Geography, *, first
                ) -> Iterator[RegistryRow | RowError]:
     seen: dict[str, int] = {}
     for line, record in enumerate(records, start=first_line):
-        row = {_normalise_header(k or ""): (v or "") for k, v in record.items()}
-        code = _blank(row.get(COLUMNS["code"])).replace(" ", "")
+        row: dict[str, str] = {}
+        refused = ""
+        for key, value in record.items():
+            header = _normalise_header(str(key or ""))
+            try:
+                # Every cell through the one normalisation step (apps.ui.normalise), one line each.
+                row[header] = normalise(str(value or "") if not isinstance(value, list) else " ".join(value),
+                                        kind="line")
+            except Refused as error:
+                refused = f"คอลัมน์ “{header[:40]}”: {error.message}"
+                break
+        code = ascii_digits(_blank(row.get(COLUMNS["code"]))).replace(" ", "")
+        if refused:
+            yield RowError(line, code if _CODE.match(code) else "", refused)
+            continue
         if not _CODE.match(code):
             yield RowError(line, code, f"รหัส อปท. ต้องเป็นตัวเลข 7 หลักขึ้นต้นด้วย 2–6 ได้รับ {code!r}")
             continue
@@ -184,9 +200,12 @@ def parse_rows(records: Iterable[dict[str, str]], geography: Geography, *, first
         if kind is None:
             yield RowError(line, code, f"ไม่รู้จักประเภท อปท. {row.get(COLUMNS['type'], '')!r}")
             continue
-        name = _blank(row.get(COLUMNS["name"]))
+        name = normalise(_blank(row.get(COLUMNS["name"])), kind="name")
         if not name:
             yield RowError(line, code, "ไม่มีชื่อ อปท.")
+            continue
+        if len(name) > MAX_NAME:
+            yield RowError(line, code, f"ชื่อ อปท. ยาวเกิน {MAX_NAME} ตัวอักษร ({len(name)} ตัวอักษร)")
             continue
         province_code = geography.province(_blank(row.get(COLUMNS["province"])))
         if province_code is None:
@@ -198,7 +217,7 @@ def parse_rows(records: Iterable[dict[str, str]], geography: Geography, *, first
             continue
         seen[code] = line
         latitude, longitude = _coordinates(row.get(COLUMNS["lat"], ""), row.get(COLUMNS["lng"], ""))
-        postcode = _blank(row.get(COLUMNS["postcode"]))
+        postcode = ascii_digits(_blank(row.get(COLUMNS["postcode"])))
         area = _decimal(row.get(COLUMNS["area"], ""))
         yield RegistryRow(
             line=line,
