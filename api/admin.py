@@ -19,23 +19,31 @@ from apps.oversight.scoping import Scope
 class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
-        fields = ["name", "scope", "revoked_at"]
+        fields = ["name", "scope", "body", "access", "revoked_at"]
 
-    def clean_scope(self) -> str:
-        value = self.cleaned_data["scope"].strip()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        value = (data.get("scope") or "").strip()
+        if data.get("body") is not None:
+            # A body's Open311 key: valid on that body's sub-domain only, no reporting scope.
+            if value:
+                self.add_error("scope", "กุญแจของหน่วยงานไม่มีขอบเขตระดับประเทศ เว้นว่างไว้")
+            return data
         try:
             Scope.parse(value)
         except ValueError as error:
-            raise forms.ValidationError(str(error)) from error
-        return value
+            self.add_error("scope", str(error))
+        data["scope"] = value
+        return data
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(AuditedAdmin):
     audit_noun = "api_key"
     form = ApiKeyForm
-    list_display = ["name", "prefix", "scope", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
+    list_display = ["name", "prefix", "scope", "body", "access", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["access", "revoked_at"]
+    raw_id_fields = ["body"]
     search_fields = ["name", "prefix"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     actions = ["revoke"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from api.models import ApiKey, hash_key
+from api.models import PREFIX_LENGTH, ApiKey, hash_key
 from apps.oversight.scoping import Scope
 
 
@@ -31,25 +31,37 @@ class ApiClient:
         return f"api:{self.key.prefix}"
 
 
-def _raw_key(request: Request) -> str | None:
+def raw_key_from_headers(request: Request) -> str | None:
+    """From `Authorization: Api-Key <key>` or `X-Api-Key` (Open311 also takes the `api_key` field)."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if header.startswith("Api-Key "):
         return header[len("Api-Key "):].strip()
     return request.META.get("HTTP_X_API_KEY") or None
 
 
+def key_for_raw(raw: str) -> ApiKey | None:
+    """The active key for a raw key, or None (unknown, wrong secret, revoked: one answer). Marks it
+    used at most once a minute."""
+    prefix = raw.split(".", 1)[0][:PREFIX_LENGTH]
+    key = ApiKey.objects.active().select_related("body").filter(prefix=prefix).first()
+    if key is None or not hmac.compare_digest(key.key_hash, hash_key(raw)):
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """The national reporting API: national keys only (a body's Open311 key has no scope here)."""
+
     def authenticate(self, request: Request) -> tuple[ApiClient, ApiKey] | None:
-        raw = _raw_key(request)
+        raw = raw_key_from_headers(request)
         if raw is None:
             return None
-        prefix = raw.split(".", 1)[0]
-        key = ApiKey.objects.active().filter(prefix=prefix).first()
-        if key is None or not hmac.compare_digest(key.key_hash, hash_key(raw)):
+        key = key_for_raw(raw)
+        if key is None or key.body_id is not None:
             raise exceptions.AuthenticationFailed("invalid or revoked API key")
-        now = timezone.now()
-        if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         return ApiClient(key), key
 
     def authenticate_header(self, request: Request) -> str:

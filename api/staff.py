@@ -41,7 +41,8 @@ class ComplainantSerializer(serializers.Serializer):
 
 
 class IntakeSerializer(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=[c for c in Channel.choices if c[0] not in ("web", "transfer")])
+    channel = serializers.ChoiceField(
+        choices=[c for c in Channel.choices if c[0] not in ("web", "transfer", "open311")])
     category = serializers.IntegerField()
     description = serializers.CharField(allow_blank=True)
     complainant = ComplainantSerializer(required=False, allow_null=True, default=None)

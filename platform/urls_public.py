@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.open311.urls import national_urlpatterns as open311_national
 from rongthuk import views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("oversight/", include("apps.oversight.urls")),
     path("api/", include("api.urls")),
+    path("open311/v2/", include(open311_national)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("apps.portal.urls_public")),
 ]

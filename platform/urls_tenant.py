@@ -2,12 +2,16 @@
 
 from django.urls import include, path
 
+from api.open311.staff_views import api_keys_view
+from api.open311.urls import body_urlpatterns as open311_body
 from rongthuk import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("staff/directives/", include("apps.oversight.staff_urls")),
     path("", include("apps.line.urls")),
+    path("staff/api-keys/", api_keys_view, name="staff-api-keys"),
+    path("open311/v2/", include(open311_body)),
     path("staff/", include("apps.complaints.urls")),
     path("sla/", include("apps.sla.urls")),
     path("api/", include("api.urls_tenant")),

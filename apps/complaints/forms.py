@@ -21,7 +21,8 @@ OUTSIDE_AGENCIES = [
 ]
 OTHER_AGENCY = "__other__"
 
-STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value not in (Channel.WEB, Channel.TRANSFER)]
+STAFF_CHANNELS = [(value, label) for value, label in Channel.choices
+                  if value not in (Channel.WEB, Channel.TRANSFER, Channel.OPEN311)]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

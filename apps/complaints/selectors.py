@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -12,9 +13,18 @@ from django.contrib.auth.hashers import check_password
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.complaints.models import Attachment, Complaint, ComplaintEvent
+from apps.complaints.context import current_body
+from apps.complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
 from apps.complaints.policies import Actor, visible_complaints
 from apps.reporting.models import OPEN_STATUSES, Status
+from apps.reporting.selectors import (
+    UNLISTED_STATUSES,
+    CaseFilters,
+    PublicCase,
+    content_withheld,
+    fact_deadlines,
+    status_filter,
+)
 from apps.ui.normalise import ascii_digits
 from tenants.models import LocalBody
 
@@ -154,3 +164,54 @@ def transfer_targets(*, body: LocalBody, query: str = "", limit: int = 30) -> li
     else:
         return []
     return list(bodies.order_by("name_th")[:limit])
+
+
+def complaint_public_cases(*, filters: CaseFilters, category_ids: Sequence[int] | None = None) -> list[PublicCase]:
+    """One page of this body's cases as the public sees them (Open311), newest first: no
+    complainant, and no description, place or photo link for confidential, conduct and
+    corruption cases. Three queries a page: the cases, their deadlines (facts), their photo links."""
+    body = current_body()
+    cases = Complaint.objects.exclude(status__in=UNLISTED_STATUSES).select_related("category")
+    if filters.ids is not None:
+        cases = cases.filter(pk__in=[pk for code, pk in filters.ids if code == body.dla_code])
+    if category_ids is not None:
+        cases = cases.filter(category_id__in=list(category_ids))
+    if filters.national_categories is not None:
+        cases = cases.filter(national_category__in=filters.national_categories)
+    if filters.received_from is not None:
+        cases = cases.filter(received_at__gte=filters.received_from)
+    if filters.received_to is not None:
+        cases = cases.filter(received_at__lt=filters.received_to)
+    if filters.updated_after is not None:
+        cases = cases.filter(updated_at__gt=filters.updated_after)
+    cases = cases.filter(status_filter(filters.open)).order_by("-received_at", "-id")
+    page = list(cases.only(
+        "id", "category__id", "category__name_th", "category__name_en", "national_category", "sla_class", "status",
+        "description", "location_text", "moo", "subdistrict_code", "latitude", "longitude", "is_confidential",
+        "routed_to_oversight", "received_at", "updated_at",
+    )[filters.offset:filters.offset + filters.limit])
+    ids = [case.pk for case in page]
+    deadlines = fact_deadlines(body_id=body.pk, complaint_ids=ids)
+    media = {
+        complaint_id: str(data.get("media_url", ""))
+        for complaint_id, data in ComplaintEvent.objects.filter(complaint_id__in=ids, kind=EventKind.CREATED)
+        .values_list("complaint_id", "data")
+        if data.get("media_url")
+    }
+    result = []
+    for case in page:
+        withheld = content_withheld(is_confidential=case.is_confidential,
+                                    routed_to_oversight=case.routed_to_oversight, sla_class=case.sla_class)
+        place = ", ".join(part for part in (case.location_text, f"หมู่ {case.moo}" if case.moo else "") if part)
+        result.append(PublicCase(
+            body_code=body.dla_code, body_name=body.display_name, complaint_id=case.pk,
+            national_category=case.national_category, category_id=case.category_id, status=case.status,
+            received_at=case.received_at, updated_at=case.updated_at,
+            expected_at=deadlines.get(case.pk, (None, None))[0],
+            description=None if withheld else case.description,
+            address=None if withheld else (place or None),
+            latitude=None if withheld else case.latitude, longitude=None if withheld else case.longitude,
+            media_url=None if withheld else media.get(case.pk),
+            subdistrict_code="" if withheld else case.subdistrict_code,
+        ))
+    return result

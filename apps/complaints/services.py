@@ -43,6 +43,7 @@ from apps.complaints.validation import (
     Complainant,
     clean_complainant,
     clean_coordinates,
+    clean_media_url,
     clean_text,
 )
 from apps.complaints.workflow import check_transition
@@ -155,19 +156,25 @@ def complaint_submit(
     received_at: datetime | None = None,
     notify: bool = True,
     idempotency_key: str = "",
+    source_label: str = "",
+    media_url: str = "",
 ) -> SubmitResult:
-    """File a complaint from any channel: the citizen on the portal, or staff for walk-in, phone,
-    letter, LINE, e-mail and 1111 forwards. `complainant=None` is an anonymous complaint.
+    """File a complaint from any channel: the citizen on the portal, staff for walk-in, phone,
+    letter, LINE, e-mail and 1111 forwards, or another system through Open311 (the caller has
+    checked its API key; `source_label` names it on the timeline). `complainant=None` is an
+    anonymous complaint. `media_url`: a photo the other system holds (kept as a link, never fetched).
     `idempotency_key` (already scoped, apps.complaints.idempotency) returns the case filed earlier
     with the same key instead of a second one."""
     if channel not in Channel.values or channel == Channel.TRANSFER:
         raise ComplaintError(_("ช่องทางรับเรื่องไม่ถูกต้อง"), field="channel")
-    # The citizen files on the portal or in the body's LINE chat (apps.line); other channels are staff's.
+    # The citizen files on the portal or in the body's LINE chat (apps.line); other channels are staff's,
+    # except Open311, whose caller has checked the integration's API key.
     citizen = actor is None and channel in (Channel.WEB, Channel.LINE)
-    if not citizen and channel != Channel.WEB:
+    if not citizen and channel not in (Channel.WEB, Channel.OPEN311):
         _require_staff(actor, Role.ADMIN, Role.EXECUTIVE, Role.OFFICER, Role.CLERK)
     if (earlier := idempotency.existing(idempotency_key)) is not None:
         return _replayed(earlier)
+    media_url = clean_media_url(media_url)
     category_obj = _active_category(category)
     description = clean_text(description, field="description", label=_("รายละเอียด"),
                              max_length=MAX_DESCRIPTION, required=True)
@@ -219,9 +226,12 @@ def complaint_submit(
             raise
         # Another request with the same key won the race: its case is the answer.
         return _replayed(Complaint.objects.get(idempotency_key=idempotency_key))
-    actor_label = CITIZEN if channel == Channel.WEB or citizen else ""
+    actor_label = source_label[:120] or (CITIZEN if channel == Channel.WEB or citizen else "")
+    created_data: dict[str, object] = {"channel": channel}
+    if media_url:
+        created_data["media_url"] = media_url
     created = _event(complaint, EventKind.CREATED, actor=actor, actor_label=actor_label, is_public=True,
-                     to_status=Status.RECEIVED, data={"channel": channel}, at=now)
+                     to_status=Status.RECEIVED, data=created_data, at=now)
     failed = _store_files(complaint, files, event=created, uploaded_by=actor, is_public=False)
     if auto_route:
         _event(complaint, EventKind.ASSIGN, actor_label=SYSTEM, data={"department": category_obj.department_id,

@@ -121,3 +121,13 @@ def clean_coordinates(lat: object, lng: object) -> tuple[Decimal | None, Decimal
     if not (Decimal("5.5") <= latitude <= Decimal("20.6") and Decimal("97.3") <= longitude <= Decimal("105.7")):
         raise ComplaintError(_("พิกัดอยู่นอกประเทศไทย"), field="location")
     return latitude.quantize(Decimal("0.000001")), longitude.quantize(Decimal("0.000001"))
+
+
+def clean_media_url(value: str) -> str:
+    """A link to a photo held by another system (Open311 `media_url`): http(s) only, kept as text."""
+    value = clean_text(value, field="media_url", label="media_url", max_length=500)
+    if not value:
+        return ""
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value, flags=re.IGNORECASE):
+        raise ComplaintError(_("ลิงก์รูปภาพไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)"), field="media_url")
+    return value

@@ -27,6 +27,8 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("อีเมล")
     CENTER_1111 = "1111", _("ส่งต่อจากศูนย์ 1111 / ศูนย์ดำรงธรรม")
     TRANSFER = "transfer", _("รับโอนจากหน่วยงานอื่น")
+    # Another system through the Open311 GeoReport v2 API (Traffy Fondue, apps, the 1111 centre's systems).
+    OPEN311 = "open311", _("Open311 / API")
 
 
 class Status(models.TextChoices):

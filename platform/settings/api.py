@@ -1,4 +1,4 @@
-from rongthuk.env import env_int, env_str
+from rongthuk.env import env_int, env_opt, env_str
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -37,3 +37,27 @@ SPECTACULAR_SETTINGS = {
                                                           "description": "Api-Key <key>"}}},
     "SECURITY": [{"ApiKey": []}],
 }
+
+# Caches. "default" is each process's own memory (small, per-process data). "shared" is one store
+# for every web process: Redis when REDIS_URL is set, otherwise a table in the public schema
+# (rongthuk_cache, made by api's migration). Rate-limit counters live there, so a limit holds
+# however many processes serve the requests.
+_redis_cache = env_opt("CACHE_REDIS_URL") or env_opt("REDIS_URL")
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache,
+         "KEY_PREFIX": "rongthuk"}
+        if _redis_cache else
+        {"BACKEND": "rongthuk.cache.AtomicDatabaseCache", "LOCATION": "rongthuk_cache",
+         "OPTIONS": {"MAX_ENTRIES": 100_000}}
+    ),
+}
+# django-ratelimit (Open311): counters in the shared cache.
+RATELIMIT_USE_CACHE = "shared"
+# Open311 requests per key (an anonymous reader: per IP address), over a fixed window.
+OPEN311_READ_RATE = env_str("OPEN311_READ_RATE", "600/m")
+OPEN311_WRITE_RATE = env_str("OPEN311_WRITE_RATE", "60/m")
+OPEN311_ANONYMOUS_RATE = env_str("OPEN311_ANONYMOUS_RATE", "120/m")
+# How many service requests one GET may return (the `page_size` extension's ceiling).
+OPEN311_MAX_PAGE_SIZE = env_int("OPEN311_MAX_PAGE_SIZE", 1000)

@@ -9,6 +9,7 @@ announcement in apps/sla/templates/sla/announcement*.html is Thai only on purpos
 from apps.ui.i18n.en_audit import EN_AUDIT
 from apps.ui.i18n.en_inputs import EN_INPUTS
 from apps.ui.i18n.en_line import EN_LINE
+from apps.ui.i18n.en_open311 import EN_OPEN311
 
 EN: dict[str, str | tuple[str, str]] = {
     "ชื่อ-นามสกุล": "Full name",
@@ -867,3 +868,4 @@ EN: dict[str, str | tuple[str, str]] = {
 EN.update(EN_AUDIT)
 EN.update(EN_INPUTS)
 EN.update(EN_LINE)
+EN.update(EN_OPEN311)

@@ -1,0 +1,118 @@
+"""POST requests: read the spec's fields and file the case through the one complaint intake
+service (channel Open311), in the body's schema."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core import signing
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from api.models import ApiKey
+from api.open311 import catalogue
+from api.open311.params import Open311Error, attributes, bad, coordinates
+from apps.complaints.errors import ComplaintError
+from apps.complaints.services import complaint_submit
+from apps.complaints.validation import Complainant
+from apps.oversight.scoping import Scope
+from apps.reporting.models import Channel
+from tenants.locate import body_for_subdistrict, body_nearest
+from tenants.models import LocalBody
+
+TOKEN_SALT = "open311.token"  # noqa: S105 - a signing salt, not a secret
+# The intake service's field names → the Open311 parameter a client sent.
+_PARAMETERS = {
+    "category": "service_code", "description": "description", "name": "first_name/last_name",
+    "phone": "phone", "email": "email", "location": "lat/long", "subdistrict": "attribute[subdistrict]",
+    "moo": "attribute[moo]", "location_text": "address_string", "media_url": "media_url",
+}
+
+
+def token_for(service_request_id: str) -> str:
+    """Creation is synchronous: the token is the new request's id, signed (nothing stored)."""
+    return signing.Signer(salt=TOKEN_SALT).sign(service_request_id)
+
+
+def request_id_for_token(token: str) -> str | None:
+    try:
+        return signing.Signer(salt=TOKEN_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def route(data: Mapping[str, Any], *, key: ApiKey) -> LocalBody:
+    """The national endpoint's body: `jurisdiction_id` (the DLA code), else the subdistrict
+    attribute (the body named after that tambon, from the registry crosswalk), else lat/long (the
+    nearest body office in the DLA registry, within about 22 km). Only bodies in the key's scope."""
+    code = str(data.get("jurisdiction_id") or "").strip()
+    body: LocalBody | None
+    if code:
+        body = LocalBody.objects.live().filter(dla_code=code).first()
+        if body is None:
+            raise Open311Error(404, _("jurisdiction_id: ไม่พบหน่วยงานที่เปิดให้บริการรหัสนี้"))
+    else:
+        subdistrict = attributes(data).get("subdistrict", "").strip()
+        latitude, longitude = coordinates(data)
+        body = body_for_subdistrict(subdistrict) if subdistrict else None
+        if body is None and latitude is not None and longitude is not None:
+            body = body_nearest(latitude=latitude, longitude=longitude)
+        if body is None:
+            raise bad("jurisdiction_id", _("ระบุหน่วยงานไม่ได้ กรุณาส่ง jurisdiction_id (รหัส อปท.) หรือพิกัดในพื้นที่"))
+    if key.body_id is None and key.scope != "nation":
+        scope = Scope.parse(key.scope)
+        if not scope.contains(Scope("district", body.district_id or "")):
+            raise Open311Error(403, _("api_key นี้ส่งเรื่องให้หน่วยงานนอกขอบเขตของกุญแจไม่ได้"))
+    return body
+
+
+def _text(data: Mapping[str, Any], name: str) -> str:
+    value = data.get(name)
+    return "" if value is None else str(value)
+
+
+def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: bool) -> dict[str, Any]:
+    """File the request in `body`; returns the spec's POST response item."""
+    with schema_context(body.schema_name):
+        services = catalogue.body_services()
+        code = _text(data, "service_code").strip()
+        if not code:
+            raise bad("service_code", _("กรุณาระบุ service_code"))
+        service = catalogue.service_by_code(services, code)
+        if service is None and national:
+            # Nationally the code is the national one: the body's first category under it.
+            service = next((s for s in services if s.national.code == code), None)
+        if service is None:
+            raise Open311Error(404, _("service_code: ไม่พบบริการนี้ในหน่วยงาน"))
+        extra = attributes(data)
+        conduct = extra.get("conduct", "").strip().lower()
+        if conduct not in ("", "true", "false"):
+            raise bad("attribute[conduct]", _("ใช้ได้เฉพาะ true หรือ false"))
+        if conduct == "true" and not service.goes_to_oversight:
+            service = catalogue.conduct_service(services)
+            if service is None:
+                raise bad("attribute[conduct]", _("หน่วยงานนี้ไม่มีหมวดร้องเรียนพฤติกรรมเจ้าหน้าที่"))
+        latitude, longitude = coordinates(data)
+        address = _text(data, "address_string")
+        if latitude is None and not address.strip():
+            raise bad("lat/long", _("กรุณาระบุพิกัด (lat และ long) หรือ address_string"))
+        name = " ".join(part for part in (_text(data, "first_name").strip(), _text(data, "last_name").strip()) if part)
+        phone, email = _text(data, "phone"), _text(data, "email")
+        person = Complainant(name=name, phone=phone, email=email) if (name or phone.strip() or email.strip()) else None
+        try:
+            result = complaint_submit(
+                channel=Channel.OPEN311, category=service.category_id or 0, description=_text(data, "description"),
+                complainant=person, subdistrict_code=extra.get("subdistrict", ""), moo=extra.get("moo", ""),
+                location_text=address, latitude=latitude, longitude=longitude,
+                media_url=_text(data, "media_url"), privacy_notice_shown=False,
+                source_label=f"Open311: {key.name}",
+            )
+        except ComplaintError as error:
+            raise bad(_PARAMETERS.get(error.field or "", error.field or "request"), str(error)) from error
+    service_request_id = f"{body.dla_code}-{result.complaint.pk}"
+    notice = _("เลขติดตามเรื่อง %(code)s") % {"code": result.complaint.tracking_code}
+    if result.second_factor_kind == "pin":
+        notice += " " + _("(รหัส PIN สำหรับติดตามเรื่อง %(pin)s)") % {"pin": result.second_factor}
+    return {"service_request_id": service_request_id, "token": token_for(service_request_id),
+            "service_notice": notice, "account_id": None}

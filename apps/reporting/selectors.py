@@ -1,0 +1,113 @@
+"""Reads of the reporting facts for the public: cases as anyone may see them, across every body,
+from the facts alone (no body's schema is read)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from apps.categories.models import OVERSIGHT_CLASSES
+from apps.reporting.models import OPEN_STATUSES, ComplaintFact, Status
+
+# Shown nowhere outside the body until the receiver accepts the transfer.
+UNLISTED_STATUSES = frozenset({Status.TRANSFER_OFFERED})
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    """A case as the public sees it. `None` means withheld or not known here: description, place
+    and photo link are withheld for confidential cases and for conduct and corruption complaints,
+    and the national list (facts only) has none of them."""
+
+    body_code: str
+    body_name: str
+    complaint_id: int
+    national_category: str
+    category_id: int | None
+    status: str
+    received_at: dt.datetime
+    updated_at: dt.datetime
+    expected_at: dt.datetime | None
+    description: str | None = None
+    address: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    media_url: str | None = None
+    subdistrict_code: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def public_id(self) -> str:
+        return f"{self.body_code}-{self.complaint_id}"
+
+
+def content_withheld(*, is_confidential: bool, routed_to_oversight: bool, sla_class: str = "") -> bool:
+    return is_confidential or routed_to_oversight or sla_class in OVERSIGHT_CLASSES
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """Open311's filters. `ids`: (body DLA code, complaint id) pairs; `open`: True, False or None
+    for both; dates bound `received_at` (start inclusive, end exclusive)."""
+
+    ids: Sequence[tuple[str, int]] | None = None
+    national_categories: Sequence[str] | None = None
+    received_from: dt.datetime | None = None
+    received_to: dt.datetime | None = None
+    open: bool | None = None
+    updated_after: dt.datetime | None = None
+    offset: int = 0
+    limit: int = 1000
+
+
+def status_filter(open_: bool | None) -> Q:
+    if open_ is None:
+        return Q()
+    q = Q(status__in=OPEN_STATUSES)
+    return q if open_ else ~q
+
+
+def fact_public_cases(*, filters: CaseFilters, body_id: int | None = None) -> list[PublicCase]:
+    """One page of cases across every body (or one), newest first, from the facts only."""
+    facts = ComplaintFact.objects.exclude(status__in=UNLISTED_STATUSES).select_related("body")
+    if body_id is not None:
+        facts = facts.filter(body_id=body_id)
+    if filters.ids is not None:
+        wanted = Q(pk__in=[])
+        for code, complaint_id in filters.ids:
+            wanted |= Q(body__dla_code=code, complaint_id=complaint_id)
+        facts = facts.filter(wanted)
+    if filters.national_categories is not None:
+        facts = facts.filter(national_category__in=filters.national_categories)
+    if filters.received_from is not None:
+        facts = facts.filter(received_at__gte=filters.received_from)
+    if filters.received_to is not None:
+        facts = facts.filter(received_at__lt=filters.received_to)
+    if filters.updated_after is not None:
+        facts = facts.filter(updated_at__gt=filters.updated_after)
+    facts = facts.filter(status_filter(filters.open)).order_by("-received_at", "-id")
+    page = facts[filters.offset:filters.offset + filters.limit]
+    return [
+        PublicCase(
+            body_code=fact.body.dla_code, body_name=fact.body.display_name, complaint_id=fact.complaint_id,
+            national_category=fact.national_category, category_id=None, status=fact.status,
+            received_at=fact.received_at, updated_at=fact.updated_at, expected_at=fact.resolve_due_at,
+            subdistrict_code="" if content_withheld(is_confidential=False, routed_to_oversight=fact.routed_to_oversight,
+                                                    sla_class=fact.sla_class) else fact.subdistrict_code,
+        )
+        for fact in page
+    ]
+
+
+def fact_deadlines(*, body_id: int, complaint_ids: Sequence[int]) -> dict[int, tuple[dt.datetime | None, dt.datetime]]:
+    """Resolution deadline and last change of each of a body's cases, by complaint id."""
+    rows = ComplaintFact.objects.filter(body_id=body_id, complaint_id__in=list(complaint_ids)) \
+        .values_list("complaint_id", "resolve_due_at", "updated_at")
+    return {complaint_id: (due, updated) for complaint_id, due, updated in rows}
