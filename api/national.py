@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import Http404
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from drf_spectacular.types import OpenApiTypes
@@ -36,6 +37,8 @@ class ApiKeyThrottle(SimpleRateThrottle):
     """Per key; the rate is read on each request (settings NATIONAL_API_THROTTLE_RATE)."""
 
     scope = "national_api"
+    # One count for every web process (DRF's default is the per-process default cache).
+    cache = caches["shared"]
 
     def get_rate(self) -> str:
         return str(getattr(settings, "NATIONAL_API_THROTTLE_RATE", "600/minute"))

@@ -14,6 +14,7 @@ from api.models import ApiKey
 from api.open311 import catalogue
 from api.open311.params import Open311Error, attributes, bad, coordinates
 from apps.complaints.errors import ComplaintError
+from apps.complaints.idempotency import scoped_key
 from apps.complaints.services import complaint_submit
 from apps.complaints.validation import Complainant
 from apps.oversight.scoping import Scope
@@ -72,8 +73,19 @@ def _text(data: Mapping[str, Any], name: str) -> str:
     return "" if value is None else str(value)
 
 
-def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: bool) -> dict[str, Any]:
-    """File the request in `body`; returns the spec's POST response item."""
+def ticket_key(ticket: str, *, key: ApiKey) -> str:
+    """The partner's own id (`client_ticket_id`, or the Idempotency-Key header), unique per key."""
+    try:
+        return scoped_key(ticket, scope=f"open311:{key.pk}")
+    except ComplaintError as error:
+        raise bad("client_ticket_id", str(error)) from error
+
+
+def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: bool,
+           ticket: str = "") -> tuple[dict[str, Any], bool]:
+    """File the request in `body`; returns the spec's POST response item, and whether it is a case
+    filed earlier under the same `client_ticket_id` (a retried POST files nothing new)."""
+    idempotency_key = ticket_key(ticket, key=key)
     with schema_context(body.schema_name):
         services = catalogue.body_services()
         code = _text(data, "service_code").strip()
@@ -106,7 +118,7 @@ def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: b
                 complainant=person, subdistrict_code=extra.get("subdistrict", ""), moo=extra.get("moo", ""),
                 location_text=address, latitude=latitude, longitude=longitude,
                 media_url=_text(data, "media_url"), privacy_notice_shown=False,
-                source_label=f"Open311: {key.name}",
+                source_label=f"Open311: {key.name}", idempotency_key=idempotency_key,
             )
         except ComplaintError as error:
             raise bad(_PARAMETERS.get(error.field or "", error.field or "request"), str(error)) from error
@@ -115,4 +127,4 @@ def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: b
     if result.second_factor_kind == "pin":
         notice += " " + _("(รหัส PIN สำหรับติดตามเรื่อง %(pin)s)") % {"pin": result.second_factor}
     return {"service_request_id": service_request_id, "token": token_for(service_request_id),
-            "service_notice": notice, "account_id": None}
+            "service_notice": notice, "account_id": None}, result.replayed

@@ -5,6 +5,7 @@ One set of views serves a body (`national=False`, on its sub-domain, in its sche
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -146,7 +147,7 @@ class RequestsView(Open311View):
                 by_key[service.category_id] = service
         if self.national:
             if codes is not None:
-                filters = CaseFilters(**{**filters.__dict__, "national_categories": codes})
+                filters = replace(filters, national_categories=codes)
             return fact_public_cases(filters=filters), by_key
         category_ids = None
         if codes is not None:
@@ -154,8 +155,16 @@ class RequestsView(Open311View):
         return complaint_public_cases(filters=filters, category_ids=category_ids), by_key
 
     def get(self, request: Request, fmt: str = "xml") -> HttpResponse:
-        keys.caller_for(request, body=self.body(), write=False)
+        caller = keys.caller_for(request, body=self.body(), write=False)
         filters, codes = list_filters(request.query_params)
+        ticket = str(request.query_params.get("client_ticket_id") or "")
+        if ticket:
+            # A partner looks its cases up by its own ids: only with the key that filed them, on the body.
+            if caller.key is None or self.national:
+                raise Open311Error(400, _("client_ticket_id: ค้นได้เฉพาะที่ endpoint ของหน่วยงาน พร้อม api_key ที่ส่งเรื่อง"))
+            tickets = [intake.ticket_key(t, key=caller.key) for t in ticket.split(",") if t.strip()]
+            filters = replace(filters, tickets=tickets, received_from=None if filters.ids is None else
+                              filters.received_from)
         cases, services = self._cases(filters, codes)
         return document(self.fmt, "service_requests", [_request_item(case, services) for case in cases])
 
@@ -169,8 +178,9 @@ class RequestsView(Open311View):
         if self.national:
             body = intake.route(data, key=caller.key)
         assert body is not None
-        item = intake.submit(data=data, body=body, key=caller.key, national=self.national)
-        return document(self.fmt, "service_requests", [item], status=201)
+        ticket = str(data.get("client_ticket_id") or request.headers.get("Idempotency-Key") or "")
+        item, replayed = intake.submit(data=data, body=body, key=caller.key, national=self.national, ticket=ticket)
+        return document(self.fmt, "service_requests", [item], status=200 if replayed else 201)
 
 
 class RequestView(RequestsView):

@@ -174,6 +174,8 @@ def complaint_public_cases(*, filters: CaseFilters, category_ids: Sequence[int] 
     cases = Complaint.objects.exclude(status__in=UNLISTED_STATUSES).select_related("category")
     if filters.ids is not None:
         cases = cases.filter(pk__in=[pk for code, pk in filters.ids if code == body.dla_code])
+    if filters.tickets is not None:
+        cases = cases.filter(idempotency_key__in=list(filters.tickets))
     if category_ids is not None:
         cases = cases.filter(category_id__in=list(category_ids))
     if filters.national_categories is not None:

@@ -63,6 +63,8 @@ class CaseFilters:
     received_to: dt.datetime | None = None
     open: bool | None = None
     updated_after: dt.datetime | None = None
+    # A body's cases by the stored idempotency keys of an integration (apps.complaints.idempotency).
+    tickets: Sequence[str] | None = None
     offset: int = 0
     limit: int = 1000
 

@@ -112,9 +112,9 @@ def test_etag_and_last_modified_give_304(facts) -> None:  # type: ignore[no-unty
 
 
 def test_throttled_per_key(db, settings) -> None:  # type: ignore[no-untyped-def]
-    from django.core.cache import cache  # noqa: PLC0415
+    from django.core.cache import caches  # noqa: PLC0415
 
-    cache.clear()
+    caches["shared"].clear()
     settings.NATIONAL_API_THROTTLE_RATE = "2/minute"
     client = client_for("nation")
     assert [client.get(BASE + "bodies/?page_size=1").status_code for _ in range(3)] == [200, 200, 429]

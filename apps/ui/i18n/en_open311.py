@@ -71,4 +71,6 @@ EN_OPEN311: dict[str, str | tuple[str, str]] = {
     "ลิงก์รูปภาพไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)":
         "Invalid photo link (it must start with http:// or https://)",
     "Open311 / API": "Open311 / API",
+    "client_ticket_id: ค้นได้เฉพาะที่ endpoint ของหน่วยงาน พร้อม api_key ที่ส่งเรื่อง":
+        "client_ticket_id: look-ups only on the body's endpoint, with the api_key that submitted the request",
 }

@@ -423,3 +423,27 @@ def test_json_bodies_with_an_attribute_object_and_malformed_bodies(world: World)
                           headers={"Content-Type": kind, "X-Api-Key": world.write})
         assert reply.status == 400, (raw, reply.raw)
         assert xml_items(reply.xml(), "error")[0]["code"] == "400"
+
+
+def test_client_ticket_id_files_a_retried_post_once_and_finds_it_by_the_partners_id(world: World) -> None:
+    body = world.body()
+    ticket = f"TF-{time.time_ns()}"
+    fields = {"api_key": world.write, "service_code": "drainage", "address_string": "ซอย 5",
+              "description": "ท่ออุดตันหน้าบ้าน", "client_ticket_id": ticket}
+    first, again = body.post("json", **fields), body.post("json", **fields)
+    assert (first.status, again.status) == (201, 200)
+    request_id = first.json()[0]["service_request_id"]
+    assert again.json()[0]["service_request_id"] == request_id
+    header = body.call("POST", "/open311/v2/requests.json", body=json.dumps({k: v for k, v in fields.items()
+                                                                             if k != "client_ticket_id"}).encode(),
+                       headers={"Content-Type": "application/json", "Idempotency-Key": ticket})
+    assert (header.status, header.json()[0]["service_request_id"]) == (200, request_id)
+    # unique per integration: the same id from another key is another case
+    other = body.post("json", **{**fields, "api_key": world.national})
+    assert other.status == 201 and other.json()[0]["service_request_id"] != request_id
+    found = body.get("requests", "json", api_key=world.write, client_ticket_id=ticket).json()
+    assert _ids(found) == [request_id]
+    assert body.get("requests", "json", api_key=world.read, client_ticket_id=ticket).json() == []
+    assert body.get("requests", "json", client_ticket_id=ticket).status == 400
+    assert world.nation().get("requests", "json", api_key=world.national, client_ticket_id=ticket).status == 400
+    assert body.post("json", **{**fields, "client_ticket_id": "มี ช่องว่าง"}).status == 400
