@@ -52,6 +52,8 @@ class IntakeSerializer(serializers.Serializer):
     latitude = serializers.CharField(allow_blank=True, required=False, allow_null=True, default=None)
     longitude = serializers.CharField(allow_blank=True, required=False, allow_null=True, default=None)
     is_confidential = serializers.BooleanField(required=False, default=False)
+    # Conduct and corruption complaints about the district office's own people go to the province.
+    about_district_office = serializers.BooleanField(required=False, default=False)
 
 
 def _refusal(error: ComplaintError) -> dict[str, Any]:

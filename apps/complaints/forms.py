@@ -150,6 +150,8 @@ class IntakeForm(forms.Form):
     address = forms.CharField(label=_("ที่อยู่ผู้ร้อง"), required=False, max_length=300)
     line_id = forms.CharField(label="LINE ID", required=False, max_length=64)
     confidential = forms.BooleanField(label=_("ปกปิดข้อมูลผู้ร้อง"), required=False)
+    about_district_office = forms.BooleanField(
+        label=_("เรื่องพฤติกรรม/ทุจริตนี้ร้องเรียนเจ้าหน้าที่ของสำนักงานท้องถิ่นอำเภอ (ส่งท้องถิ่นจังหวัด)"), required=False)
     attachments = MultipleFileField(label=_("แนบไฟล์ (รูปภาพหรือ PDF)"))
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

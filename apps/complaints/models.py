@@ -109,8 +109,10 @@ class Complaint(models.Model):
                                    related_name="+", db_index=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", db_index=False)
-    # Conduct/corruption: handled by the district office; identity withheld from the body.
+    # Conduct/corruption: handled by the district office; no body role sees the case.
     routed_to_oversight = models.BooleanField(default=False)
+    # About the district office's own people: the provincial office handles it instead.
+    about_district_office = models.BooleanField(default=False)
 
     received_at = models.DateTimeField(_("วันที่รับเรื่อง"))
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -179,6 +181,7 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("เตือนใกล้ครบกำหนด")
     SLA_ESCALATION = "sla_escalation", _("เกินกำหนด แจ้งผู้บริหาร")
     NOTIFICATION = "notification", _("แจ้งผู้ร้อง")
+    BODY_NOTICE = "body_notice", _("แจ้งหน่วยงานที่ถูกร้องเรียน")
 
 
 class ComplaintEvent(models.Model):
@@ -228,15 +231,21 @@ class Attachment(models.Model):
 
 
 class IdentityAccess(models.Model):
-    """PDPA: every view of a complainant's identity, readable by the body's admin."""
+    """PDPA: every view of a complainant's identity, readable by the body's admin (and, for a
+    conduct or corruption case, by the office handling it, never by the body)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # A body's staff member; empty when an oversight officer (a public-schema user) looked.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", db_index=False)
+    office_user_id = models.BigIntegerField(null=True, blank=True, help_text="the officer's public-schema id")
+    actor_label = models.CharField(max_length=120, blank=True, help_text="the officer's name and office")
     context = models.CharField(max_length=60)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"{self.user_id} viewed {self.complaint_id} ({self.context})"
+        who = self.user_id if self.user_id is not None else f"office user {self.office_user_id}"
+        return f"{who} viewed {self.complaint_id} ({self.context})"
 
 
 class OutboxStatus(models.TextChoices):

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.complaints.conduct import handling_office_name
 from apps.complaints.context import current_body
 from apps.complaints.models import Complaint, Notification, OutboxStatus
 from apps.line.selectors import line_recipient
@@ -39,7 +40,8 @@ MAX_BACKOFF = timedelta(hours=6)
 
 def _messages(key: str, complaint: Complaint, text: str, body: LocalBody) -> str | None:
     code = complaint.tracking_code
-    name = body.display_name
+    # A conduct case speaks in the handling office's name: the accused body is not handling it.
+    name = handling_office_name(body, complaint) if complaint.routed_to_oversight else body.display_name
     templates = {
         "received": _("%(body)s ได้รับเรื่องร้องทุกข์ของท่านแล้ว เลขติดตามเรื่อง %(code)s"),
         "acknowledged": _("%(body)s แจ้งรับเรื่อง %(code)s แล้ว และจะดำเนินการตามข้อตกลงระดับการให้บริการ"),

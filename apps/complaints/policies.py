@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
 from apps.categories.models import SlaClass
 from apps.complaints.models import Complaint, IdentityAccess, Role, StaffMember
@@ -16,8 +17,9 @@ from apps.complaints.models import Complaint, IdentityAccess, Role, StaffMember
 # Closing these needs an executive's approval (นายก/ปลัด).
 EXECUTIVE_CLOSURE_CLASSES = frozenset({SlaClass.COMPLEX, SlaClass.CONDUCT, SlaClass.CORRUPTION})
 
-# Who is acting: request.user (a User, or AnonymousUser on the portal), or None for the system.
-Actor: TypeAlias = User | AnonymousUser | None
+# Who is acting: request.user (a User, or AnonymousUser on the portal), an oversight office's
+# officer on a conduct case (OfficeActor), or None for the system.
+Actor: TypeAlias = User | AnonymousUser | OfficeActor | None
 
 
 def staff_member(user: Actor) -> StaffMember | None:
@@ -37,11 +39,12 @@ def staff_role(user: Actor) -> str | None:
 
 
 def visible_complaints(user: Actor) -> QuerySet[Complaint]:
-    """Admins, executives and intake clerks see every case; officers their department's and their own."""
+    """Admins, executives and intake clerks see every case; officers their department's and their own.
+    Conduct and corruption cases are nobody's at the body (the oversight office handles them)."""
     member = staff_member(user)
     if member is None:
         return Complaint.objects.none()
-    cases = Complaint.objects.all()
+    cases = Complaint.objects.filter(routed_to_oversight=False)
     if member.role == Role.OFFICER:
         cases = cases.filter(Q(department_id=member.department_id) | Q(assignee_id=member.user_id)) \
             if member.department_id else cases.filter(assignee_id=member.user_id)
@@ -55,7 +58,17 @@ def get_complaint_for_user(user: Actor, pk: object) -> Complaint:
         raise Http404 from exc
 
 
+def may_act_on(user: Actor, complaint: Complaint) -> bool:
+    """A conduct or corruption case is the handling office's alone, and the office acts on nothing
+    else; the citizen and the system (None) act on any case."""
+    if isinstance(user, OfficeActor):
+        return complaint.routed_to_oversight
+    return not complaint.routed_to_oversight or user is None or isinstance(user, AnonymousUser)
+
+
 def can_close(user: Actor, complaint: Complaint) -> bool:
+    if isinstance(user, OfficeActor):
+        return complaint.routed_to_oversight
     role = staff_role(user)
     if role in (Role.ADMIN, Role.EXECUTIVE):
         return True

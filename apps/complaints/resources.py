@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from apps.accounts.models import User
+from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints import services
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Category, Complaint, IdentityAccess, Role
@@ -308,8 +309,13 @@ def _import_row(*, user: Actor, row: tuple, columns: dict[str, int], categories:
     if text["name"]:
         complainant = Complainant(name=text["name"], phone=text["phone"], email=text["email"],
                                   address=text["address"])
+    category = _category(text["category"], categories)
+    if category.national_category.sla_class in OVERSIGHT_CLASSES:
+        # The body never holds a conduct case in its register: the oversight office handles them.
+        raise ComplaintError(_("เรื่องร้องเรียนพฤติกรรมเจ้าหน้าที่หรือการทุจริตนำเข้าทะเบียนของหน่วยงานไม่ได้ "
+                               "สำนักงานท้องถิ่นที่กำกับดูแลเป็นผู้ดำเนินการ"), field="category")
     result = services.complaint_submit(
-        channel=_channel(text["channel"]), category=_category(text["category"], categories),
+        channel=_channel(text["channel"]), category=category,
         description=text["description"], complainant=complainant, moo=text["moo"], location_text=text["location"],
         actor=user, received_at=received, notify=False)
     if finished:

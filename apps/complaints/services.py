@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
+from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
 from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints import idempotency, notifications
 from apps.complaints.attachments import CleanFile, clean_uploads
+from apps.complaints.conduct import handling_office
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError, NotAllowed, WorkflowError
 from apps.complaints.models import (
@@ -37,7 +39,7 @@ from apps.complaints.models import (
     Role,
     StaffMember,
 )
-from apps.complaints.policies import Actor, can_close, staff_role
+from apps.complaints.policies import Actor, can_close, may_act_on, staff_role
 from apps.complaints.validation import (
     MAX_DESCRIPTION,
     Complainant,
@@ -84,6 +86,12 @@ def _user_or_none(user: Actor) -> User | None:
 def _event(complaint: Complaint, kind: str, *, actor: Actor = None, actor_label: str = "", text: str = "",
            is_public: bool = False, from_status: str = "", to_status: str = "", data: dict | None = None,
            at: datetime | None = None) -> ComplaintEvent:
+    # Every change to a case passes here: a conduct case takes only its office's hand (and the
+    # citizen's), and the office takes no other case. Filing is not acting on a case.
+    if kind != EventKind.CREATED and not may_act_on(actor, complaint):
+        raise NotAllowed(_("บทบาทของท่านไม่มีสิทธิ์ทำรายการนี้"))
+    if isinstance(actor, OfficeActor):
+        actor_label, data = actor.label, {**(data or {}), "office_user": actor.user_id}
     return ComplaintEvent.objects.create(
         complaint=complaint, kind=kind, actor=_user_or_none(actor), actor_label=actor_label,
         text=text, is_public=is_public, from_status=from_status, to_status=to_status,
@@ -129,6 +137,8 @@ def _locked(complaint: Complaint) -> Complaint:
 
 
 def _require_staff(user: Actor, *roles: str) -> str:
+    if isinstance(user, OfficeActor) and not roles:
+        return "office"  # the handling office on a conduct case: _event checks the case is one
     role = staff_role(user)
     if role is None or (roles and role not in roles):
         raise NotAllowed(_("บทบาทของท่านไม่มีสิทธิ์ทำรายการนี้"))
@@ -150,6 +160,7 @@ def complaint_submit(
     latitude: object = None,
     longitude: object = None,
     is_confidential: bool = False,
+    about_district_office: bool = False,
     privacy_notice_shown: bool = True,
     uploads: Sequence[UploadedFile] = (),
     actor: Actor = None,
@@ -164,7 +175,9 @@ def complaint_submit(
     checked its API key; `source_label` names it on the timeline). `complainant=None` is an
     anonymous complaint. `media_url`: a photo the other system holds (kept as a link, never fetched).
     `idempotency_key` (already scoped, apps.complaints.idempotency) returns the case filed earlier
-    with the same key instead of a second one."""
+    with the same key instead of a second one. Conduct and corruption complaints go to the
+    oversight office at receipt (the provincial one when `about_district_office`), never to the
+    body's inbox."""
     if channel not in Channel.values or channel == Channel.TRANSFER:
         raise ComplaintError(_("ช่องทางรับเรื่องไม่ถูกต้อง"), field="channel")
     # The citizen files on the portal or in the body's LINE chat (apps.line); other channels are staff's,
@@ -200,6 +213,7 @@ def complaint_submit(
         description=description, subdistrict_code=subdistrict_code, moo=moo, location_text=location_text,
         latitude=latitude, longitude=longitude, is_anonymous=person is None,
         is_confidential=is_confidential or routed, routed_to_oversight=routed,
+        about_district_office=routed and about_district_office,
         privacy_notice_version=PRIVACY_NOTICE_VERSION if privacy_notice_shown else "",
         privacy_notice_shown_at=now if privacy_notice_shown else None,
         phone_last4=person.phone[-4:] if person and person.phone else "",
@@ -218,6 +232,7 @@ def complaint_submit(
     if auto_route:
         # Default routing per category: the department sees it in its inbox at once.
         complaint.department_id = category_obj.department_id
+    if auto_route or routed:
         complaint.routed_at = now
     try:
         _save_with_unique_code(complaint)
@@ -236,6 +251,9 @@ def complaint_submit(
     if auto_route:
         _event(complaint, EventKind.ASSIGN, actor_label=SYSTEM, data={"department": category_obj.department_id,
                                                                       "automatic": True}, at=now)
+    elif routed:  # the route stage is met at receipt: the case is the office's from the start
+        office = handling_office(body, about_district_office=complaint.about_district_office)[0]
+        _event(complaint, EventKind.ASSIGN, actor_label=SYSTEM, data={"office": office, "automatic": True}, at=now)
     _sync_new(complaint, body)
     if notify:  # False only for historical imports: the citizen was told at the time
         notifications.queue(complaint, "received", body=body)

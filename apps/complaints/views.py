@@ -542,7 +542,8 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             channel=data["channel"], category=data["category"] or 0, description=data["description"],
             complainant=complainant, subdistrict_code=data["subdistrict"], moo=data["moo"],
             location_text=data["location_text"], latitude=data["latitude"], longitude=data["longitude"],
-            is_confidential=data["confidential"], uploads=data["attachments"], actor=request.user)
+            is_confidential=data["confidential"], about_district_office=data["about_district_office"],
+            uploads=data["attachments"], actor=request.user)
     except ComplaintError as exc:
         _intake_error(form, exc)
         return render(request, "complaints/intake.html", {"form": form, "duplicates": duplicates}, status=400)
@@ -687,7 +688,9 @@ def staff_users_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
 @staff_view(roles=(Role.ADMIN,))
 @require_GET
 def audit_view(request: HttpRequest) -> HttpResponse:
-    entries = IdentityAccess.objects.select_related("user", "complaint").order_by("-created_at", "-id")
+    # Reveals on conduct cases are the handling office's record, never the body's.
+    entries = (IdentityAccess.objects.select_related("user", "complaint")
+               .exclude(complaint__routed_to_oversight=True).order_by("-created_at", "-id"))
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "complaints/admin_audit.html", {"page": page})
 
@@ -696,10 +699,12 @@ def audit_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def outbox_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    notifications = Notification.objects.select_related("complaint").order_by("-created_at", "-id")
+    # A conduct case's messages to its citizen are not the body's to read, nor to count.
+    outbox = Notification.objects.exclude(complaint__routed_to_oversight=True)
+    notifications = outbox.select_related("complaint").order_by("-created_at", "-id")
     if status in OutboxStatus.values:
         notifications = notifications.filter(status=status)
-    counts = dict(Notification.objects.order_by().values_list("status").annotate(n=Count("id")))
+    counts = dict(outbox.order_by().values_list("status").annotate(n=Count("id")))
     page = Paginator(notifications, 100).get_page(request.GET.get("page"))
     return render(request, "complaints/admin_outbox.html", {
         "page": page, "counts": [(s, label, counts.get(s, 0)) for s, label in OutboxStatus.choices],

@@ -13,7 +13,8 @@ from django.db import connection
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from apps.oversight.models import AreaRollup, BodyRollup, Directive, DirectiveTarget, ProvinceRollup
+from apps.complaints.conduct import handled_by
+from apps.oversight.models import AreaRollup, BodyRollup, Directive, DirectiveTarget, ProvinceRollup, ScopeLevel
 from apps.oversight.rollup_sql import CHANNELS, METRICS, MONTH, OPEN, STAGES, STATUSES, metric_exprs
 from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.oversight.sla_status import SlaStatus, sla_status_for
@@ -364,6 +365,9 @@ def overdue_facts(scope: Scope, *, body: LocalBody | None = None, now: dt.dateti
     for _stage, due, done, _label in STAGE_COLUMNS:
         overdue |= Q(**{f"{due}__lt": now, f"{done}__isnull": True})
     qs = ComplaintFact.objects.filter(scope.fact_filter(), status__in=OPEN).filter(overdue)
+    if scope.level == ScopeLevel.DISTRICT:
+        # Complaints about the district office itself are the province's: not even their codes here.
+        qs = qs.exclude(routed_to_oversight=True, about_district_office=True)
     if body is not None:
         qs = qs.filter(body=body)
     fields = ["tracking_code", "national_category", "sla_class", "status", "received_at", "body_id",
@@ -384,12 +388,22 @@ def overdue_facts(scope: Scope, *, body: LocalBody | None = None, now: dt.dateti
 
 
 def conduct_queue(scope: Scope, *, limit: int = 500) -> list[dict[str, Any]]:
-    """Conduct and corruption complaints routed to the office: only what the facts hold."""
-    qs = (ComplaintFact.objects.filter(scope.fact_filter(), routed_to_oversight=True)
-          .order_by("-received_at")
-          .values("tracking_code", "national_category", "status", "received_at", "resolved_at",
-                  "closed_at", "body_id")[:limit])
-    rows = [dict(r) for r in qs]
+    """Conduct and corruption complaints, newest first, only what the facts hold: for a district or
+    provincial office the cases it handles (never those about a district office, for that office),
+    for the nation every one."""
+    if scope.level in (ScopeLevel.DISTRICT, ScopeLevel.PROVINCE):
+        routed = handled_by(scope.level, scope.code)
+    else:
+        routed = scope.fact_filter() & Q(routed_to_oversight=True)
+    now = timezone.now()
+    qs = (ComplaintFact.objects.filter(routed).order_by("-received_at", "-id")
+          .values("id", "tracking_code", "national_category", "status", "received_at", "resolve_due_at",
+                  "resolved_at", "closed_at", "ever_breached", "about_district_office", "body_id")[:limit])
+    rows: list[dict[str, Any]] = [dict(r) for r in qs]
+    for row in rows:
+        row["status_label"] = Status(row["status"]).label if row["status"] in Status.values else row["status"]
+        due: dt.datetime | None = row["resolve_due_at"]
+        row["overdue"] = bool(due and due < now and row["status"] in OPEN)
     _attach_bodies(rows)
     return rows
 

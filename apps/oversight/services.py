@@ -125,7 +125,9 @@ def _overdue_unanswered_bodies(body_ids: list[int], now: dt.datetime) -> set[int
     overdue = Q()
     for _stage, due, done, _label in STAGE_COLUMNS:
         overdue |= Q(**{f"{due}__lt": now, f"{done}__isnull": True})
-    return set(ComplaintFact.objects.filter(body_id__in=body_ids, status__in=OPEN).filter(overdue)
+    # Conduct cases are the office's to answer, not the body's.
+    return set(ComplaintFact.objects.filter(body_id__in=body_ids, status__in=OPEN, routed_to_oversight=False)
+               .filter(overdue)
                .values_list("body_id", flat=True).distinct())
 
 

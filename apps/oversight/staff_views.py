@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.complaints.conduct import body_notices
 from apps.complaints.context import current_body
 from apps.complaints.models import Role
 from apps.complaints.views import staff_view
@@ -22,7 +23,7 @@ READERS = (Role.ADMIN, Role.EXECUTIVE)
 @require_GET
 def directives_view(request: HttpRequest) -> HttpResponse:
     targets = directives_for_body(current_body())
-    return render(request, "oversight/staff/directives.html", {"targets": targets})
+    return render(request, "oversight/staff/directives.html", {"targets": targets, "notices": body_notices()})
 
 
 @staff_view(roles=(Role.ADMIN,))

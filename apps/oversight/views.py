@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.oversight import selectors, services
+from apps.oversight.desk_selectors import OFFICE_LEVELS
 from apps.oversight.exports import FORMATS, export_response
 from apps.oversight.forms import DirectiveForm, OversightLoginForm
 from apps.oversight.models import DirectiveTarget
@@ -223,21 +224,25 @@ CONDUCT_COLUMNS = [
     ("tracking_code", gettext_lazy("เลขติดตามเรื่อง")),
     ("body_name", gettext_lazy("หน่วยงาน")),
     ("national_category", gettext_lazy("หมวดเรื่อง")),
-    ("status", gettext_lazy("สถานะ")),
+    ("status_label", gettext_lazy("สถานะ")),
     ("received_at", gettext_lazy("รับเรื่อง")),
+    ("resolve_due_at", gettext_lazy("กำหนดแล้วเสร็จ")),
     ("resolved_at", gettext_lazy("แล้วเสร็จ")),
 ]
 
 
 @oversight_required
 def conduct(request: HttpRequest) -> HttpResponse:
+    """A district or provincial office: the desk of the cases it handles. The nation: every
+    conduct case's figures, with no way into a case."""
     scope: Scope = request.scope  # type: ignore[attr-defined]
+    desk = scope.level in OFFICE_LEVELS
     rows = selectors.conduct_queue(scope)
     fmt = _fmt(request)
     if fmt:
         return export_response(fmt, title=_("เรื่องร้องเรียนพฤติกรรม/ทุจริต"), filename="conduct",
                                columns=CONDUCT_COLUMNS, rows=rows)
-    return render(request, "oversight/conduct.html", {"rows": rows, "scope_name": _scope_name(scope)})
+    return render(request, "oversight/conduct.html", {"rows": rows, "scope_name": _scope_name(scope), "desk": desk})
 
 
 @oversight_required

@@ -23,6 +23,9 @@ class ComplaintForm(forms.Form):
     latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     anonymous = forms.BooleanField(label=_("ไม่ประสงค์ออกนาม"), required=False)
+    # Conduct route only: the provincial office handles complaints about the district office itself.
+    about_district_office = forms.BooleanField(
+        label=_("เรื่องนี้ร้องเรียนเจ้าหน้าที่ของสำนักงานท้องถิ่นอำเภอ"), required=False)
     name = forms.CharField(label=_("ชื่อ-นามสกุล"), max_length=200, required=False)
     phone = forms.CharField(label=_("หมายเลขโทรศัพท์"), max_length=20, required=False)
     email = forms.CharField(label=_("อีเมล"), max_length=254, required=False)

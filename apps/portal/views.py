@@ -245,7 +245,8 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
                         channel=Channel.WEB, category=data["category"], description=data["description"],
                         complainant=complainant, subdistrict_code=data["subdistrict"] or "", moo=data["moo"],
                         location_text=data["location_text"], latitude=data["latitude"],
-                        longitude=data["longitude"], is_confidential=oversight, privacy_notice_shown=True,
+                        longitude=data["longitude"], is_confidential=oversight,
+                        about_district_office=oversight and data["about_district_office"], privacy_notice_shown=True,
                         uploads=photos, idempotency_key=key,
                     )
                 except ComplaintError as error:

@@ -61,6 +61,8 @@ class ComplaintFact(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     # Conduct and corruption complaints: routed to the district office's queue.
     routed_to_oversight = models.BooleanField(default=False)
+    # Routed to the provincial office: the complaint is about the district office's own people.
+    about_district_office = models.BooleanField(default=False)
 
     received_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)

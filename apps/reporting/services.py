@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 # Copied from the case; nothing here identifies a complainant (tests/apps/reporting checks).
 _CASE_FIELDS = [
     "tracking_code", "national_category", "sla_class", "channel", "status", "routed_to_oversight",
-    "subdistrict_code", "received_at", "acknowledged_at", "routed_at", "first_reply_at", "resolved_at",
-    "closed_at", "reopen_count", "cycle_started_at", "transferred_to_agency", "rating",
+    "about_district_office", "subdistrict_code", "received_at", "acknowledged_at", "routed_at", "first_reply_at",
+    "resolved_at", "closed_at", "reopen_count", "cycle_started_at", "transferred_to_agency", "rating",
 ]
 
 

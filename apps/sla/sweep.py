@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.complaints.conduct import PROVINCE, handling_office
 from apps.sla.calendar import BANGKOK, Calendar
 from apps.sla.models import Stage
 from apps.sla.selectors import bodies_calendars
@@ -120,9 +121,13 @@ def _write_for_body(*, body: LocalBody, claims: list[Claimed], calendar: Calenda
     # (where accounts_user is the body's own staff table).
     district_office = [e for e in OversightProfile.objects.filter(level="district", district_id=body.district_id)
                        .values_list("user__email", flat=True) if e] if body.district_id else []
+    # Conduct cases are the handling office's: its officers are told, never the body's people.
+    province_office = [e for e in OversightProfile.objects.filter(level="province", province_id=body.province_id)
+                       .values_list("user__email", flat=True) if e] if body.province_id else []
     with schema_context(body.schema_name):
         complaints = {c.pk: c for c in Complaint.objects.filter(pk__in={c.complaint_id for c in claims})
-                      .select_related("assignee").only("pk", "tracking_code", "assignee__email")}
+                      .select_related("assignee").only("pk", "tracking_code", "assignee__email",
+                                                       "routed_to_oversight", "about_district_office")}
         executives = [e for e in StaffMember.objects.filter(role="executive").select_related("user")
                       .values_list("user__email", flat=True) if e]
         events: list[Any] = []
@@ -155,6 +160,9 @@ def _write_for_body(*, body: LocalBody, claims: list[Claimed], calendar: Calenda
                 # Tracking code and stage only: the complainant's identity never goes to the office.
                 recipients = [*recipients, *district_office]
                 report.district_escalations += 1
+            if complaint.routed_to_oversight:
+                level = handling_office(body, about_district_office=complaint.about_district_office)[0]
+                recipients = province_office if level == PROVINCE else district_office
             for recipient in dict.fromkeys(recipients):
                 subject = f"เรื่องร้องทุกข์ {complaint.tracking_code}: {text}"[:200]
                 notices.append(Notification(complaint=complaint, channel="email", recipient=recipient,

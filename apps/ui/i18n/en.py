@@ -864,6 +864,49 @@ EN: dict[str, str | tuple[str, str]] = {
         "Please send it again from the tracking page",
         "Your complaint is saved, but %(counter)s photos (%(names)s) were not received because the file store "
         "failed. Please send them again from the tracking page"),
+    # Conduct and corruption cases: the oversight desk, the body's notices, the portal's flag.
+    "สำนักงานท้องถิ่นอำเภอ%(name)s": "%(name)s District Local Administration Office",
+    "สำนักงานท้องถิ่นจังหวัด%(name)s": "%(name)s Provincial Local Administration Office",
+    "เรื่องนี้ไม่ใช่เรื่องร้องเรียนพฤติกรรมหรือการทุจริต": "This is not a conduct or corruption complaint",
+    "ข้อความถึงหน่วยงาน": "the message to the office",
+    "แจ้งหน่วยงานที่ถูกร้องเรียน": "Notice to the office complained about",
+    "เรื่องร้องเรียนพฤติกรรมเจ้าหน้าที่หรือการทุจริต ส่งถึงสำนักงานท้องถิ่นที่กำกับดูแลแล้ว หน่วยงานจะไม่เห็นเรื่องนี้อีก":
+        "A complaint about officials' conduct or corruption: sent to the supervising local administration office. "
+        "This office will not see it again.",
+    "แจ้งหน่วยงานที่ถูกร้องเรียนแล้ว": "Notice sent to the office complained about",
+    "เริ่ม/ดำเนินการต่อ": "Start / resume work",
+    "แจ้งหน่วยงานที่ถูกร้องเรียน (ไม่เปิดเผยเรื่องและผู้ร้อง)":
+        "Notify the office complained about (without the case or the complainant)",
+    "ส่งหนังสือแจ้งหน่วยงาน": "Send the notice",
+    "ผู้ร้องไม่ประสงค์ออกนาม ไม่มีข้อมูลผู้ร้อง": "The complainant is anonymous: there is no identity to show",
+    ("สำนักงานเป็นผู้ดำเนินการเรื่องเหล่านี้แทนหน่วยงานที่ถูกร้องเรียน หน่วยงานไม่เห็นเรื่อง "
+     "ตัวตนผู้ร้องเปิดดูได้เฉพาะเจ้าหน้าที่ของสำนักงาน และทุกการเปิดดูถูกบันทึก"):
+        "This office handles these complaints instead of the office complained about, which cannot see them. "
+        "Only this office's officers may reveal a complainant, and every reveal is recorded.",
+    "ร้องเรียนสำนักงานท้องถิ่นอำเภอ": "About the district office",
+    "หน่วยงานที่ถูกร้องเรียน": "Office complained about",
+    "ใช่ สำนักงานท้องถิ่นจังหวัดเป็นผู้ดำเนินการ": "Yes: the provincial office handles it",
+    "บันทึกการเปิดดูข้อมูลผู้ร้อง": "Identity reveals",
+    "ยังไม่มีผู้เปิดดู": "Nobody has revealed it yet",
+    "หนังสือแจ้งจากสำนักงานท้องถิ่น: เรื่องร้องเรียนบุคลากรของหน่วยงาน":
+        "Notices from the local administration office: complaints about this office's people",
+    ("สำนักงานท้องถิ่นที่กำกับดูแลเป็นผู้ดำเนินการเรื่องร้องเรียนพฤติกรรมเจ้าหน้าที่และการทุจริต "
+     "หน่วยงานเห็นเฉพาะหนังสือที่สำนักงานเลือกแจ้ง ไม่เห็นเรื่องและผู้ร้อง"):
+        "The supervising local administration office handles complaints about officials' conduct and corruption. "
+        "This office sees only the notices it chooses to send, never the case or the complainant.",
+    "ไม่มีหนังสือแจ้ง": "No notices",
+    "เรื่องนี้ร้องเรียนเจ้าหน้าที่ของสำนักงานท้องถิ่นอำเภอ": "This complaint is about the district office's own staff",
+    "เรื่องจะส่งไปยังสำนักงานท้องถิ่นจังหวัดแทน และสำนักงานท้องถิ่นอำเภอจะไม่เห็นเรื่องนี้":
+        "It then goes to the provincial office instead, and the district office will not see it",
+    "เรื่องนี้ส่งไปยังท้องถิ่นจังหวัดที่กำกับดูแล หน่วยงานที่ถูกร้องเรียนและท้องถิ่นอำเภอจะไม่เห็นเรื่องนี้":
+        "This complaint has gone to the supervising provincial office: neither the office complained about nor the "
+        "district office will see it",
+    "เรื่องพฤติกรรม/ทุจริตนี้ร้องเรียนเจ้าหน้าที่ของสำนักงานท้องถิ่นอำเภอ (ส่งท้องถิ่นจังหวัด)":
+        "This conduct/corruption complaint is about the district office's own staff (goes to the province)",
+    "เรื่องร้องเรียนพฤติกรรมเจ้าหน้าที่หรือการทุจริตนำเข้าทะเบียนของหน่วยงานไม่ได้ "
+    "สำนักงานท้องถิ่นที่กำกับดูแลเป็นผู้ดำเนินการ":
+        "Complaints about officials' conduct or corruption cannot be imported into this office's register: "
+        "the supervising local administration office handles them",
 }
 EN.update(EN_AUDIT)
 EN.update(EN_INPUTS)

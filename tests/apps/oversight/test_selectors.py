@@ -115,10 +115,14 @@ def test_overdue_list_has_no_personal_data(banlat, outside_body):  # type: ignor
                             "days_over", "escalation", "body_id", "received_at", "body_code", "body_name"}
 
 
-def test_conduct_queue_only_routed_in_scope(banlat, outside_body):  # type: ignore[no-untyped-def]
+def test_conduct_queue_is_the_cases_the_office_handles(banlat, outside_body):  # type: ignore[no-untyped-def]
     fact(banlat, received=JAN, routed_to_oversight=True, tracking_code="COND1", national_category="conduct")
     fact(banlat, received=JAN, tracking_code="PLAIN1")
     fact(outside_body, received=JAN, routed_to_oversight=True, tracking_code="COND2")
+    fact(banlat, received=JAN + dt.timedelta(days=1), routed_to_oversight=True, about_district_office=True,
+         tracking_code="COND3")
+    # The district office: its district's cases, never one about itself; the province: those.
     assert [r["tracking_code"] for r in selectors.conduct_queue(DISTRICT)] == ["COND1"]
-    assert [r["tracking_code"] for r in selectors.conduct_queue(PROVINCE)] in (["COND1", "COND2"],
-                                                                               ["COND2", "COND1"])
+    assert [r["tracking_code"] for r in selectors.conduct_queue(PROVINCE)] == ["COND3"]
+    nation = [r["tracking_code"] for r in selectors.conduct_queue(NATION)]
+    assert [c for c in nation if c.startswith("COND")] == ["COND3", "COND2", "COND1"]

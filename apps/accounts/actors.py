@@ -1,0 +1,22 @@
+"""Who acts on a case besides a body's own staff.
+
+An officer of a district or provincial office is a public-schema user. When the office handles a
+conduct or corruption case it acts inside the accused body's schema, where `accounts_user` is that
+body's own staff table: the officer is therefore carried as this value (id and name) and recorded
+by them, never as a foreign key to the body's users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OfficeActor:
+    user_id: int  # the officer's id in the public schema
+    name: str
+    office: str  # e.g. "สำนักงานท้องถิ่นอำเภอบ้านลาด"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.office})"[:120]
