@@ -105,7 +105,8 @@ def test_district_officer_reveals_acknowledges_and_replies_at_the_desk(
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     page.wait_for_url(base + "/staff/")
     page.goto(f"{base}/staff/?q={code}")
-    assert code not in page.content()
+    assert page.locator("tbody").inner_text().strip() == "ไม่มีเรื่องตามเงื่อนไขนี้"
+    assert page.locator(f"tbody a:has-text('{code}')").count() == 0
     response = page.goto(f"{base}/staff/cases/{complaint.pk}/")
     assert response is not None and response.status == 404
     shots(page, "admin-sees-nothing")
