@@ -27,7 +27,9 @@ def audit_view(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("kind", "")
     page: Page[Any]
     if group == IDENTITY:
-        reveals = IdentityAccess.objects.select_related("user", "complaint").order_by("-created_at", "-id")
+        # Reveals on conduct cases are the handling office's record, never the body's.
+        reveals = (IdentityAccess.objects.select_related("user", "complaint")
+                   .exclude(complaint__routed_to_oversight=True).order_by("-created_at", "-id"))
         page = Paginator(reveals, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = []
     else:

@@ -89,10 +89,10 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
     now = now or timezone.now()
     report = AnonymiseReport()
     cases = list(Complaint.objects.select_for_update().filter(pk__in=complaint_ids, anonymised_at__isnull=True)
-                 .order_by("pk").values_list("pk", "tracking_code"))
+                 .order_by("pk").values_list("pk", "tracking_code", "routed_to_oversight"))
     if not cases:
         return report
-    ids = [pk for pk, _code in cases]
+    ids = [pk for pk, _code, _routed in cases]
     report.complaints = Complaint.objects.filter(pk__in=ids).update(
         **dict.fromkeys(IDENTITY_FIELDS, ""), anonymised_at=now, updated_at=now)
     files = list(_citizen_attachments(ids).values_list("pk", "file"))
@@ -104,11 +104,14 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
         status=OutboxStatus.FAILED, last_error="anonymised (PDPA)")
     body = current_body()
     ComplaintFact.objects.filter(body_id=body.pk, complaint_id__in=ids).update(anonymised_at=now)
-    report.tracking_codes = [code for _pk, code in cases]
-    audit_record(kind=kind, actor=actor, actor_label="" if actor else "ระบบ", at=now,
-                 target_type="complaints.complaint", target_label=f"{len(ids)} เรื่อง",
-                 changes={**(details or {}), "complaints": len(ids), "tracking_codes": report.tracking_codes,
-                          "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(files)})
+    report.tracking_codes = [code for _pk, code, _routed in cases]
+    # The body's log is read by its admin: conduct cases (never the body's to see) are not named there.
+    shown = [code for _pk, code, routed in cases if not routed]
+    if shown:
+        audit_record(kind=kind, actor=actor, actor_label="" if actor else "ระบบ", at=now,
+                     target_type="complaints.complaint", target_label=f"{len(shown)} เรื่อง",
+                     changes={**(details or {}), "complaints": len(shown), "tracking_codes": shown,
+                              "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(files)})
     prefix = f"bodies/{current_schema()}/"
     # A transferred case's copy in another body points at the sender's files: only this body's own
     # files are deleted from storage.
@@ -204,9 +207,12 @@ def _require_admin(actor: Actor) -> None:
 def _matching(identifier: str, value: str) -> QuerySet[Complaint]:
     column = IDENTIFIERS[identifier][0]
     value = value.strip().upper() if identifier == "tracking_code" else value.strip()
+    # Conduct and corruption cases are not the body's to find, export or erase: the oversight
+    # office that handles them holds them for the complainant.
+    cases = Complaint.objects.filter(routed_to_oversight=False)
     if identifier == "email":
-        return Complaint.objects.filter(**{f"{column}__iexact": value})
-    return Complaint.objects.filter(**{column: value})
+        return cases.filter(**{f"{column}__iexact": value})
+    return cases.filter(**{column: value})
 
 
 def _export(cases: list[Complaint]) -> bytes:

@@ -88,7 +88,7 @@ def _what_a_role_sees(body: LocalBody, role: str) -> dict[str, object]:
         outbox = client.get("/staff/admin/outbox/")
         seen["outbox"] = [(s, n) for s, _label, n in outbox.context["counts"]]
         seen["outbox_page"] = outbox.content.decode()
-        seen["audit"] = client.get("/staff/admin/audit/").context["page"].paginator.count
+        seen["audit"] = client.get("/staff/admin/audit/?kind=identity").context["page"].paginator.count
     return seen
 
 
@@ -123,6 +123,14 @@ def test_no_body_role_sees_a_conduct_complaint_filed_on_the_portal(banlat: Local
             assert after["outbox"] == before[role]["outbox"]
             assert code not in after["outbox_page"]  # type: ignore[operator]
             assert after["audit"] == before[role]["audit"]
+        if role == "admin":
+            # A data-subject request by the complainant's phone or the code finds nothing at the body.
+            for identifier, value in (("phone", PHONE), ("tracking_code", code), ("email", EMAIL)):
+                for kind in ("access", "erasure"):
+                    response = client.post("/staff/admin/data-requests/", {
+                        "request_kind": kind, "identifier": identifier, "value": value})
+                    assert response.status_code == 400, (identifier, kind)
+                    assert "ไม่พบเรื่องที่ตรงกับข้อมูลที่ระบุ" in response.content.decode()
         if role in ("admin", "executive"):
             page = client.get("/staff/directives/").content.decode()
             assert "ไม่มีหนังสือแจ้ง" in page and code not in page
@@ -279,8 +287,9 @@ def test_each_identity_reveal_writes_an_audit_row_the_body_never_sees(banlat: Lo
                      "oversight conduct desk")] * 2
     page = office.get(f"/oversight/conduct/{fact.pk}/").content.decode()
     assert page.count("officer desk-reveal (สำนักงานท้องถิ่นอำเภอบ้านลาด)") >= 2 and PHONE not in page
-    audit = signed_in(banlat, "admin").get("/staff/admin/audit/").content.decode()
-    assert case.tracking_code not in audit and "desk-reveal" not in audit
+    for url in ("/staff/admin/audit/", "/staff/admin/audit/?kind=identity"):
+        audit = signed_in(banlat, "admin").get(url).content.decode()
+        assert case.tracking_code not in audit and "desk-reveal" not in audit, url
 
 
 def test_the_office_involves_the_body_with_a_notice_and_nothing_more(banlat: LocalBody) -> None:
@@ -369,3 +378,16 @@ def test_staff_json_intake_of_a_conduct_complaint_about_the_district_office(banl
     assert clerk.get(f"/api/staff/v1/complaints/{pk}/").status_code == 404
     fact = ComplaintFact.objects.get(body=banlat, complaint_id=pk)
     assert (fact.routed_to_oversight, fact.about_district_office) == (True, True)
+
+
+def test_the_retention_job_anonymises_a_conduct_case_without_naming_it_to_the_body(banlat: LocalBody) -> None:
+    from apps.audit.models import AuditEntry  # noqa: PLC0415
+    from apps.complaints.retention import complaints_anonymise  # noqa: PLC0415
+
+    case, _citizen = file_conduct(banlat, ip="10.78.0.9")
+    with schema_context(banlat.schema_name):
+        before = AuditEntry.objects.count()
+        report = complaints_anonymise(complaint_ids=[case.pk])
+        assert (report.complaints, report.tracking_codes) == (1, [case.tracking_code])
+        assert Complaint.objects.get(pk=case.pk).complainant_phone == ""
+        assert AuditEntry.objects.count() == before
