@@ -237,7 +237,8 @@ def _export(cases: list[Complaint]) -> bytes:
                              .order_by("created_at", "id")],
                 "files": [{"name": a.original_name, "type": a.content_type, "size": a.size}
                           for a in Attachment.objects.filter(complaint=case).order_by("id")],
-                "identity_viewed_by": [{"at": v.created_at, "user": v.user.get_username(), "context": v.context}
+                "identity_viewed_by": [{"at": v.created_at, "user": v.user.get_username() if v.user else v.actor_label,
+                                        "context": v.context}
                                        for v in IdentityAccess.objects.filter(complaint=case)
                                        .select_related("user").order_by("created_at", "id")],
             })
