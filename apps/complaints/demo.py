@@ -98,8 +98,8 @@ def _one(rng: random.Random, body: LocalBody, people: dict[str, User], categorie
         step = min(step + dt.timedelta(hours=rng.randint(1, hours)), timezone.now() - dt.timedelta(minutes=5))
         return step
 
-    if state == "received":
-        return case
+    if state == "received" or case.routed_to_oversight:
+        return case  # a conduct case waits for the district office's desk: the body cannot act on it
     if state == "rejected":
         with _at(later(30)):
             services.complaint_reject(complaint=case, actor=admin, reason="ไม่อยู่ในอำนาจหน้าที่ของหน่วยงาน")
