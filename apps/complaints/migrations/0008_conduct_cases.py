@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0006_complaint_anonymised_at'),
+        ('complaints', '0007_channel_open311'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

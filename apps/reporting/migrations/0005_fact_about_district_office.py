@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0003_fact_anonymised_at'),
+        ('reporting', '0004_channel_open311'),
     ]
 
     operations = [
