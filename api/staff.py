@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.idempotency import scoped_key
 from apps.complaints.policies import get_complaint_for_user, staff_member
-from apps.complaints.services import complaint_submit
+from apps.complaints.services.intake import complaint_submit
+from apps.complaints.status import Channel
 from apps.complaints.validation import Complainant
-from apps.complaints.views import SESSION_SCHEMA
-from apps.reporting.models import Channel
+from apps.complaints.views.login import SESSION_SCHEMA
 from tenants.db import current_schema
 
 

@@ -34,10 +34,10 @@ from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
-from apps.complaints import services  # noqa: E402
 from apps.complaints.models import Category, Complaint, Department, StaffMember  # noqa: E402
+from apps.complaints.services import intake  # noqa: E402
 from apps.complaints.validation import Complainant  # noqa: E402
-from apps.complaints.views import SESSION_SCHEMA  # noqa: E402
+from apps.complaints.views.login import SESSION_SCHEMA  # noqa: E402
 from apps.reporting.models import ComplaintFact  # noqa: E402
 from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
 from tenants.geography import geography_load  # noqa: E402
@@ -79,12 +79,12 @@ def client_for(body: LocalBody, user: User) -> Client:
 def sync_replaced(replacement: object) -> Iterator[None]:
     """Run the intake with the service's same-transaction sync (the fact and its SLA clocks)
     replaced: every other write of the case is unchanged."""
-    saved = services._sync
-    services._sync = replacement  # type: ignore[assignment]
+    saved = intake.case_sync
+    intake.case_sync = replacement  # type: ignore[assignment]
     try:
         yield
     finally:
-        services._sync = saved
+        intake.case_sync = saved
 
 
 def _no_fact(complaint: object, **kwargs: object) -> None:
@@ -126,7 +126,7 @@ def bench_intake(count: int) -> list[tuple[str, list[float]]]:
 
     def service() -> None:
         with schema_context(body.schema_name):
-            services.complaint_submit(channel="phone", category=category, description="ถนนชำรุด (bench)",
+            intake.complaint_submit(channel="phone", category=category, description="ถนนชำรุด (bench)",
                                       complainant=person, actor=clerk)
 
     def http() -> None:

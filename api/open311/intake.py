@@ -15,10 +15,10 @@ from api.open311 import catalogue
 from api.open311.params import Open311Error, attributes, bad, coordinates
 from apps.complaints.errors import ComplaintError
 from apps.complaints.idempotency import scoped_key
-from apps.complaints.services import complaint_submit
+from apps.complaints.services.intake import complaint_submit
+from apps.complaints.status import Channel
 from apps.complaints.validation import Complainant
 from apps.oversight.scoping import Scope
-from apps.reporting.models import Channel
 from tenants.locate import body_for_subdistrict, body_nearest
 from tenants.models import LocalBody
 

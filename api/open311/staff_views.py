@@ -14,7 +14,7 @@ from api.open311.keys import body_api_key_issue, body_api_key_revoke, body_api_k
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Role
-from apps.complaints.views import staff_view
+from apps.complaints.views.login import staff_view
 
 
 class ApiKeyForm(forms.Form):

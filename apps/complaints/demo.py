@@ -13,8 +13,21 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
-from apps.complaints import services
 from apps.complaints.models import Category, Complaint, Department, Role, StaffMember
+from apps.complaints.services.intake import complaint_submit
+from apps.complaints.services.merge import complaint_merge
+from apps.complaints.services.transfer import complaint_transfer, complaint_transfer_accept
+from apps.complaints.services.workflow import (
+    complaint_acknowledge,
+    complaint_assign,
+    complaint_close,
+    complaint_rate,
+    complaint_reject,
+    complaint_reopen,
+    complaint_reply,
+    complaint_request_info,
+    complaint_resolve,
+)
 from apps.complaints.validation import Complainant
 from rongthuk.demo import DEMO_BODY_CODE, DEMO_DISTRICT, DEMO_PASSWORD, DemoAccount
 from tenants.models import LocalBody, Subdistrict
@@ -85,7 +98,7 @@ def _one(rng: random.Random, body: LocalBody, people: dict[str, User], categorie
     lng = Decimal("99.92") + Decimal(rng.randint(-300, 300)) / 10000
     clerk, admin = people[Role.CLERK], people[Role.ADMIN]
     with _at(received):
-        result = services.complaint_submit(
+        result = complaint_submit(
             channel=rng.choice(["web", "walk_in", "phone", "phone", "line", "letter", "email", "1111"]),
             category=category, description=f"{story} {rng.choice(PLACES)}", complainant=complainant,
             subdistrict_code=rng.choice(subdistricts) if subdistricts else "", moo=str(rng.randint(1, 12)),
@@ -102,16 +115,16 @@ def _one(rng: random.Random, body: LocalBody, people: dict[str, User], categorie
         return case  # a conduct case waits for the district office's desk: the body cannot act on it
     if state == "rejected":
         with _at(later(30)):
-            services.complaint_reject(complaint=case, actor=admin, reason="ไม่อยู่ในอำนาจหน้าที่ของหน่วยงาน")
+            complaint_reject(complaint=case, actor=admin, reason="ไม่อยู่ในอำนาจหน้าที่ของหน่วยงาน")
         return case
     if state == "transferred_agency":
         with _at(later(30)):
-            services.complaint_transfer(complaint=case, actor=admin, reason="อยู่ในความรับผิดชอบของหน่วยงานอื่น",
-                                        to_agency=rng.choice(["การไฟฟ้าส่วนภูมิภาค (PEA)", "การประปาส่วนภูมิภาค (PWA)",
+            complaint_transfer(complaint=case, actor=admin, reason="อยู่ในความรับผิดชอบของหน่วยงานอื่น",
+                               to_agency=rng.choice(["การไฟฟ้าส่วนภูมิภาค (PEA)", "การประปาส่วนภูมิภาค (PWA)",
                                                               "กรมทางหลวงชนบท"]))
         return case
     with _at(later(20)):
-        services.complaint_acknowledge(complaint=case, actor=clerk)
+        complaint_acknowledge(complaint=case, actor=clerk)
     if state == "acknowledged":
         return case
     if state == "merged":
@@ -119,34 +132,34 @@ def _one(rng: random.Random, body: LocalBody, people: dict[str, User], categorie
                                            national_category=case.national_category).exclude(pk=case.pk).first())
         if target is not None:
             with _at(later(10)):
-                services.complaint_merge(duplicate=case, into=target, actor=admin)
+                complaint_merge(duplicate=case, into=target, actor=admin)
             return case
         state = "in_progress"
     department = case.department or category.department or Department.objects.first()
     with _at(later(40)):
-        services.complaint_assign(complaint=case, actor=admin, department=department)
+        complaint_assign(complaint=case, actor=admin, department=department)
     with _at(later(48)):
-        services.complaint_reply(complaint=case, actor=admin, text="เจ้าหน้าที่ได้ลงพื้นที่ตรวจสอบแล้ว จะดำเนินการโดยเร็ว")
+        complaint_reply(complaint=case, actor=admin, text="เจ้าหน้าที่ได้ลงพื้นที่ตรวจสอบแล้ว จะดำเนินการโดยเร็ว")
     if state == "in_progress":
         return case
     if state == "waiting":
         with _at(later(24)):
-            services.complaint_request_info(complaint=case, actor=admin,
-                                            text="ขอภาพถ่ายและจุดสังเกตเพิ่มเติมเพื่อให้เจ้าหน้าที่หาจุดได้ถูกต้อง")
+            complaint_request_info(complaint=case, actor=admin,
+                                   text="ขอภาพถ่ายและจุดสังเกตเพิ่มเติมเพื่อให้เจ้าหน้าที่หาจุดได้ถูกต้อง")
         return case
     with _at(later(200)):
-        services.complaint_resolve(complaint=case, actor=admin, resolution="ดำเนินการแก้ไขเรียบร้อยแล้ว")
+        complaint_resolve(complaint=case, actor=admin, resolution="ดำเนินการแก้ไขเรียบร้อยแล้ว")
     if state == "resolved":
         return case
     executive = people[Role.EXECUTIVE]
     with _at(later(72)):
-        services.complaint_close(complaint=case, actor=executive)
+        complaint_close(complaint=case, actor=executive)
     if state == "reopened":
         with _at(later(48)):
-            services.complaint_reopen(complaint=case, actor=admin, reason="ผู้ร้องแจ้งว่าปัญหากลับมาอีก")
+            complaint_reopen(complaint=case, actor=admin, reason="ผู้ร้องแจ้งว่าปัญหากลับมาอีก")
     elif rng.random() < 0.6:
         with _at(later(24)):
-            services.complaint_rate(complaint=case, rating=rng.choice([3, 4, 4, 5, 5]))
+            complaint_rate(complaint=case, rating=rng.choice([3, 4, 4, 5, 5]))
     return case
 
 
@@ -187,9 +200,9 @@ def _demo_transfers(bodies: list[LocalBody]) -> None:
         admin = User.objects.get(username="admin")
         cases = list(Complaint.objects.filter(status="received").order_by("-received_at")[:2])
         for case in cases:
-            services.complaint_transfer(complaint=case, actor=admin, to_body=neighbour,
-                                        reason="จุดเกิดเหตุอยู่ในเขตรับผิดชอบของ " + neighbour.display_name)
+            complaint_transfer(complaint=case, actor=admin, to_body=neighbour,
+                               reason="จุดเกิดเหตุอยู่ในเขตรับผิดชอบของ " + neighbour.display_name)
     if len(cases) == 2:
         with schema_context(neighbour.schema_name):
             offer = Complaint.objects.get(tracking_code=cases[1].tracking_code)
-            services.complaint_transfer_accept(complaint=offer, actor=User.objects.get(username="admin"))
+            complaint_transfer_accept(complaint=offer, actor=User.objects.get(username="admin"))

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 from apps.complaints.models import Category, Department, Role
-from apps.reporting.models import Channel, Status
+from apps.complaints.selectors import InboxFilters
+from apps.complaints.status import Channel, Status
 from apps.ui.forms import set_choices
 
 # Outside agencies a case is commonly handed to (ส่งต่อหน่วยงานภายนอก); "other" takes free text.
@@ -61,6 +62,13 @@ class InboxFilterForm(forms.Form):
         set_choices(self, "status", [("", _("— ทุกสถานะ —")), ("open", _("ยังไม่แล้วเสร็จ")), *Status.choices])
         set_choices(self, "department", [("", _("— ทุกกอง —"))] + [(d.pk, d.name_th) for d in departments])
         set_choices(self, "category", [("", _("— ทุกหมวด —"))] + [(c.pk, c.name_th) for c in categories])
+
+    def filters(self) -> InboxFilters:
+        """What the inbox is filtered by; an invalid choice filters nothing."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return InboxFilters(status=data.get("status") or "", department=data.get("department"),
+                            category=data.get("category"), channel=data.get("channel") or "",
+                            due=data.get("due") or "", query=(data.get("q") or "").strip())
 
 
 class TextForm(forms.Form):

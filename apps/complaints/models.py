@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.reporting.models import Channel, Status
+from apps.complaints.status import Channel, Status
 
 
 class Department(models.Model):

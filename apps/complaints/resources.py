@@ -27,12 +27,13 @@ from import_export import fields, resources
 
 from apps.accounts.models import User
 from apps.categories.models import OVERSIGHT_CLASSES
-from apps.complaints import services
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Category, Complaint, IdentityAccess, Role
 from apps.complaints.policies import Actor, can_view_identity, staff_role
+from apps.complaints.services.intake import complaint_submit
+from apps.complaints.services.workflow import complaint_finish_historical
+from apps.complaints.status import Channel, Status
 from apps.complaints.validation import Complainant
-from apps.reporting.models import Channel, Status
 from apps.ui.spreadsheet import safe_dataset
 from apps.ui.thai import format_datetime
 from tenants.db import current_schema
@@ -314,13 +315,13 @@ def _import_row(*, user: Actor, row: tuple, columns: dict[str, int], categories:
         # The body never holds a conduct case in its register: the oversight office handles them.
         raise ComplaintError(_("เรื่องร้องเรียนพฤติกรรมเจ้าหน้าที่หรือการทุจริตนำเข้าทะเบียนของหน่วยงานไม่ได้ "
                                "สำนักงานท้องถิ่นที่กำกับดูแลเป็นผู้ดำเนินการ"), field="category")
-    result = services.complaint_submit(
+    result = complaint_submit(
         channel=_channel(text["channel"]), category=category,
         description=text["description"], complainant=complainant, moo=text["moo"], location_text=text["location"],
         actor=user, received_at=received, notify=False)
     if finished:
-        services.complaint_finish_historical(complaint=result.complaint, actor=user, status=finished,
-                                             resolution=text["resolution"], finished_at=closed or received)
+        complaint_finish_historical(complaint=result.complaint, actor=user, status=finished,
+                                    resolution=text["resolution"], finished_at=closed or received)
     return result.complaint
 
 

@@ -43,8 +43,9 @@ from apps.complaints.models import (
     Role,
 )
 from apps.complaints.policies import Actor, staff_role
+from apps.complaints.status import Status
 from apps.portal.selectors import retention_years_for
-from apps.reporting.models import ComplaintFact, Status
+from apps.reporting.models import ComplaintFact
 from tenants.db import current_schema
 from tenants.models import LocalBody
 

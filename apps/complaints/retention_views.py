@@ -16,7 +16,7 @@ from apps.audit.selectors import audit_entries
 from apps.complaints import retention
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Role
-from apps.complaints.views import staff_view
+from apps.complaints.views.login import staff_view
 from apps.portal.selectors import retention_years_for
 
 

@@ -14,9 +14,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.complaints.context import current_body
-from apps.complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
+from apps.complaints.models import Attachment, Complaint, ComplaintEvent, Department, EventKind, StaffMember
 from apps.complaints.policies import Actor, visible_complaints
-from apps.reporting.models import OPEN_STATUSES, Status
+from apps.complaints.status import OPEN_STATUSES, Status
+from apps.reporting.models import ComplaintFact
 from apps.reporting.selectors import (
     UNLISTED_STATUSES,
     CaseFilters,
@@ -94,9 +95,6 @@ def inbox(*, user: Actor, filters: InboxFilters) -> QuerySet[Complaint]:
 
 def _due_filter(cases: QuerySet[Complaint], due: str) -> QuerySet[Complaint]:
     """Due-soon and overdue come from the SLA clocks on the reporting facts (public schema)."""
-    from apps.complaints.context import current_body  # noqa: PLC0415
-    from apps.reporting.models import ComplaintFact  # noqa: PLC0415
-
     now = timezone.now()
     facts = ComplaintFact.objects.filter(body_id=current_body().pk, status__in=OPEN_STATUSES,
                                          resolve_due_at__isnull=False)
@@ -118,12 +116,13 @@ def _distance_m(lat1: Decimal, lng1: Decimal, lat2: Decimal, lng2: Decimal) -> f
     return 2 * r * math.asin(math.sqrt(a))
 
 
-def duplicate_candidates(*, national_category: str, latitude: Decimal | None, longitude: Decimal | None,
-                         subdistrict_code: str = "", within_m: int = 200, days: int = 14,
+def duplicate_candidates(*, user: Actor, national_category: str, latitude: Decimal | None,
+                         longitude: Decimal | None, subdistrict_code: str = "", within_m: int = 200, days: int = 14,
                          exclude_id: int | None = None, limit: int = 5) -> list[Complaint]:
-    """Open cases of the same category nearby (or in the same subdistrict when no pin) recently."""
+    """Open cases `user` may see, of the same category, nearby (or in the same subdistrict when no
+    pin) and recent."""
     since = timezone.now() - timedelta(days=days)
-    cases = Complaint.objects.filter(national_category=national_category, status__in=OPEN_STATUSES,
+    cases = visible_complaints(user).filter(national_category=national_category, status__in=OPEN_STATUSES,
                                      received_at__gte=since)
     if exclude_id:
         cases = cases.exclude(pk=exclude_id)
@@ -142,9 +141,6 @@ def duplicate_candidates(*, national_category: str, latitude: Decimal | None, lo
 
 def inbox_due_dates(*, complaint_ids: list[int]) -> dict[int, datetime]:
     """The resolution deadline of each listed case, from the facts: one query for a whole page."""
-    from apps.complaints.context import current_body  # noqa: PLC0415
-    from apps.reporting.models import ComplaintFact  # noqa: PLC0415
-
     if not complaint_ids:
         return {}
     rows = ComplaintFact.objects.filter(body_id=current_body().pk, complaint_id__in=complaint_ids,
@@ -217,3 +213,14 @@ def complaint_public_cases(*, filters: CaseFilters, category_ids: Sequence[int] 
             subdistrict_code="" if withheld else case.subdistrict_code,
         ))
     return result
+
+
+def departments_active() -> list[Department]:
+    return list(Department.objects.filter(is_active=True))
+
+
+def staff_choices() -> list[tuple[int, str]]:
+    """Active staff as (user id, "name (role)"), for an assignee list."""
+    return [(m.user_id, f"{m.user.get_full_name()} ({m.get_role_display()})")
+            for m in StaffMember.objects.select_related("user").filter(user__is_active=True)
+            .order_by("user__full_name", "user__username")]

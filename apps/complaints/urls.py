@@ -3,30 +3,31 @@
 from django.urls import path
 
 from apps.audit import views as audit_views
-from apps.complaints import retention_views, views
+from apps.complaints import retention_views
+from apps.complaints.views import administration, case, inbox, intake, login, register
 
 app_name = "staff"
 
 urlpatterns = [
-    path("login/", views.login_view, name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("", views.inbox_view, name="inbox"),
-    path("bulk/", views.bulk_view, name="bulk"),
-    path("intake/", views.intake_view, name="intake"),
-    path("cases/<int:pk>/", views.case_view, name="case"),
-    path("cases/<int:pk>/identity/", views.identity_view, name="case-identity"),
-    path("cases/<int:pk>/files/<int:attachment_id>/", views.attachment_view, name="case-attachment"),
-    path("cases/<int:pk>/<slug:action>/", views.case_action_view, name="case-action"),
-    path("transfer-targets/", views.transfer_targets_view, name="transfer-targets"),
-    path("register/export/", views.register_export_view, name="register-export"),
-    path("register/import/", views.register_import_view, name="register-import"),
-    path("admin/departments/", views.departments_view, name="departments"),
-    path("admin/departments/<int:pk>/", views.departments_view, name="department-edit"),
-    path("admin/categories/", views.categories_view, name="categories"),
-    path("admin/categories/<int:pk>/", views.categories_view, name="category-edit"),
-    path("admin/staff/", views.staff_users_view, name="staff-users"),
-    path("admin/staff/<int:pk>/", views.staff_users_view, name="staff-user-edit"),
+    path("login/", login.login_view, name="login"),
+    path("logout/", login.logout_view, name="logout"),
+    path("", inbox.inbox_view, name="inbox"),
+    path("bulk/", inbox.bulk_view, name="bulk"),
+    path("intake/", intake.intake_view, name="intake"),
+    path("cases/<int:pk>/", case.case_view, name="case"),
+    path("cases/<int:pk>/identity/", case.identity_view, name="case-identity"),
+    path("cases/<int:pk>/files/<int:attachment_id>/", case.attachment_view, name="case-attachment"),
+    path("cases/<int:pk>/<slug:action>/", case.case_action_view, name="case-action"),
+    path("transfer-targets/", case.transfer_targets_view, name="transfer-targets"),
+    path("register/export/", register.register_export_view, name="register-export"),
+    path("register/import/", register.register_import_view, name="register-import"),
+    path("admin/departments/", administration.departments_view, name="departments"),
+    path("admin/departments/<int:pk>/", administration.departments_view, name="department-edit"),
+    path("admin/categories/", administration.categories_view, name="categories"),
+    path("admin/categories/<int:pk>/", administration.categories_view, name="category-edit"),
+    path("admin/staff/", administration.staff_users_view, name="staff-users"),
+    path("admin/staff/<int:pk>/", administration.staff_users_view, name="staff-user-edit"),
     path("admin/audit/", audit_views.audit_view, name="audit"),
-    path("admin/outbox/", views.outbox_view, name="outbox"),
+    path("admin/outbox/", administration.outbox_view, name="outbox"),
     path("admin/data-requests/", retention_views.data_requests_view, name="data-requests"),
 ]

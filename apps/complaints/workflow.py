@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.errors import WorkflowError
-from apps.reporting.models import Status
+from apps.complaints.status import OPEN_STATUSES, Status
 
 S = Status
 ALLOWED: dict[str, frozenset[str]] = {
@@ -39,3 +39,35 @@ def check_transition(current: str, target: str) -> None:
 
 def can_transition(current: str, target: str) -> bool:
     return target in ALLOWED.get(current, frozenset())
+
+
+# A reply to the citizen: while the case is open, and after it is resolved (before it is closed).
+REPLY_STATUSES = OPEN_STATUSES | {S.RESOLVED}
+# Staff end a wait (or take a returned transfer or a resolved case back into work); from received
+# or acknowledged, assigning is the way into work.
+RESUME_STATUSES = frozenset({S.WAITING, S.TRANSFERRED, S.RESOLVED})
+# The staff actions that move a case to one status, and that status.
+ACTION_TARGETS: dict[str, str] = {
+    "acknowledge": S.ACKNOWLEDGED,
+    "request_info": S.WAITING,
+    "resolve": S.RESOLVED,
+    "close": S.CLOSED,
+    "reject": S.REJECTED,
+    "transfer": S.TRANSFERRED,
+    "merge": S.MERGED,
+    "reopen": S.RECEIVED,
+}
+
+
+def available_actions(status: str) -> set[str]:
+    """The staff actions a case in `status` offers (the services check them again)."""
+    if status == S.TRANSFER_OFFERED:
+        return {"transfer_accept", "transfer_return", "note"}
+    actions = {"note"} | {action for action, target in ACTION_TARGETS.items() if can_transition(status, target)}
+    if status in OPEN_STATUSES:
+        actions.add("assign")
+    if status in REPLY_STATUSES:
+        actions.add("reply")
+    if status in RESUME_STATUSES:
+        actions.add("resume")
+    return actions

@@ -7,11 +7,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.complaints.models import ComplaintEvent, EventKind, Notification
+from apps.complaints.status import Status
 from apps.line import client
 from apps.line import messages as m
 from apps.line.models import LineUser
 from apps.line.services import line_credentials
-from apps.reporting.models import Status
 
 
 class LinePushBackend:

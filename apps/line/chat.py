@@ -36,13 +36,14 @@ from apps.complaints.attachments import MAX_FILES, MAX_IMAGE_BYTES, clean_upload
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Category, Complaint
-from apps.complaints.services import complaint_citizen_respond, complaint_rate, complaint_reopen, complaint_submit
+from apps.complaints.services.intake import complaint_submit
+from apps.complaints.services.workflow import complaint_citizen_respond, complaint_rate, complaint_reopen
+from apps.complaints.status import Channel, Status
 from apps.complaints.validation import MAX_DESCRIPTION, Complainant, clean_coordinates, clean_text
 from apps.line import client, selectors
 from apps.line import messages as m
 from apps.line.models import LineEvent, LineUser
 from apps.line.services import Credentials, line_credentials
-from apps.reporting.models import Channel, Status
 from tenants.db import current_schema
 
 logger = logging.getLogger(__name__)

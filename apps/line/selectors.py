@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from apps.complaints.models import Complaint
+from apps.complaints.status import Status
 from apps.line.models import LineUser
-from apps.reporting.models import Status
 from apps.ui import thai
 
 MY_CASES_SHOWN = 10

@@ -20,9 +20,10 @@ from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
 from apps.complaints.conduct import DISTRICT, PROVINCE, handled_by, identity_reveals, office_name
 from apps.complaints.models import Attachment, Complaint, EventKind
+from apps.complaints.status import OPEN_STATUSES, Status
 from apps.complaints.workflow import can_transition
 from apps.oversight.scoping import Scope
-from apps.reporting.models import OPEN_STATUSES, ComplaintFact, Status
+from apps.reporting.models import ComplaintFact
 from apps.sla.selectors import pending_deadlines
 from tenants.models import LocalBody
 

@@ -14,19 +14,28 @@ from django.core.files.uploadedfile import UploadedFile
 from django_tenants.utils import schema_context
 
 from apps.accounts.actors import OfficeActor
-from apps.complaints import conduct, services
+from apps.complaints import conduct
+from apps.complaints.services.workflow import (
+    complaint_acknowledge,
+    complaint_close,
+    complaint_note,
+    complaint_reply,
+    complaint_request_info,
+    complaint_resolve,
+    complaint_resume,
+)
 from apps.oversight.desk_selectors import desk_complaint
 from apps.reporting.models import ComplaintFact
 
 # action → (service, the name under which it takes the officer's text, takes files)
 DESK_SERVICES: dict[str, tuple[Callable[..., object], str, bool]] = {
-    "acknowledge": (services.complaint_acknowledge, "text", False),
-    "resume": (services.complaint_resume, "text", False),
-    "request_info": (services.complaint_request_info, "text", False),
-    "reply": (services.complaint_reply, "text", True),
-    "note": (services.complaint_note, "text", False),
-    "resolve": (services.complaint_resolve, "resolution", True),
-    "close": (services.complaint_close, "text", False),
+    "acknowledge": (complaint_acknowledge, "text", False),
+    "resume": (complaint_resume, "text", False),
+    "request_info": (complaint_request_info, "text", False),
+    "reply": (complaint_reply, "text", True),
+    "note": (complaint_note, "text", False),
+    "resolve": (complaint_resolve, "resolution", True),
+    "close": (complaint_close, "text", False),
     "notify_body": (conduct.conduct_body_notify, "text", False),
 }
 

@@ -14,11 +14,12 @@ from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from apps.complaints.conduct import handled_by
+from apps.complaints.status import Channel, Status
 from apps.oversight.models import AreaRollup, BodyRollup, Directive, DirectiveTarget, ProvinceRollup, ScopeLevel
 from apps.oversight.rollup_sql import CHANNELS, METRICS, MONTH, OPEN, STAGES, STATUSES, metric_exprs
 from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.oversight.sla_status import SlaStatus, sla_status_for
-from apps.reporting.models import Channel, ComplaintFact, Status
+from apps.reporting.models import ComplaintFact
 from tenants.models import District, LocalBody, Province
 
 GROUPS = ("area", "province", "district", "body", "category", "channel", "status", "month")

@@ -29,7 +29,8 @@ from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 
 from apps.categories.models import OVERSIGHT_CLASSES
-from apps.reporting.models import ComplaintFact, Status
+from apps.complaints.status import Status
+from apps.reporting.models import ComplaintFact
 from apps.ui.thai import fiscal_year_of
 from tenants.db import current_schema
 from tenants.models import District, Domain, LocalBody, Province

@@ -20,9 +20,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,16 +30,15 @@ from apps.complaints.errors import ComplaintError
 from apps.complaints.idempotency import scoped_key
 from apps.complaints.models import Attachment, Category, Complaint, EventKind
 from apps.complaints.selectors import complaint_lookup_for_citizen, public_attachments, public_timeline
-from apps.complaints.services import (
-    complaint_citizen_respond,
-    complaint_rate,
-    complaint_reopen,
-    complaint_submit,
-)
+from apps.complaints.services.intake import complaint_submit
+from apps.complaints.services.workflow import complaint_citizen_respond, complaint_rate, complaint_reopen
+from apps.complaints.status import OPEN_STATUSES, Channel, Status
 from apps.complaints.validation import Complainant
-from apps.reporting.models import OPEN_STATUSES, Channel, ComplaintFact, Status
+from apps.reporting.models import ComplaintFact
+from apps.sla.selectors import PendingDeadline, pending_deadlines
 from apps.ui import thai
 from apps.ui.downloads import user_file_response
+from apps.ui.pdf import pdf_render
 from apps.ui.spreadsheet import SafeCsvWriter
 from tenants.models import LocalBody, Subdistrict
 
@@ -74,10 +71,6 @@ def _body(request: HttpRequest) -> LocalBody:
     return request.tenant  # type: ignore[attr-defined,no-any-return]
 
 
-def _english() -> bool:
-    return (get_language() or "th").startswith("en")
-
-
 def _client_ip(request: HttpRequest) -> str:
     # Behind N trusted proxies (nginx appends the peer to X-Forwarded-For), the client is the Nth
     # address from the end; anything before it is whatever the client chose to send.
@@ -94,13 +87,12 @@ def _client_ip(request: HttpRequest) -> str:
 def _finder_item(request: HttpRequest, body: LocalBody) -> dict[str, str]:
     port = request.get_port()
     port = port if port not in ("80", "443") else ""
-    english = _english()
     return {
-        "name": body.display_name if not english or not body.name_en else body.name_en,
+        "name": body.name_en if thai.is_english() and body.name_en else body.display_name,
         "name_th": body.display_name,
         "kind": body.get_kind_display(),
-        "district": (body.district.name_en if english else body.district.name_th) if body.district else "",
-        "province": (body.province.name_en if english else body.province.name_th) if body.province else "",
+        "district": thai.localised_name(body.district),
+        "province": thai.localised_name(body.province),
         "url": selectors.body_portal_url(body=body, domain=getattr(body, "primary_domain", None),
                                          scheme=request.scheme or "http", port=port),
     }
@@ -131,9 +123,8 @@ def platform_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_control(public=True, max_age=300)
 def finder_districts(request: HttpRequest) -> JsonResponse:
-    english = _english()
     code = request.GET.get("province", "")[:2]
-    rows = [{"code": d.code, "name": d.name_en if english else d.name_th}
+    rows = [{"code": d.code, "name": thai.localised_name(d)}
             for d in selectors.districts_list(province_code=code)]
     return JsonResponse({"districts": rows})
 
@@ -172,8 +163,7 @@ def body_home(request: HttpRequest) -> HttpResponse:
 
 
 def _named_points(points: list[dict[str, object]]) -> list[dict[str, object]]:
-    english = _english()
-    names = {n.code: (n.name_en if english else n.name_th) for n in NationalCategory.objects.all()}
+    names = {n.code: thai.localised_name(n) for n in NationalCategory.objects.all()}
     for point in points:
         point["category"] = names.get(str(point["category"]), point["category"])
     return points
@@ -193,14 +183,13 @@ def _categories(*, oversight: bool) -> list[Category]:
 
 
 def _category_label(category: Category) -> str:
-    return category.name_en if _english() and category.name_en else category.name_th
+    return thai.localised_name(category)
 
 
 def _subdistricts(body: LocalBody) -> list[tuple[str, str]]:
     if not body.district_id:
         return []
-    english = _english()
-    return [(s.code, s.name_en if english else s.name_th)
+    return [(s.code, thai.localised_name(s))
             for s in Subdistrict.objects.filter(district_id=body.district_id).order_by("name_th")]
 
 
@@ -291,17 +280,9 @@ def _fact(body: LocalBody, complaint: Complaint) -> ComplaintFact | None:
     return ComplaintFact.objects.filter(body=body, complaint_id=complaint.pk).first()
 
 
-def _pending_deadlines(complaint: Complaint) -> list[dict[str, Any]]:
-    """Every stage of the current cycle still pending, with its due time and time left."""
-    from apps.sla.selectors import pending_deadlines  # noqa: PLC0415
-
-    if complaint.status not in OPEN_STATUSES:
-        return []
-    return [
-        {"label": d.stage_label, "due": d.due_at, "left": thai.time_left(d.due_at),
-         "state": "overdue" if d.overdue else thai.deadline_state(d.due_at), "paused": d.paused}
-        for d in pending_deadlines(complaint=complaint)
-    ]
+def _deadlines(complaint: Complaint) -> list[PendingDeadline]:
+    """The citizen sees what the body still owes while the case is open."""
+    return pending_deadlines(complaint=complaint) if complaint.status in OPEN_STATUSES else []
 
 
 @never_cache
@@ -317,7 +298,7 @@ def complaint_receipt(request: HttpRequest) -> HttpResponse:
     fact = receipt_after_commit(lambda: _fact(body, complaint))
     return render(request, "portal/receipt.html", {
         "body": body, "complaint": complaint, "receipt": receipt, "fact": fact,
-        "deadlines": receipt_after_commit(lambda: _pending_deadlines(complaint), default=[]),
+        "deadlines": receipt_after_commit(lambda: _deadlines(complaint), default=[]),
         "category": _category_label(complaint.category),
     })
 
@@ -417,7 +398,7 @@ def track_case(request: HttpRequest) -> HttpResponseBase:
     return render(request, "portal/track_case.html", {
         "body": body, "complaint": complaint, "fact": fact, "events": events,
         "attachments": list(public_attachments(complaint=complaint)),
-        "deadlines": _pending_deadlines(complaint),
+        "deadlines": _deadlines(complaint),
         "category": _category_label(complaint.category),
         "status_label": Status(complaint.status).label if complaint.status in Status.values else complaint.status,
         "can_rate": done and complaint.rating is None,
@@ -460,7 +441,7 @@ def _stats_context(request: HttpRequest) -> dict[str, Any]:
     year = min(max(year, current - 5), current)
     half = request.GET.get("round") == "h1"
     period = selectors.fiscal_round(fiscal_year=year, half=half)
-    names = {n.code: (n.name_en if _english() else n.name_th) for n in NationalCategory.objects.all()}
+    names = {n.code: thai.localised_name(n) for n in NationalCategory.objects.all()}
     general = selectors.body_figures(body=body, start=period.start, end=period.end, detail=True)
     integrity = selectors.body_figures(body=body, start=period.start, end=period.end, oversight=True, detail=True)
     for figures in (general, integrity):
@@ -517,21 +498,11 @@ def stats_csv(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def stats_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML  # noqa: PLC0415  (heavy import, only for this download)
-
     context = _stats_context(request)
-    context["font_dir"] = _sarabun_dir()
-    html = render_to_string("portal/stats_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = pdf_render("portal/stats_pdf.html", context, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_stats_filename(context, "pdf")}"'
     return response
-
-
-def _sarabun_dir() -> str:
-    import fontpkg_sarabun  # noqa: PLC0415
-
-    return (fontpkg_sarabun.ROOT / "files").as_uri()
 
 
 # --- the body's public profile (its admin) ---------------------------------------------------------

@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.db.models import Q
 
 from apps.categories.models import OVERSIGHT_CLASSES
-from apps.reporting.models import OPEN_STATUSES, ComplaintFact, Status
+from apps.complaints.status import OPEN_STATUSES, Status
+from apps.reporting.models import ComplaintFact
 
 # Shown nowhere outside the body until the receiver accepts the transfer.
 UNLISTED_STATUSES = frozenset({Status.TRANSFER_OFFERED})

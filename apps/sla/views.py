@@ -11,7 +11,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from apps.sla.selectors import (
     local_date,
     rows_of,
 )
+from apps.ui.pdf import pdf_render, sarabun_font_css
 from apps.ui.thai import format_date, thai_digits
 from tenants.db import current_schema
 from tenants.models import LocalBody
@@ -92,7 +92,7 @@ def _announcement_context(request: HttpRequest, *, for_pdf: bool) -> dict[str, A
         "effective": digits(format_date(agreement.effective_from, long=True, language="th")) if agreement else "",
         "qr_svg": qr.svg_inline(scale=3, dark="#000", border=2),
         "for_pdf": for_pdf,
-        "font_dir": _font_dir(),
+        "font_css": sarabun_font_css(),
     })
     for row in context["table"]:
         for cell in row["cells"]:
@@ -100,22 +100,13 @@ def _announcement_context(request: HttpRequest, *, for_pdf: bool) -> dict[str, A
     return context
 
 
-def _font_dir() -> str:
-    import fontpkg_sarabun  # noqa: PLC0415
-
-    return (Path(fontpkg_sarabun.__file__).parent / "files").as_uri()
-
-
 def announcement(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/announcement.html", _announcement_context(request, for_pdf=False))
 
 
 def announcement_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML  # noqa: PLC0415
-
     context = _announcement_context(request, for_pdf=True)
-    html = render_to_string("sla/announcement.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = pdf_render("sla/announcement.html", context, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sla-{context["body"].slug}.pdf"'
     return response

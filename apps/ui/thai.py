@@ -7,6 +7,7 @@ time zone (Asia/Bangkok). English pages show the Common Era, as Thai agencies do
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -21,8 +22,21 @@ MONTHS_EN_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
-def _is_english(language: str | None = None) -> bool:
+def is_english(language: str | None = None) -> bool:
     return (language or get_language() or "th").startswith("en")
+
+
+class Named(Protocol):
+    name_th: str
+    name_en: str
+
+
+def localised_name(named: Named | None, language: str | None = None) -> str:
+    """A place's, category's or department's name in the page's language: the English name on
+    English pages when it has one, otherwise the Thai name."""
+    if named is None:
+        return ""
+    return named.name_en if is_english(language) and named.name_en else named.name_th
 
 
 def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
@@ -46,7 +60,7 @@ def format_date(
     if value is None:
         return ""
     local = _local(value)
-    if _is_english(language):
+    if is_english(language):
         return f"{local.day} {MONTHS_EN_ABBR[local.month - 1]} {local.year}"
     months = MONTHS_TH if long else MONTHS_TH_ABBR
     return f"{local.day} {months[local.month - 1]} {buddhist_year(local.year)}"
@@ -58,7 +72,7 @@ def format_datetime(value: dt.datetime | None, *, language: str | None = None) -
         return ""
     local = _local(value)
     assert isinstance(local, dt.datetime)
-    if _is_english(language):
+    if is_english(language):
         return f"{format_date(local, language='en')}, {local:%H:%M}"
     return f"{format_date(local, language='th')} {local:%H:%M} น."
 

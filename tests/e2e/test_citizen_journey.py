@@ -10,7 +10,12 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from apps.complaints.models import Complaint, Department
-from apps.complaints.services import complaint_acknowledge, complaint_assign, complaint_reply, complaint_resolve
+from apps.complaints.services.workflow import (
+    complaint_acknowledge,
+    complaint_assign,
+    complaint_reply,
+    complaint_resolve,
+)
 from tenants.models import LocalBody
 from tests.conftest import staff
 from tests.e2e.conftest import DESKTOP, PHONE, Shots

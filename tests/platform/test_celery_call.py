@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django_tenants.utils import schema_context
 
-from apps.complaints import services
 from apps.complaints.models import Notification, OutboxStatus
+from apps.complaints.services.intake import complaint_submit
 from apps.complaints.validation import Complainant
 from apps.reporting.models import OutboxEntry
 from tenants.models import LocalBody
@@ -39,7 +39,7 @@ def test_celery_call_of_the_notification_sweep_delivers_the_outbox(committed: No
     marker = uuid.uuid4().hex
     # Filed while the web process's broker is absent: only the sweep can deliver it.
     with broker_at(f"redis://127.0.0.1:{free_port()}/0"), schema_context(body.schema_name):
-        complaint = services.complaint_submit(
+        complaint = complaint_submit(
             channel="web", category=category("road"), description=f"ทางเท้าชำรุด {marker}",
             complainant=Complainant(name="นายเรียก งาน", phone="0814443333")).complaint
         notification = Notification.objects.get(complaint_id=complaint.pk)

@@ -47,3 +47,9 @@ def time_left(value: dt.datetime | None) -> str:
 @register.filter
 def deadline_state(value: dt.datetime | None) -> str:
     return fmt.deadline_state(value)
+
+
+@register.filter
+def localised(value: fmt.Named | None) -> str:
+    """{{ category|localised }}: the name in the page's language."""
+    return fmt.localised_name(value)

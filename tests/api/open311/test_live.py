@@ -18,7 +18,8 @@ from django_tenants.utils import schema_context
 from api.models import Access, ApiKey, api_key_create
 from apps.accounts.models import User
 from apps.complaints.models import Category, Complaint, ComplaintEvent, Notification
-from apps.complaints.services import complaint_reject, complaint_submit
+from apps.complaints.services.intake import complaint_submit
+from apps.complaints.services.workflow import complaint_reject
 from apps.complaints.validation import Complainant
 from apps.reporting.models import ComplaintFact, OutboxEntry
 from tenants.models import LocalBody

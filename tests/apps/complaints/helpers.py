@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apps.accounts.models import User
 from apps.complaints.models import Category
-from apps.complaints.services import SubmitResult, complaint_submit
+from apps.complaints.services.intake import SubmitResult, complaint_submit
 from apps.complaints.validation import Complainant
 
 SOMCHAI = Complainant(name="สมชาย ใจดี", phone="0812345678", email="somchai@example.com",

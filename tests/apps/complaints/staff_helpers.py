@@ -7,10 +7,10 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
-from apps.complaints import services
 from apps.complaints.models import Category, Complaint
+from apps.complaints.services.intake import complaint_submit
 from apps.complaints.validation import Complainant
-from apps.complaints.views import SESSION_SCHEMA
+from apps.complaints.views.login import SESSION_SCHEMA
 from tenants.models import LocalBody
 
 
@@ -47,9 +47,9 @@ def make_case(body: LocalBody, *, national: str = "road", description: str = "à¸
               actor: str = "clerk", **extra: object) -> Complaint:
     with schema_context(body.schema_name):
         complainant = Complainant(name=name, phone=phone) if name else None
-        return services.complaint_submit(channel=channel, category=category(national), description=description,
-                                         complainant=complainant, actor=User.objects.get(username=actor),
-                                         **extra).complaint
+        return complaint_submit(channel=channel, category=category(national), description=description,
+                                complainant=complainant, actor=User.objects.get(username=actor),
+                                **extra).complaint
 
 
 def fresh(body: LocalBody, complaint: Complaint) -> Complaint:

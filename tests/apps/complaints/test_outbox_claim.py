@@ -15,9 +15,9 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.complaints import services
 from apps.complaints.models import Complaint, Notification, OutboxStatus
 from apps.complaints.notifications import deliver, idempotency_key
+from apps.complaints.services.intake import complaint_submit
 from apps.complaints.validation import Complainant
 from apps.reporting.models import ComplaintFact, OutboxEntry
 from tenants.models import LocalBody
@@ -56,7 +56,7 @@ def _file(body: LocalBody) -> Notification:
     """A web complaint with a phone number; its "received" SMS waits in the outbox (the broker is
     a closed port here, so only this test's dispatches ever see it)."""
     with broker_at(f"redis://127.0.0.1:{free_port()}/0"), schema_context(body.schema_name):
-        complaint = services.complaint_submit(
+        complaint = complaint_submit(
             channel="web", category=category("road"), description=f"ถนนเป็นหลุม {body.test_marker}",  # type: ignore[attr-defined]
             complainant=Complainant(name="นางสาวรอ ข้อความ", phone="0817776666")).complaint
         return Notification.objects.get(complaint_id=complaint.pk)

@@ -6,21 +6,19 @@ from apps.accounts.models import User
 from apps.complaints.errors import ComplaintError, NotAllowed, WorkflowError
 from apps.complaints.models import Complaint, ComplaintEvent, Department, EventKind, Notification
 from apps.complaints.selectors import complaint_lookup_for_citizen
-from apps.complaints.services import (
+from apps.complaints.services.merge import complaint_merge
+from apps.complaints.services.transfer import complaint_transfer, complaint_transfer_accept, complaint_transfer_return
+from apps.complaints.services.workflow import (
     complaint_acknowledge,
     complaint_assign,
     complaint_citizen_respond,
     complaint_close,
-    complaint_merge,
     complaint_rate,
     complaint_reject,
     complaint_reopen,
     complaint_reply,
     complaint_request_info,
     complaint_resolve,
-    complaint_transfer,
-    complaint_transfer_accept,
-    complaint_transfer_return,
 )
 from apps.complaints.validation import Complainant
 from apps.reporting.models import ComplaintFact, OutboxEntry
@@ -91,7 +89,7 @@ def test_bad_input_is_refused_with_the_field_named_and_nothing_saved(banlat: Loc
         before = Complaint.objects.count()
         kwargs = {"channel": "web", "category": category(), "description": "ถนนเป็นหลุม",
                   "complainant": SOMCHAI, **changes}
-        from apps.complaints.services import complaint_submit  # noqa: PLC0415
+        from apps.complaints.services.intake import complaint_submit  # noqa: PLC0415
 
         with pytest.raises(ComplaintError) as refused:
             complaint_submit(**kwargs)

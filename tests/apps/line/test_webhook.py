@@ -14,7 +14,7 @@ from PIL import Image
 
 from apps.accounts.models import User
 from apps.complaints.models import Attachment, Category, Complaint, ComplaintEvent, Notification, OutboxStatus
-from apps.complaints.services import (
+from apps.complaints.services.workflow import (
     complaint_acknowledge,
     complaint_reply,
     complaint_request_info,

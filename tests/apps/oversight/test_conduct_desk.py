@@ -15,9 +15,9 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
-from apps.complaints import services
 from apps.complaints.errors import NotAllowed
 from apps.complaints.models import Category, Complaint, ComplaintEvent, IdentityAccess, Notification
+from apps.complaints.services.workflow import complaint_acknowledge, complaint_note
 from apps.reporting.models import ComplaintFact
 from apps.sla.models import StageClock
 from apps.sla.sweep import stage_clocks_sweep
@@ -138,9 +138,9 @@ def test_no_body_role_sees_a_conduct_complaint_filed_on_the_portal(banlat: Local
         with schema_context(banlat.schema_name):
             staff_user = User.objects.get(username=role)
             with pytest.raises(NotAllowed):
-                services.complaint_acknowledge(complaint=case, actor=staff_user)
+                complaint_acknowledge(complaint=case, actor=staff_user)
             with pytest.raises(NotAllowed):
-                services.complaint_note(complaint=case, actor=staff_user, text="ดูเรื่องนี้")
+                complaint_note(complaint=case, actor=staff_user, text="ดูเรื่องนี้")
             assert Complaint.objects.get(pk=case.pk).status == "received"
     with schema_context(banlat.schema_name):
         assert list(ComplaintEvent.objects.filter(complaint=case).values_list("kind", flat=True)) == [

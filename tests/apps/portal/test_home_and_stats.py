@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.complaints.models import Department
-from apps.complaints.services import complaint_acknowledge, complaint_assign, complaint_resolve
+from apps.complaints.services.workflow import complaint_acknowledge, complaint_assign, complaint_resolve
 from apps.portal.models import BodyProfile
 from apps.portal.selectors import fiscal_round
 from tenants.models import LocalBody

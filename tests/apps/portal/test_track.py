@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.complaints.models import Complaint, Department
-from apps.complaints.services import (
+from apps.complaints.services.workflow import (
     complaint_acknowledge,
     complaint_assign,
     complaint_close,

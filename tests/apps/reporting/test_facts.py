@@ -4,8 +4,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import schema_context
 
-from apps.complaints import services
 from apps.complaints.models import Complaint
+from apps.complaints.services import intake
+from apps.complaints.services.workflow import complaint_acknowledge, complaint_reply
 from apps.complaints.validation import Complainant
 from apps.reporting.models import ComplaintFact
 from tenants.models import LocalBody
@@ -21,7 +22,7 @@ def test_a_failed_case_write_leaves_no_fact(banlat: LocalBody, monkeypatch: pyte
     def broken_event(*args: object, **kwargs: object) -> None:
         raise RuntimeError("timeline write failed")
 
-    monkeypatch.setattr(services, "_event", broken_event)
+    monkeypatch.setattr(intake, "event_add", broken_event)
     with schema_context(banlat.schema_name):
         cases_before = Complaint.objects.count()
         with pytest.raises(RuntimeError):
@@ -56,7 +57,7 @@ def test_a_failed_fact_update_rolls_back_the_status_change(banlat: LocalBody) ->
         clerk = User.objects.get(username="clerk")
     with schema_context(banlat.schema_name):
         with pytest.raises(Exception, match="refuse_ack"):
-            services.complaint_acknowledge(complaint=case, actor=clerk)
+            complaint_acknowledge(complaint=case, actor=clerk)
         case.refresh_from_db()
         assert case.status == "received"
         assert not case.events.filter(to_status="acknowledged").exists()
@@ -78,8 +79,8 @@ def test_no_personal_data_reaches_the_fact_table(banlat: LocalBody) -> None:
         case = file_complaint("corruption", complainant=PERSON, location_text="หน้าบ้านเลขที่ 99/9",
                               latitude="13.1002", longitude="99.9228").complaint
         other = file_complaint(complainant=PERSON).complaint
-        services.complaint_reply(complaint=other, actor=User.objects.get(username="officer"),
-                                 text="เรียนคุณพิมพ์ใจ ช่างจะเข้าไปวันพรุ่งนี้")
+        complaint_reply(complaint=other, actor=User.objects.get(username="officer"),
+                        text="เรียนคุณพิมพ์ใจ ช่างจะเข้าไปวันพรุ่งนี้")
     secrets = [PERSON.name, "พิมพ์ใจ", PERSON.phone, PERSON.phone[-4:], PERSON.email, PERSON.national_id,
                PERSON.address, PERSON.line_id, "ไฟถนนหน้าวัด", "99/9", "13.1002"]
     with connection.cursor() as cursor:
@@ -97,7 +98,7 @@ def test_a_tracking_code_taken_elsewhere_on_the_platform_is_never_reused(banlat:
     with schema_context(thasen.schema_name):
         taken = file_complaint(complainant=PERSON).complaint.tracking_code
     codes = iter([taken, "WXYZ-2345"])
-    monkeypatch.setattr(services, "new_tracking_code", lambda: next(codes))
+    monkeypatch.setattr(intake, "new_tracking_code", lambda: next(codes))
     with schema_context(banlat.schema_name):
         case = file_complaint(complainant=PERSON).complaint  # the first code clashes with thasen's case
         assert case.tracking_code == "WXYZ-2345"

@@ -1,0 +1,111 @@
+"""What every change to a case writes, in the change's own transaction: the timeline event, the
+status through the workflow, the reporting fact (public schema, no personal data) with its SLA
+stage clocks. The services in this package call these and nothing else writes a case."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.actors import OfficeActor
+from apps.accounts.models import User
+from apps.complaints.attachments import CleanFile
+from apps.complaints.context import current_body
+from apps.complaints.errors import NotAllowed
+from apps.complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
+from apps.complaints.policies import Actor, may_act_on, staff_role
+from apps.complaints.workflow import check_transition
+from apps.reporting.models import ComplaintFact
+from apps.reporting.services import fact_prepare
+from apps.sla.services import complaint_clock_update
+from tenants.models import LocalBody
+
+# Timeline labels for actors that are not a signed-in user.
+SYSTEM = "ระบบ"
+CITIZEN = "ผู้ร้อง"
+logger = logging.getLogger(__name__)
+
+
+def user_or_none(user: Actor) -> User | None:
+    # A User is always authenticated; AnonymousUser is not.
+    return user if isinstance(user, User) else None
+
+
+def event_add(complaint: Complaint, kind: str, *, actor: Actor = None, actor_label: str = "", text: str = "",
+              is_public: bool = False, from_status: str = "", to_status: str = "",
+              data: dict[str, Any] | None = None, at: datetime | None = None) -> ComplaintEvent:
+    # Every change to a case passes here: a conduct case takes only its office's hand (and the
+    # citizen's), and the office takes no other case. Filing is not acting on a case.
+    if kind != EventKind.CREATED and not may_act_on(actor, complaint):
+        raise NotAllowed(_("บทบาทของท่านไม่มีสิทธิ์ทำรายการนี้"))
+    if isinstance(actor, OfficeActor):
+        actor_label, data = actor.label, {**(data or {}), "office_user": actor.user_id}
+    return ComplaintEvent.objects.create(
+        complaint=complaint, kind=kind, actor=user_or_none(actor), actor_label=actor_label,
+        text=text, is_public=is_public, from_status=from_status, to_status=to_status,
+        data=data or {}, created_at=at or timezone.now(),
+    )
+
+
+def status_set(complaint: Complaint, target: str, *, actor: Actor = None, actor_label: str = "",
+               text: str = "", is_public: bool = True, data: dict[str, Any] | None = None,
+               at: datetime | None = None) -> ComplaintEvent:
+    check_transition(complaint.status, target)
+    previous = complaint.status
+    complaint.status = target
+    return event_add(complaint, EventKind.STATUS, actor=actor, actor_label=actor_label, text=text,
+                     is_public=is_public, from_status=previous, to_status=target, data=data, at=at)
+
+
+def case_sync(complaint: Complaint, *, body: LocalBody | None = None, new: bool = False,
+              **fact_extra: object) -> ComplaintFact:
+    """The same-transaction writes that follow every case change: the fact with its SLA columns
+    (one INSERT or UPDATE) and the SLA stage clocks."""
+    body = body or current_body()
+    fact, changed = fact_prepare(complaint=complaint, body=body, new=new, **fact_extra)
+    complaint_clock_update(complaint=complaint, fact=fact, save_fields=changed)
+    return fact
+
+
+def case_locked(complaint: Complaint) -> Complaint:
+    """Re-read the case under a row lock: two officers acting at once are applied one after the other."""
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def staff_require(user: Actor, *roles: str) -> str:
+    if isinstance(user, OfficeActor) and not roles:
+        return "office"  # the handling office on a conduct case: event_add checks the case is one
+    role = staff_role(user)
+    if role is None or (roles and role not in roles):
+        raise NotAllowed(_("บทบาทของท่านไม่มีสิทธิ์ทำรายการนี้"))
+    return role
+
+
+def files_store(complaint: Complaint, files: list[CleanFile], *, event: ComplaintEvent | None,
+                uploaded_by: Actor, is_public: bool) -> tuple[str, ...]:
+    """Store the files; return the names of those the file store refused (unwritable, full).
+    A storage failure never loses the case or its text: the file is left out, and the timeline
+    says so, for staff to ask the citizen again."""
+    failed: list[str] = []
+    for clean in files:
+        try:
+            with transaction.atomic():
+                Attachment.objects.create(
+                    complaint=complaint, event=event, file=clean.content, content_type=clean.content_type,
+                    size=clean.content.size, original_name=clean.original_name, is_public=is_public,
+                    uploaded_by=user_or_none(uploaded_by),
+                )
+        except OSError as error:
+            logger.error("attachment of complaint %s not stored: %s", complaint.pk, error)
+            failed.append(clean.original_name or clean.content.name or "")
+    if failed:
+        event_add(complaint, EventKind.ATTACHMENT, actor_label=SYSTEM,
+                  text=_("ระบบจัดเก็บไฟล์ขัดข้อง ไม่ได้รับไฟล์แนบ %(count)d ไฟล์: %(names)s")
+                  % {"count": len(failed), "names": ", ".join(failed)},
+                  data={"failed": failed})
+    return tuple(failed)
