@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import render
-from django.urls import set_urlconf
+from django.urls import Resolver404, resolve, set_urlconf
 from django_tenants.utils import get_public_schema_name
 
 from tenants import cache
@@ -32,6 +32,15 @@ def resolve_host(host: str) -> LocalBody | None:
     return body
 
 
+def _open_while_suspended(request: HttpRequest) -> bool:
+    """A route the settings keep open on a suspended body (TENANT_SUSPENDED_OPEN_ROUTES)."""
+    try:
+        match = resolve(request.path_info, urlconf=settings.ROOT_URLCONF)
+    except Resolver404:
+        return False
+    return request.method in settings.TENANT_SUSPENDED_OPEN_ROUTES.get(match.view_name, ())
+
+
 class TenantResolutionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,7 +51,7 @@ class TenantResolutionMiddleware:
         body = resolve_host(host.lower().rstrip("."))
         if body is None or body.status == BodyStatus.PROVISIONING:
             return render(request, "tenants/unknown_host.html", {"host": host}, status=404)
-        if body.status == BodyStatus.SUSPENDED:
+        if body.status == BodyStatus.SUSPENDED and not _open_while_suspended(request):
             return render(request, "tenants/suspended.html", {"body": body}, status=503)
         if body.status == BodyStatus.ARCHIVED:
             return render(request, "tenants/archived.html", {"body": body}, status=410)

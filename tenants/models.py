@@ -158,3 +158,15 @@ class WorkerProbe(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class HostCacheVersion(models.Model):
+    """One row whose version a database trigger bumps in the same transaction as any change to
+    bodies or domains (a save, a bulk update, the admin, raw SQL alike). Every process compares it
+    with the version its host cache was filled under, at most every TENANT_CACHE_CHECK_SECONDS,
+    so a suspension reaches every web process that promptly, not after TENANT_CACHE_TTL."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -48,4 +48,15 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 TENANT_TEMPLATE_SCHEMA = "body_template"
 # Seconds a host → body lookup stays in a process's cache; changes clear the local cache at once.
 TENANT_CACHE_TTL = env_int("TENANT_CACHE_TTL", 30)
+# How often each process reads the host cache's version (tenants.cache): a suspension or a new
+# domain reaches every process within this many seconds, whatever the TTL.
+TENANT_CACHE_CHECK_SECONDS = float(env_int("TENANT_CACHE_CHECK_MS", 1000)) / 1000
+# Routes of the body's site that stay open while the body is suspended, so a citizen who was
+# filling in the complaint form when it happened does not lose it: the complaint is stored and
+# the receipt says the body will handle it on reopening (apps.portal).
+TENANT_SUSPENDED_OPEN_ROUTES = {
+    "portal:complaint-new": {"POST"},
+    "portal:complaint-conduct": {"POST"},
+    "portal:complaint-receipt": {"GET", "HEAD"},
+}
 TENANT_LIMIT_SET_CALLS = True

@@ -855,6 +855,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "กลับหน้าแรก": "Back to the home page",
     # Reliability: intake retries, storage failures, the outbox.
     "กำลังส่ง": "Sending",
+    "%(name)s ปิดให้บริการชั่วคราว เรื่องของท่านบันทึกไว้แล้ว และจะได้รับการดำเนินการเมื่อหน่วยงานเปิดให้บริการอีกครั้ง":
+        "%(name)s is temporarily closed. Your complaint is saved and will be handled when the office reopens",
     "Idempotency-Key ต้องเป็นอักขระ ASCII ที่มองเห็นได้ ไม่เกิน %(max)d ตัว":
         "Idempotency-Key must be visible ASCII characters, at most %(max)d",
     "ระบบจัดเก็บไฟล์ขัดข้อง ไม่ได้รับไฟล์แนบ %(count)d ไฟล์: %(names)s":
