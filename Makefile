@@ -31,6 +31,13 @@ test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The fault campaign (tests/faults): a private PostgreSQL (Debian's binaries, its own port and data
+# folder) and a private Redis, restarted, stopped, hung and killed under load; prints a table of
+# each fault's submissions, acknowledged, lost and duplicated. Not part of `make test`.
+test-faults: $(STAMP)
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	$(BIN)/python -m pytest -m faults tests/faults $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy platform tenants apps api
