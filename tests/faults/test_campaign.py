@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 
