@@ -22,7 +22,7 @@ def _patterns(national: bool) -> list[URLPattern]:
         re_path(rf"^requests{_FMT}$", view(views.RequestsView), name="open311-requests"),
         re_path(rf"^requests/(?P<request_id_text>[^/]+?){_FMT}$", view(views.RequestView), name="open311-request"),
         re_path(rf"^tokens/(?P<token>[^/]+?){_FMT}$", view(views.TokenView), name="open311-token"),
-        re_path(r"^(?P<rest>.*)$", view(views.UnknownView)),
+        re_path(r"^(?P<rest>.*)$", view(views.UnknownView), name="open311-unknown"),
     ]
 
 

@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
 from apps.complaints.models import Category, Department
+from apps.line.models import LineChannel
 from apps.oversight.models import DirectiveTarget
 from apps.oversight.scoping import Scope
 from apps.oversight.services import directive_issue
@@ -59,6 +60,14 @@ NOT_ADMINISTRATIVE = {
     "portal:stats": "public statistics",
     "portal:stats-csv": "public statistics",
     "portal:stats-pdf": "public statistics",
+    "line-webhook": "citizen channel (LINE): each case's timeline records it",
+    "open311-discovery": "Open311: read-only",
+    "open311-services": "Open311: read-only",
+    "open311-service": "Open311: read-only",
+    "open311-requests": "Open311: intake (the case's timeline records it) and read-only lists",
+    "open311-request": "Open311: read-only",
+    "open311-token": "Open311: read-only",
+    "open311-unknown": "Open311: the spec's error for an unknown path",
 }
 
 # Each driver changes something through the page and returns the kinds it expects, in order.
@@ -161,6 +170,21 @@ def _directive_acknowledge(body: LocalBody, client: Client) -> list[str]:
     return ["directive.acknowledge"]
 
 
+def _line_channel(body: LocalBody, client: Client) -> list[str]:
+    with schema_context(body.schema_name):
+        kind = "line.update" if LineChannel.objects.exists() else "line.connect"
+    response = client.post("/staff/admin/line/", {"channel_id": "1656000001", "channel_secret": "a" * 32,
+                                                  "access_token": "t" * 40})
+    assert response.status_code == 302
+    return [kind]
+
+
+def _api_key_issue(body: LocalBody, client: Client) -> list[str]:
+    response = client.post("/staff/api-keys/", {"action": "issue", "name": "GIS desk", "access": "write"})
+    assert response.status_code == 200
+    return ["api_key.create"]
+
+
 ADMINISTRATIVE: dict[str, Driver] = {
     "staff:departments": _department_create,
     "staff:department-edit": _department_edit,
@@ -173,6 +197,8 @@ ADMINISTRATIVE: dict[str, Driver] = {
     "sla:manage": _sla_manage,
     "sla:calendar": _calendar,
     "portal:body-profile": _profile,
+    "line-channel": _line_channel,
+    "staff-api-keys": _api_key_issue,
 }
 
 
