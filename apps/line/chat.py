@@ -4,6 +4,7 @@ apps.complaints.services, exactly as from the web."""
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -36,18 +37,30 @@ from apps.complaints.attachments import MAX_FILES, MAX_IMAGE_BYTES, clean_upload
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Category, Complaint
+from apps.complaints.selectors import complaint_lookup_for_citizen, normalise_code
 from apps.complaints.services.intake import complaint_submit
-from apps.complaints.services.workflow import complaint_citizen_respond, complaint_rate, complaint_reopen
+from apps.complaints.services.workflow import (
+    complaint_citizen_respond,
+    complaint_line_link,
+    complaint_rate,
+    complaint_reopen,
+)
 from apps.complaints.status import Channel, Status
 from apps.complaints.validation import MAX_DESCRIPTION, Complainant, clean_coordinates, clean_text
 from apps.line import client, selectors
 from apps.line import messages as m
 from apps.line.models import LineEvent, LineUser
 from apps.line.services import Credentials, line_credentials
+from apps.portal.services import Limit, throttle_exceeded, throttle_record
 from tenants.db import current_schema
 
 logger = logging.getLogger(__name__)
 LANGUAGES = ("th", "en")
+# Linking a case filed elsewhere: a tracking code and its second factor, 5 tries per LINE user per
+# 15 minutes (a 4-digit factor must not be guessable from the chat).
+LINK_LIMITS = (Limit("line_link", 5, timedelta(minutes=15)),)
+# A tracking code as people type it: ABCD-2345, abcd 2345, or 8 characters with a digit in them.
+_CODE_LIKE = re.compile(r"[A-Za-z0-9]{4}[-\s][A-Za-z0-9]{4}|(?=[A-Za-z]*[0-9])[A-Za-z0-9]{8}")
 LANGUAGES = ("th", "en")
 
 
@@ -158,6 +171,9 @@ def _step_prompt(state: dict[str, Any]) -> list[Message]:
                                  % {"max": MAX_FILES}, photos=len(state.get("photos", [])), max_photos=MAX_FILES)]
     if step == "reopen":
         return [m.text(_("กรุณาพิมพ์เหตุผลที่ขอเปิดเรื่องใหม่"), [m._item(_("ยกเลิก"), "cancel")])]
+    if step == "link":
+        return [m.text(_("กรุณาพิมพ์เลขโทรศัพท์ 4 หลักท้ายที่ให้ไว้ตอนแจ้งเรื่อง หรือรหัส PIN ที่ได้รับ "
+                         "เพื่อยืนยันว่าเป็นเรื่องของท่าน"), [m._item(_("ยกเลิก"), "cancel")])]
     return []
 
 
@@ -271,14 +287,41 @@ def _on_text(user: LineUser, value: str, now: Any) -> list[Message]:
             _set_state(user, {}, now)
             return [m.menu(_("เปิดเรื่อง %(code)s ใหม่แล้ว หน่วยงานจะดำเนินการต่อ")
                            % {"code": complaint.tracking_code}, user.language)]
+        if step == "link":
+            return _link(user, state, value, now)
     except ComplaintError as exc:
         return [m.text(str(exc.message)), *_step_prompt(state)]
     if step:
+        return _step_prompt(state)
+    code = normalise_code(value) if _CODE_LIKE.fullmatch(value.strip()) else ""
+    if code:
+        # A case filed on the web, by phone or at the counter: follow it here once it is proven theirs.
+        state = {"step": "link", "code": code}
+        _set_state(user, state, now)
         return _step_prompt(state)
     waiting = selectors.waiting_case(user_id=user.user_id)
     if waiting is not None:
         return _answer(waiting, text=value, uploads=[], language=user.language)
     return [m.menu(_("สวัสดีครับ เลือกเมนูด้านล่างเพื่อแจ้งเรื่องหรือติดตามเรื่อง"), user.language)]
+
+
+def _link(user: LineUser, state: dict[str, Any], factor: str, now: Any) -> list[Message]:
+    values = {"line_link": user.user_id}
+    if throttle_exceeded(values=values, limits=LINK_LIMITS):
+        _set_state(user, {}, now)
+        return [m.menu(_("ลองยืนยันบ่อยเกินไป กรุณารอ 15 นาทีแล้วลองใหม่"), user.language)]
+    complaint = complaint_lookup_for_citizen(code=str(state.get("code", "")), second_factor=factor)
+    if complaint is None:
+        throttle_record(values=values, limits=LINK_LIMITS)
+        _set_state(user, {}, now)
+        return [m.menu(_("ไม่พบเรื่อง หรือข้อมูลยืนยันไม่ถูกต้อง กรุณาพิมพ์เลขติดตามเรื่องอีกครั้ง"), user.language)]
+    _set_state(user, {}, now)
+    try:
+        complaint_line_link(complaint=complaint, line_user_id=user.user_id)
+    except ComplaintError as exc:
+        return [m.menu(str(exc.message), user.language)]
+    return [m.menu(_("ติดตามเรื่อง %(code)s ทาง LINE แล้ว ท่านจะได้รับแจ้งความคืบหน้าทางแชตนี้")
+                   % {"code": complaint.tracking_code}, user.language)]
 
 
 def _answer(complaint: Complaint, *, text: str, uploads: list[SimpleUploadedFile], language: str) -> list[Message]:

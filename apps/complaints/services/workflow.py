@@ -274,3 +274,18 @@ def complaint_reopen(*, complaint: Complaint, reason: str, actor: Actor = None,
                                   "closed_at", "first_reply_at", "rating", "updated_at"])
     case_sync(complaint)
     return complaint
+
+
+@transaction.atomic
+def complaint_line_link(*, complaint: Complaint, line_user_id: str) -> Complaint:
+    """The citizen proved in the body's LINE chat that the case is theirs (tracking code and second
+    factor): its updates go to that LINE user from now on. Anonymous cases are never linked: the
+    body's account could read the LINE profile and so learn who filed it."""
+    complaint = case_locked(complaint)
+    if complaint.is_anonymous:
+        raise WorkflowError(_("เรื่องที่ไม่ประสงค์ออกนามติดตามทาง LINE ไม่ได้ เพื่อไม่ให้เปิดเผยตัวผู้ร้อง"))
+    if complaint.complainant_line_id != line_user_id:
+        complaint.complainant_line_id = line_user_id
+        complaint.save(update_fields=["complainant_line_id", "updated_at"])
+        event_add(complaint, EventKind.NOTIFICATION, actor_label=CITIZEN, data={"line_linked": True})
+    return complaint

@@ -90,4 +90,14 @@ EN_LINE: dict[str, str | tuple[str, str]] = {
     "แก้ไขล่าสุด": "last changed",
     "ยังไม่ได้เชื่อมต่อ": "Not connected",
     "บันทึกการเชื่อมต่อ LINE แล้ว": "LINE connection saved",
+    "เรื่องที่ไม่ประสงค์ออกนามติดตามทาง LINE ไม่ได้ เพื่อไม่ให้เปิดเผยตัวผู้ร้อง":
+        "An anonymous case cannot be followed on LINE: that would reveal who filed it",
+    "กรุณาพิมพ์เลขโทรศัพท์ 4 หลักท้ายที่ให้ไว้ตอนแจ้งเรื่อง หรือรหัส PIN ที่ได้รับ เพื่อยืนยันว่าเป็นเรื่องของท่าน":
+        "Please type the last 4 digits of the phone number you gave, or the PIN you received, to show the case "
+        "is yours",
+    "ลองยืนยันบ่อยเกินไป กรุณารอ 15 นาทีแล้วลองใหม่": "Too many tries. Please wait 15 minutes and try again",
+    "ไม่พบเรื่อง หรือข้อมูลยืนยันไม่ถูกต้อง กรุณาพิมพ์เลขติดตามเรื่องอีกครั้ง":
+        "Case not found, or the confirmation is wrong. Please type the tracking code again",
+    "ติดตามเรื่อง %(code)s ทาง LINE แล้ว ท่านจะได้รับแจ้งความคืบหน้าทางแชตนี้":
+        "You now follow %(code)s on LINE: progress will be told in this chat",
 }

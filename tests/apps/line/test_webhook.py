@@ -22,6 +22,7 @@ from apps.complaints.services.workflow import (
 )
 from apps.line.backend import LinePushBackend
 from apps.line.models import LineEvent, LineUser
+from tests.apps.complaints.helpers import file_complaint
 from tests.apps.line.conftest import Chat, deliver_line, jpeg_with_gps, sign
 
 CITIZEN = "U" + "1" * 32
@@ -285,3 +286,63 @@ def test_english_chosen_in_the_chat_is_kept_while_the_officer_works_in_thai(line
     assert line.pushes()[-1]["messages"][0]["text"] == (
         f"{banlat.display_name} has acknowledged complaint {complaint.tracking_code} and will handle it under its "
         "service level agreement")
+
+
+def test_a_case_filed_on_the_web_is_followed_on_line_after_its_code_and_phone(line, banlat):
+    chat = Chat("U" + "a" * 32)
+    with schema_context(banlat.schema_name):
+        web = file_complaint("road").complaint  # สมชาย, phone ending 5678
+        anonymous = file_complaint("road", complainant=None)
+    chat.send(chat.text(web.tracking_code.lower().replace("-", " ")))
+    assert line.reply_texts()[-1] == ["กรุณาพิมพ์เลขโทรศัพท์ 4 หลักท้ายที่ให้ไว้ตอนแจ้งเรื่อง หรือรหัส PIN ที่ได้รับ "
+                                      "เพื่อยืนยันว่าเป็นเรื่องของท่าน"]
+    chat.send(chat.text("0000"))
+    assert line.reply_texts()[-1] == ["ไม่พบเรื่อง หรือข้อมูลยืนยันไม่ถูกต้อง กรุณาพิมพ์เลขติดตามเรื่องอีกครั้ง"]
+    chat.send(chat.text(web.tracking_code))
+    chat.send(chat.text("5678"))
+    assert line.reply_texts()[-1] == [f"ติดตามเรื่อง {web.tracking_code} ทาง LINE แล้ว "
+                                      "ท่านจะได้รับแจ้งความคืบหน้าทางแชตนี้"]
+    with schema_context(banlat.schema_name):
+        web.refresh_from_db()
+        assert web.complainant_line_id == chat.user_id
+        complaint_acknowledge(complaint=web, actor=User.objects.get(username="clerk"))
+        assert deliver_line() == 1
+    assert line.pushes()[-1]["to"] == chat.user_id
+    assert line.pushes()[-1]["messages"][0]["text"].startswith(f"{banlat.display_name} แจ้งรับเรื่อง {web.tracking_code}")
+
+    # An anonymous case is never tied to a LINE profile, even with the right PIN.
+    chat.send(chat.text(anonymous.complaint.tracking_code))
+    chat.send(chat.text(anonymous.second_factor))
+    assert line.reply_texts()[-1] == ["เรื่องที่ไม่ประสงค์ออกนามติดตามทาง LINE ไม่ได้ เพื่อไม่ให้เปิดเผยตัวผู้ร้อง"]
+    with schema_context(banlat.schema_name):
+        anonymous.complaint.refresh_from_db()
+        assert anonymous.complaint.complainant_line_id == ""
+
+
+def test_guessing_the_second_factor_in_the_chat_is_throttled(line, banlat):
+    chat = Chat("U" + "b" * 32)
+    with schema_context(banlat.schema_name):
+        web = file_complaint("road").complaint
+    for guess in ("1111", "2222", "3333", "4444", "5555"):
+        chat.send(chat.text(web.tracking_code))
+        chat.send(chat.text(guess))
+    chat.send(chat.text(web.tracking_code))
+    chat.send(chat.text("5678"))  # right, but too late
+    assert line.reply_texts()[-1] == ["ลองยืนยันบ่อยเกินไป กรุณารอ 15 นาทีแล้วลองใหม่"]
+    with schema_context(banlat.schema_name):
+        web.refresh_from_db()
+        assert web.complainant_line_id == ""
+
+
+def test_cancel_drops_the_half_finished_complaint_and_its_photos(line, banlat):
+    chat = Chat("U" + "c" * 32)
+    line.contents["9001"] = jpeg_with_gps()
+    with schema_context(banlat.schema_name):
+        category = Category.objects.get(national_category_id="nuisance")
+    for event in (chat.postback("a=file"), chat.postback(f"a=cat&id={category.pk}"), chat.text("เสียงดังทั้งคืน"),
+                  chat.image("9001"), chat.postback("a=review"), chat.postback("a=cancel")):
+        chat.send(event)
+    assert line.reply_texts()[-1] == ["ยกเลิกแล้ว"]
+    with schema_context(banlat.schema_name):
+        assert LineUser.objects.get(pk=chat.user_id).state == {}
+        assert not Complaint.objects.filter(complainant_line_id=chat.user_id).exists()

@@ -1,0 +1,163 @@
+"""LINE webhook handling per event: median and p95 ms.
+
+    RONGTHUK_DATABASE_NAME=rongthuk_bench_line .venv/bin/python bench/line_webhook.py --users 200
+
+Each request carries one correctly signed event and goes through the whole Django stack in process
+(Django's test client: middleware, tenant resolution, the view; no socket on our side). The time
+covers the signature check, the event's row (redeliveries), the chat state update and the reply,
+which is a real HTTP call to a local fake LINE platform. Photos (content fetch) are excluded. Rows:
+each step of a filing conversation, a redelivered event (recognised and skipped), a wrongly signed
+request (refused), and the final submit (the complaint through the intake service, with the
+profile call and the Flex receipt) shown apart because it is the intake, not the chat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
+os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_bench_line")
+
+
+def _ensure_database() -> None:
+    import psycopg  # noqa: PLC0415
+
+    name = os.environ["RONGTHUK_DATABASE_NAME"]
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        connect: dict[str, Any] = {"conninfo": url.rsplit("/", 1)[0] + "/postgres"}
+    else:
+        from rongthuk import embedded  # noqa: PLC0415
+
+        connect = {"dbname": "postgres", "user": "postgres", "host": embedded.ensure_running()}
+    with psycopg.connect(**connect, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+_ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from apps.accounts.models import User  # noqa: E402
+from apps.complaints.models import Category  # noqa: E402
+from apps.line.services import line_channel_connect  # noqa: E402
+from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
+from tenants.geography import geography_load  # noqa: E402
+from tenants.models import LocalBody, Subdistrict  # noqa: E402
+from tenants.services import bodies_import, bodies_migrate  # noqa: E402
+from tests.apps.line.conftest import SECRET, TOKEN, Chat, sign  # noqa: E402
+from tests.apps.line.fake_line import FakeLine  # noqa: E402
+
+BODY = "5760601"  # เทศบาลตำบลบ้านลาด
+
+
+def setup() -> LocalBody:
+    bodies_migrate(show_progress=False)
+    if Subdistrict.objects.count() < 7000:
+        geography_load()
+    if not LocalBody.objects.filter(dla_code=BODY).exists():
+        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
+    body = LocalBody.objects.get(dla_code=BODY)
+    with schema_context(body.schema_name):
+        admin = User.objects.filter(username="bench_admin").first() or User.objects.create_user("bench_admin", None)
+        line_channel_connect(actor=admin, channel_id="2000000009", channel_secret=SECRET, access_token=TOKEN)
+    return body
+
+
+def timed(send: Callable[[], Any], expect: int) -> float:
+    started = time.perf_counter()
+    response = send()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != expect:
+        raise SystemExit(f"unexpected {response.status_code}: {response.content[:300]!r}")
+    return elapsed
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=200, help="conversations (each: 6 chat events)")
+    parser.add_argument("--submits", type=int, default=50, help="conversations that end in a complaint")
+    args = parser.parse_args()
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the 403s are the point of one row
+    body = setup()
+    fake = FakeLine(token=TOKEN).start()
+    settings.LINE_API_BASE = settings.LINE_DATA_API_BASE = fake.url
+    with schema_context(body.schema_name):
+        category = Category.objects.filter(is_active=True, national_category_id="road").get()
+    client = Client()
+    rows: dict[str, list[float]] = {k: [] for k in (
+        "follow (new LINE user, welcome)", "menu: แจ้งเรื่อง (state → category)", "category chosen (state → description)",
+        "description text (state → details)", "review (confirmation card)", "cancel (state cleared)",
+        "redelivered event (skipped)", "wrong signature (refused, 403)", "submit: complaint via intake + Flex receipt")}
+    names = list(rows)
+
+    def post(chat: Chat, event: dict[str, Any]) -> Callable[[], Any]:
+        chat.client = client
+        return lambda: chat.post(event)
+
+    for i in range(args.users + 5):
+        chat = Chat("U" + uuid.uuid4().hex)
+        steps = [chat.event("follow", follow={"isUnblocked": False}), chat.postback("a=file"),
+                 chat.postback(f"a=cat&id={category.pk}"), chat.text(f"ถนนเป็นหลุม จุดที่ {i}"),
+                 chat.postback("a=review")]
+        submit = 5 <= i < 5 + args.submits
+        steps.append(chat.postback("a=submit" if submit else "a=cancel"))
+        measured = [timed(post(chat, event), 200) for event in steps]
+        again = dict(steps[3], deliveryContext={"isRedelivery": True})
+        redelivered = timed(post(chat, again), 200)
+        payload = json.dumps({"destination": "Ubot", "events": [chat.text("x")]}).encode()
+        wrong = timed(lambda payload=payload: client.post(  # type: ignore[misc]
+            "/line/webhook/", payload, content_type="application/json", HTTP_HOST=f"{body.slug}.localhost",
+            HTTP_X_LINE_SIGNATURE=sign(payload, "f" * 32)), 403)
+        if i < 5:
+            continue  # warm-up: imports, the first connection, caches
+        for name, value in zip(names[:5], measured[:5], strict=True):
+            rows[name].append(value)
+        rows[names[8] if submit else names[5]].append(measured[5])
+        rows[names[6]].append(redelivered)
+        rows[names[7]].append(wrong)
+
+    chat_events = [v for name in names[:8] for v in rows[name]]
+    print(f"command: RONGTHUK_DATABASE_NAME={os.environ['RONGTHUK_DATABASE_NAME']} "
+          f".venv/bin/python bench/line_webhook.py {' '.join(sys.argv[1:])}")
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
+    print()
+    print(f"| {'event (one per signed request)':<52} | {'n':>5} | {'median ms':>9} | {'p95 ms':>7} |")
+    print(f"| {'-' * 52} | {'-' * 5} | {'-' * 9} | {'-' * 7} |")
+    for name in names:
+        values = rows[name]
+        if values:
+            print(f"| {name:<52} | {len(values):>5} | {statistics.median(values):>9.1f} | {p95(values):>7.1f} |")
+    print(f"| {'all chat events (every row but submit)':<52} | {len(chat_events):>5} | "
+          f"{statistics.median(chat_events):>9.1f} | {p95(chat_events):>7.1f} |")
+    expected = (args.users + 5) * 6  # six answered events per conversation; redeliveries and 403s get none
+    print(f"\nreplies the fake LINE platform received: {len(fake.replies())} of {expected}")
+    fake.stop()
+
+
+if __name__ == "__main__":
+    main()
