@@ -8,27 +8,17 @@ from typing import Any
 
 from django.http import Http404
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.complaints.access import IsStaffOfThisBody
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.idempotency import scoped_key
-from apps.complaints.policies import get_complaint_for_user, staff_member
+from apps.complaints.policies import get_complaint_for_user
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.status import Channel
 from apps.complaints.validation import Complainant
-from apps.complaints.views.login import SESSION_SCHEMA
-from tenants.db import current_schema
-
-
-class IsStaffOfThisBody(BasePermission):
-    message = "เฉพาะเจ้าหน้าที่ของหน่วยงานนี้"
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(request.user.is_authenticated and request.session.get(SESSION_SCHEMA) == current_schema()
-                    and staff_member(request.user) is not None)
 
 
 class ComplainantSerializer(serializers.Serializer):

@@ -34,10 +34,10 @@ from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
+from apps.complaints.access import SESSION_SCHEMA  # noqa: E402
 from apps.complaints.models import Category, Complaint, Department, StaffMember  # noqa: E402
 from apps.complaints.services import intake  # noqa: E402
 from apps.complaints.validation import Complainant  # noqa: E402
-from apps.complaints.views.login import SESSION_SCHEMA  # noqa: E402
 from apps.reporting.models import ComplaintFact  # noqa: E402
 from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
 from tenants.geography import geography_load  # noqa: E402

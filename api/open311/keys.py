@@ -20,9 +20,10 @@ from django_ratelimit.core import is_ratelimited
 from api.authentication import key_for_raw, raw_key_from_headers
 from api.models import Access, ApiKey, api_key_create, api_key_revoke
 from apps.audit.services import audit_record
+from apps.complaints.access import staff_role
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import Role
-from apps.complaints.policies import Actor, staff_role
+from apps.complaints.policies import Actor
 from apps.oversight.scoping import Scope
 from tenants.models import LocalBody
 

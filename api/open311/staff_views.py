@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from api.models import Access
 from api.open311.keys import body_api_key_issue, body_api_key_revoke, body_api_keys
+from apps.complaints.access import staff_view
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Role
-from apps.complaints.views.login import staff_view
 
 
 class ApiKeyForm(forms.Form):

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET
 
 from apps.audit.kinds import GROUPS
 from apps.audit.selectors import audit_entries
+from apps.complaints.access import staff_view
 from apps.complaints.models import IdentityAccess, Role
-from apps.complaints.views.login import staff_view
 
 PAGE_SIZE = 50
 IDENTITY = "identity"

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.categories.models import NationalCategory
+from apps.complaints.access import staff_role
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import Category, Department, Role, StaffMember
-from apps.complaints.policies import Actor, staff_role
+from apps.complaints.policies import Actor
 
 DEPARTMENT_FIELDS = ("code", "name_th", "name_en", "is_active", "position")
 CATEGORY_FIELDS = ("name_th", "name_en", "national_category", "department", "is_active", "position")

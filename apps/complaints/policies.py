@@ -3,7 +3,7 @@ see is a 404, exactly like a case that does not exist."""
 
 from __future__ import annotations
 
-from typing import TypeAlias, cast
+from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -12,7 +12,8 @@ from django.http import Http404
 from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
 from apps.categories.models import SlaClass
-from apps.complaints.models import Complaint, IdentityAccess, Role, StaffMember
+from apps.complaints.access import staff_member, staff_role
+from apps.complaints.models import Complaint, IdentityAccess, Role
 
 # Closing these needs an executive's approval (นายก/ปลัด).
 EXECUTIVE_CLOSURE_CLASSES = frozenset({SlaClass.COMPLEX, SlaClass.CONDUCT, SlaClass.CORRUPTION})
@@ -20,22 +21,6 @@ EXECUTIVE_CLOSURE_CLASSES = frozenset({SlaClass.COMPLEX, SlaClass.CONDUCT, SlaCl
 # Who is acting: request.user (a User, or AnonymousUser on the portal), an oversight office's
 # officer on a conduct case (OfficeActor), or None for the system.
 Actor: TypeAlias = User | AnonymousUser | OfficeActor | None
-
-
-def staff_member(user: Actor) -> StaffMember | None:
-    # A User is always authenticated; AnonymousUser and None are not.
-    if not isinstance(user, User) or not user.is_active:
-        return None
-    cached = getattr(user, "_staff_member", False)
-    if cached is False:
-        cached = StaffMember.objects.select_related("department").filter(user=user).first()
-        user._staff_member = cached  # type: ignore[attr-defined]
-    return cast("StaffMember | None", cached)
-
-
-def staff_role(user: Actor) -> str | None:
-    member = staff_member(user)
-    return member.role if member else None
 
 
 def visible_complaints(user: Actor) -> QuerySet[Complaint]:

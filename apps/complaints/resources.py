@@ -27,9 +27,10 @@ from import_export import fields, resources
 
 from apps.accounts.models import User
 from apps.categories.models import OVERSIGHT_CLASSES
+from apps.complaints.access import staff_role
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Category, Complaint, IdentityAccess, Role
-from apps.complaints.policies import Actor, can_view_identity, staff_role
+from apps.complaints.policies import Actor, can_view_identity
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.services.workflow import complaint_finish_historical
 from apps.complaints.status import Channel, Status

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
 from apps.audit.services import audit_record
+from apps.complaints.access import staff_role
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import (
@@ -42,7 +43,7 @@ from apps.complaints.models import (
     OutboxStatus,
     Role,
 )
-from apps.complaints.policies import Actor, staff_role
+from apps.complaints.policies import Actor
 from apps.complaints.status import Status
 from apps.portal.selectors import retention_years_for
 from apps.reporting.models import ComplaintFact

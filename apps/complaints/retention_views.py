@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from apps.audit.selectors import audit_entries
 from apps.complaints import retention
+from apps.complaints.access import staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Role
-from apps.complaints.views.login import staff_view
 from apps.portal.selectors import retention_years_for
 
 

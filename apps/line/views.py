@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apps.complaints.access import staff_view
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Role
-from apps.complaints.views.login import staff_view
 from apps.line import services
 from apps.line.forms import LineChannelForm
 from apps.line.models import SINGLETON, LineChannel

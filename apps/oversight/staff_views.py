@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.complaints.access import staff_view
 from apps.complaints.conduct import body_notices
 from apps.complaints.context import current_body
 from apps.complaints.models import Role
-from apps.complaints.views.login import staff_view
 from apps.oversight.selectors import directives_for_body
 from apps.oversight.services import directive_acknowledge
 

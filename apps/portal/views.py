@@ -26,9 +26,10 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.categories.models import OVERSIGHT_CLASSES, NationalCategory
+from apps.complaints.access import staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.idempotency import scoped_key
-from apps.complaints.models import Attachment, Category, Complaint, EventKind
+from apps.complaints.models import Attachment, Category, Complaint, EventKind, Role
 from apps.complaints.selectors import complaint_lookup_for_citizen, public_attachments, public_timeline
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.services.workflow import complaint_citizen_respond, complaint_rate, complaint_reopen
@@ -508,13 +509,9 @@ def stats_pdf(request: HttpRequest) -> HttpResponse:
 # --- the body's public profile (its admin) ---------------------------------------------------------
 
 @never_cache
+@staff_view(roles=(Role.ADMIN,), hide=True)  # the same 404 for "not signed in" and "not the admin"
 @require_http_methods(["GET", "POST"])
 def body_profile_edit(request: HttpRequest) -> HttpResponse:
-    from apps.complaints.models import Role  # noqa: PLC0415
-    from apps.complaints.policies import staff_role  # noqa: PLC0415
-
-    if staff_role(request.user) != Role.ADMIN:
-        raise Http404  # the same answer for "not signed in" and "not the admin": hides the page
     body = _body(request)
     profile = selectors.body_profile_get(body=body)
     initial = {"reopen_window_days": 30}

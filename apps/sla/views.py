@@ -7,16 +7,16 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.categories.models import SlaClass
+from apps.complaints.access import staff_view
+from apps.complaints.models import Role
 from apps.sla import services
 from apps.sla.models import Agreement, AgreementStatus, BodyClosure, DayType, Stage
 from apps.sla.selectors import (
@@ -112,27 +112,10 @@ def announcement_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _require_body_admin(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionError
-    try:
-        from apps.complaints.models import StaffMember  # noqa: PLC0415
-    except ImportError:
-        raise Http404 from None
-    if not StaffMember.objects.filter(user=request.user, role="admin").exists():
-        raise Http404
-
-
+@staff_view(roles=(Role.ADMIN,), hide=True)
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
     body = _body(request)
-    try:
-        _require_body_admin(request)
-    except PermissionError:
-        try:
-            return redirect_to_login(request.get_full_path())
-        except NoReverseMatch:  # the staff sign-in page is another app's; until it exists, hide
-            raise Http404 from None
     errors: list[str] = []
     draft = Agreement.objects.filter(body=body, status=AgreementStatus.DRAFT).order_by("-id").first()
     if request.method == "POST":
@@ -169,14 +152,11 @@ def manage(request: HttpRequest) -> HttpResponse:
     }, status=400 if errors else 200)
 
 
+@staff_view(roles=(Role.ADMIN,), hide=True)
 @require_http_methods(["GET", "POST"])
 def calendar(request: HttpRequest) -> HttpResponse:
     """The body admin's office closures (วันปิดทำการ), beside the national days off."""
     body = _body(request)
-    try:
-        _require_body_admin(request)
-    except PermissionError:
-        return redirect_to_login(request.get_full_path())
     errors: list[str] = []
     if request.method == "POST":
         try:

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
+from apps.complaints.access import staff_role
 from apps.complaints.attachments import CleanFile
 from apps.complaints.context import current_body
 from apps.complaints.errors import NotAllowed
 from apps.complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
-from apps.complaints.policies import Actor, may_act_on, staff_role
+from apps.complaints.policies import Actor, may_act_on
 from apps.complaints.workflow import check_transition
 from apps.reporting.models import ComplaintFact
 from apps.reporting.services import fact_prepare

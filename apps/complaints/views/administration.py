@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.complaints import body_admin
+from apps.complaints.access import staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import CategoryForm, DepartmentForm, StaffUserForm
 from apps.complaints.models import Category, Department, Notification, OutboxStatus, Role, StaffMember
-from apps.complaints.views.login import staff_view
 
 
 def _admin_save(request: HttpRequest, form: Any, save: Callable[[], object], done: str) -> bool:

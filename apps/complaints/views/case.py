@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.complaints.access import staff_view
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import (
@@ -64,7 +65,6 @@ from apps.complaints.services.workflow import (
     complaint_resume,
 )
 from apps.complaints.status import OPEN_STATUSES
-from apps.complaints.views.login import staff_view
 from apps.complaints.workflow import available_actions
 from apps.sla.selectors import pending_deadlines
 from apps.ui.downloads import user_file_response

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.complaints.access import staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import BulkForm, InboxFilterForm
 from apps.complaints.models import Category
@@ -19,7 +20,6 @@ from apps.complaints.policies import get_complaint_for_user
 from apps.complaints.selectors import departments_active, inbox, inbox_due_dates
 from apps.complaints.services.workflow import complaint_assign, complaint_close
 from apps.complaints.status import Status
-from apps.complaints.views.login import staff_view
 
 PAGE_SIZES = (25, 50, 100)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from apps.complaints.access import staff_view
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import IntakeForm
@@ -13,7 +14,6 @@ from apps.complaints.models import Category, Complaint
 from apps.complaints.selectors import duplicate_candidates
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.validation import Complainant, clean_coordinates
-from apps.complaints.views.login import staff_view
 from tenants.models import LocalBody, Subdistrict
 
 

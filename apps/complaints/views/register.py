@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.complaints import resources
+from apps.complaints.access import staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import InboxFilterForm, RegisterImportForm
 from apps.complaints.models import Category, Role
 from apps.complaints.selectors import departments_active, inbox
-from apps.complaints.views.login import staff_view
 from tenants.db import current_schema
 
 

@@ -7,10 +7,10 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
+from apps.complaints.access import SESSION_SCHEMA
 from apps.complaints.models import Category, Complaint
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.validation import Complainant
-from apps.complaints.views.login import SESSION_SCHEMA
 from tenants.models import LocalBody
 
 

@@ -17,6 +17,7 @@ from apps.portal.models import BodyProfile
 from apps.portal.selectors import fiscal_round
 from tenants.models import LocalBody
 from tests.apps.complaints.helpers import file_complaint
+from tests.apps.complaints.staff_helpers import signed_in
 from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db
@@ -121,13 +122,9 @@ def test_fiscal_rounds_follow_the_thai_fiscal_year() -> None:
 
 
 def test_only_the_bodys_admin_edits_its_profile(banlat_client: Client, banlat: LocalBody) -> None:
-    from tests.conftest import STAFF_PASSWORD
-
     assert banlat_client.get("/settings/profile/").status_code == 404
-    banlat_client.login(username="officer", password=STAFF_PASSWORD)
-    assert banlat_client.get("/settings/profile/").status_code == 404
-    banlat_client.logout()
-    banlat_client.login(username="admin", password=STAFF_PASSWORD)
+    assert signed_in(banlat, "officer").get("/settings/profile/").status_code == 404
+    banlat_client = signed_in(banlat, "admin")
     response = banlat_client.post("/settings/profile/", {"phone": "032-111-222", "reopen_window_days": "14",
                                                           "tile_url": "javascript:alert(1)"})
     assert response.status_code == 400
