@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
-from apps.audit.admin import AuditedAdmin
+from apps.audit.admin import AuditedAdmin, NoDeleteAdmin
 from tenants.models import District, Domain, LocalBody, Province, Subdistrict
 from tenants.resources import LocalBodyResource
 
@@ -12,8 +13,12 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(LocalBody)
-class LocalBodyAdmin(AuditedAdmin, ImportExportModelAdmin):
+class LocalBodyAdmin(NoDeleteAdmin, AuditedAdmin, ImportExportModelAdmin):
     audit_noun = "body"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A body comes from the registry import (the Import button), which provisions its schema.
+        return False
 
     def audit_kind(self, verb: str, obj: object, changes: dict) -> str:  # type: ignore[type-arg]
         if verb == "update" and "status" in changes.get("after", {}):
@@ -29,18 +34,18 @@ class LocalBodyAdmin(AuditedAdmin, ImportExportModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(AuditedAdmin):
+class ProvinceAdmin(NoDeleteAdmin, AuditedAdmin):
     list_display = ["code", "name_th", "name_en"]
     search_fields = ["code", "name_th", "name_en"]
 
 
 @admin.register(District)
-class DistrictAdmin(AuditedAdmin):
+class DistrictAdmin(NoDeleteAdmin, AuditedAdmin):
     list_display = ["code", "name_th", "name_en", "province"]
     search_fields = ["code", "name_th", "name_en"]
 
 
 @admin.register(Subdistrict)
-class SubdistrictAdmin(AuditedAdmin):
+class SubdistrictAdmin(NoDeleteAdmin, AuditedAdmin):
     list_display = ["code", "name_th", "name_en", "district", "postcodes"]
     search_fields = ["code", "name_th", "name_en"]

@@ -26,6 +26,14 @@ def _fields(obj: models.Model) -> list[str]:
     return [f.name for f in obj._meta.concrete_fields if not f.primary_key or f.is_relation]
 
 
+class NoDeleteAdmin(admin.ModelAdmin):
+    """For what is never deleted (bodies are archived, geography and published agreements are
+    referenced): no delete button, no "delete selected" action."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Every add, change and delete of this admin writes one audit entry of kind
     `<audit_noun>.create|update|delete` (falls back to `admin.*` when the noun has no such kind),

@@ -8,7 +8,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
-from apps.audit.admin import AuditedAdmin
+from apps.audit.admin import AuditedAdmin, NoDeleteAdmin
 from apps.audit.services import audit_record
 from apps.sla.models import Agreement, AgreementRow, BodyClosure, Framework, FrameworkRow, NationalDayOff
 
@@ -33,8 +33,7 @@ class FrameworkRowResource(resources.ModelResource):
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
         totals = {k: v for k, v in result.totals.items() if v}
-        rows = [f"{r.instance.framework_id}/{r.instance.sla_class}/{r.instance.stage}={r.instance.days}"
-                for r in result.rows if r.instance is not None and r.import_type in ("new", "update")]
+        rows = [r.object_repr for r in result.rows if r.import_type in ("new", "update")]
         audit_record(kind="framework.import", actor=kwargs.get("user"), target_type="sla.frameworkrow",
                      target_label=str(kwargs.get("file_name") or ""), changes={"totals": totals, "rows": rows})
 
@@ -82,7 +81,7 @@ class AgreementRowInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(AuditedAdmin):
+class AgreementAdmin(NoDeleteAdmin, AuditedAdmin):
     audit_noun = "sla"
     """Read-only here: bodies draft and publish on their own subdomain (validation applies there)."""
 
