@@ -45,6 +45,7 @@ from apps.complaints.models import (
 )
 from apps.complaints.policies import Actor
 from apps.complaints.status import Status
+from apps.line.models import LineUser
 from apps.portal.selectors import retention_years_for
 from apps.reporting.models import ComplaintFact
 from tenants.db import current_schema
@@ -72,6 +73,7 @@ class AnonymiseReport:
     complaints: int = 0
     attachments: int = 0
     notifications: int = 0
+    line_users: int = 0
     tracking_codes: list[str] = field(default_factory=list)
 
 
@@ -95,6 +97,8 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
     if not cases:
         return report
     ids = [pk for pk, _code, _routed in cases]
+    line_ids = set(Complaint.objects.filter(pk__in=ids).exclude(complainant_line_id="")
+                   .values_list("complainant_line_id", flat=True))
     report.complaints = Complaint.objects.filter(pk__in=ids).update(
         **dict.fromkeys(IDENTITY_FIELDS, ""), anonymised_at=now, updated_at=now)
     files = list(_citizen_attachments(ids).values_list("pk", "file"))
@@ -104,6 +108,12 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
     report.notifications = Notification.objects.filter(complaint_id__in=ids).update(recipient="", body="")
     Notification.objects.filter(complaint_id__in=ids, status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).update(
         status=OutboxStatus.FAILED, last_error="anonymised (PDPA)")
+    if line_ids:
+        # The LINE chat record (user id, language, conversation state) goes with the person's last
+        # identified case: someone who still has an open or unexpired case keeps it.
+        kept = set(Complaint.objects.filter(complainant_line_id__in=line_ids).values_list("complainant_line_id",
+                                                                                         flat=True))
+        report.line_users = LineUser.objects.filter(user_id__in=line_ids - kept).delete()[0]
     body = current_body()
     ComplaintFact.objects.filter(body_id=body.pk, complaint_id__in=ids).update(anonymised_at=now)
     report.tracking_codes = [code for _pk, code, _routed in cases]
@@ -113,7 +123,8 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
         audit_record(kind=kind, actor=actor, actor_label="" if actor else "ระบบ", at=now,
                      target_type="complaints.complaint", target_label=f"{len(shown)} เรื่อง",
                      changes={**(details or {}), "complaints": len(shown), "tracking_codes": shown,
-                              "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(files)})
+                              "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(files),
+                              "line_users_removed": report.line_users})
     prefix = f"bodies/{current_schema()}/"
     # A transferred case's copy in another body points at the sender's files: only this body's own
     # files are deleted from storage.
