@@ -130,5 +130,6 @@ def body_api_key_revoke(*, actor: Actor, body: LocalBody, key_id: int) -> ApiKey
     if key is None:
         raise ComplaintError(_("ไม่พบกุญแจ"), field="key")
     api_key_revoke(key=key)
-    audit_record(kind="api_key.revoke", actor=actor, target=key, target_label=f"{key.name} ({key.prefix}…)")
+    audit_record(kind="api_key.revoke", actor=actor, target=key, target_label=f"{key.name} ({key.prefix}…)",
+                 changes={"after": {"revoked_at": key.revoked_at}})
     return key

@@ -20,7 +20,8 @@ def url_names(urlconf: str) -> Iterator[str]:
                     (pattern.namespace or namespace)
                 yield from walk(pattern.url_patterns, inner or "")
             elif isinstance(pattern, URLPattern):
-                yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+                name = pattern.name or f"<unnamed {pattern.pattern}>"
+                yield f"{namespace}:{name}" if namespace else name
 
     yield from walk(get_resolver(urlconf).url_patterns, "")
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from api.models import ApiKey
 from apps.accounts.models import User
 from apps.complaints.models import Category, Department
 from apps.line.models import LineChannel
@@ -179,10 +180,12 @@ def _line_channel(body: LocalBody, client: Client) -> list[str]:
     return [kind]
 
 
-def _api_key_issue(body: LocalBody, client: Client) -> list[str]:
-    response = client.post("/staff/api-keys/", {"action": "issue", "name": "GIS desk", "access": "write"})
-    assert response.status_code == 200
-    return ["api_key.create"]
+def _api_keys(body: LocalBody, client: Client) -> list[str]:
+    issued = client.post("/staff/api-keys/", {"action": "issue", "name": "แอปของจังหวัด", "access": "write"})
+    assert issued.status_code == 200
+    key = ApiKey.objects.get(body=body, name="แอปของจังหวัด")
+    assert client.post("/staff/api-keys/", {"action": "revoke", "key": key.pk}).status_code == 302
+    return ["api_key.create", "api_key.revoke"]
 
 
 ADMINISTRATIVE: dict[str, Driver] = {
@@ -198,7 +201,7 @@ ADMINISTRATIVE: dict[str, Driver] = {
     "sla:calendar": _calendar,
     "portal:body-profile": _profile,
     "line-channel": _line_channel,
-    "staff-api-keys": _api_key_issue,
+    "staff-api-keys": _api_keys,
 }
 
 

@@ -214,7 +214,7 @@ def test_a_change_in_each_admin_writes_one_entry(model: type[models.Model], obje
 # What the add page needs, per model that can be added here.
 ADD: dict[type[models.Model], Callable[[], dict[str, Any]]] = {
     NationalDayOff: lambda: {"date": "2027-01-02", "name": "วันหยุดชดเชย", "reference": "มติ ครม. 1 ม.ค. 2570"},
-    ApiKey: lambda: {"name": "ศูนย์ข้อมูลจังหวัด", "scope": "province:76"},
+    ApiKey: lambda: {"name": "ศูนย์ข้อมูลจังหวัด", "scope": "province:76", "access": "read"},
     BodyClosure: lambda: {"body": LocalBody.objects.get(dla_code="6760609").pk, "date": "2027-01-05",
                           "reason": "น้ำท่วม"},
     Framework: lambda: {"name": "กรอบทดสอบ", "effective_from": "2027-01-01", "note": ""},
