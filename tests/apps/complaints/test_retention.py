@@ -20,9 +20,9 @@ from PIL import Image
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEntry
-from apps.complaints import services
 from apps.complaints.models import Attachment, Complaint, IdentityAccess, Notification, StaffMember
 from apps.complaints.retention import retention_due, retention_sweep
+from apps.complaints.services import intake, workflow
 from apps.complaints.validation import Complainant
 from apps.portal.models import BodyProfile
 from apps.reporting.models import ComplaintFact
@@ -53,7 +53,7 @@ def closed_case(body: LocalBody, *, years_ago: float, phone: str = "0812345678",
     finished = NOW - dt.timedelta(days=365.25 * years_ago)
     with schema_context(body.schema_name):
         admin = _admin(body)
-        complaint = services.complaint_submit(
+        complaint = intake.complaint_submit(
             channel="walk_in", category=category("road"), description="ถนนหน้าบ้านเลขที่ 12 เป็นหลุม",
             complainant=Complainant(name="สมศรี มีสุข", phone=phone, email="somsri@example.com",
                                     national_id="3760100123455", address="12 หมู่ 3 ต.บ้านลาด", line_id=line_id),
@@ -61,10 +61,10 @@ def closed_case(body: LocalBody, *, years_ago: float, phone: str = "0812345678",
             uploads=[photo()] if photos else []).complaint
         if photos:
             # Staff's photo of the finished work stays; the citizen's own goes.
-            services.complaint_reply(complaint=complaint, actor=admin, text="ซ่อมเสร็จแล้ว ตามภาพ",
+            workflow.complaint_reply(complaint=complaint, actor=admin, text="ซ่อมเสร็จแล้ว ตามภาพ",
                                      uploads=[photo("work.jpg")])
         if status in ("closed", "resolved"):
-            services.complaint_finish_historical(complaint=complaint, actor=admin, status=status,
+            workflow.complaint_finish_historical(complaint=complaint, actor=admin, status=status,
                                                  resolution="ซ่อมแล้ว", finished_at=finished)
         return Complaint.objects.get(pk=complaint.pk)
 
@@ -192,7 +192,7 @@ def test_erasure_is_refused_while_a_case_is_open_then_done(banlat) -> None:
         assert list(AuditEntry.objects.filter(kind__startswith="data_request.").values_list("kind", flat=True)
                     .order_by("id")) == ["data_request.create", "data_request.refuse"]
         admin_user = User.objects.get(username="admin")
-        services.complaint_finish_historical(complaint=still_open, actor=admin_user, status="closed",
+        workflow.complaint_finish_historical(complaint=still_open, actor=admin_user, status="closed",
                                              resolution="แจ้งผลแล้ว", finished_at=NOW)
     erased = _request(admin, request_kind="erasure", identifier="phone", value="0878889999")
     assert erased.status_code == 302
