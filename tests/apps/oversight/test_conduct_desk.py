@@ -392,3 +392,26 @@ def test_the_retention_job_anonymises_a_conduct_case_without_naming_it_to_the_bo
         assert (report.complaints, report.tracking_codes) == (1, [case.tracking_code])
         assert Complaint.objects.get(pk=case.pk).complainant_phone == ""
         assert AuditEntry.objects.count() == before
+
+
+def test_the_handling_office_opens_the_citizens_photo_and_a_stranger_cannot(banlat: LocalBody) -> None:
+    from tests.apps.portal.helpers import jpeg  # noqa: PLC0415
+
+    citizen = _portal(banlat, "10.78.0.10")
+    data = form_data(banlat, category=category_id(banlat, "corruption"), description=DESCRIPTION, name=NAME,
+                     phone=PHONE)
+    assert citizen.post("/complaints/conduct/", {**data, "photos": [jpeg("receipt.jpg")]}).status_code == 302
+    case = filed(citizen, banlat)
+    fact = fact_of(banlat, case)
+    with schema_context(banlat.schema_name):
+        photo = case.attachments.get()
+    handler = desk(officer_of("desk-photo", "district", "7606"))
+    page = handler.get(f"/oversight/conduct/{fact.pk}/").content.decode()
+    assert f"/oversight/conduct/{fact.pk}/files/{photo.pk}/" in page
+    response = handler.get(f"/oversight/conduct/{fact.pk}/files/{photo.pk}/")
+    assert (response.status_code, response["Content-Type"], response["Cache-Control"]) == (
+        200, "image/jpeg", "private, no-store")
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    stranger = desk(officer_of("desk-photo-x", "district", "7601"))
+    assert stranger.get(f"/oversight/conduct/{fact.pk}/files/{photo.pk}/").status_code == 404
+    assert signed_in(banlat, "admin").get(f"/staff/cases/{case.pk}/files/{photo.pk}/").status_code == 404
