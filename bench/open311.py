@@ -60,7 +60,9 @@ def main() -> None:
     parser.add_argument("--facts", type=int, default=1000000)
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
-    body_setup()
+    # Synthetic bodies have no schema: once they exist, only the public schema is migrated.
+    if not LocalBody.objects.filter(dla_code__startswith="9").exists():
+        body_setup()
     national_setup(7850, args.facts)
     body = LocalBody.objects.get(dla_code=INBOX_BODY)
     fill_inbox(body, args.cases)

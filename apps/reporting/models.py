@@ -89,6 +89,8 @@ class ComplaintFact(models.Model):
         indexes = [
             models.Index(fields=["province_code", "district_code", "received_at"], name="fact_area_received"),
             models.Index(fields=["body", "received_at"], name="fact_body_received"),
+            # The national Open311 list: newest first across every body (scanned backwards).
+            models.Index(fields=["received_at", "id"], name="fact_received"),
             # The retention job's one scan: finished cases not yet anonymised, by when they finished
             # (apps.complaints.retention.FINISHED_AT; a merged duplicate's last change).
             models.Index(Coalesce("closed_at", "rejected_at", "transferred_at", "updated_at"),
