@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0005_fact_about_district_office'),
+        ('reporting', '0006_fact_status_channel_plain'),
         ('tenants', '0002_worker_probe'),
     ]
 
