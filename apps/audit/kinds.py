@@ -86,6 +86,8 @@ GROUPS: dict[str, Promise] = {
     "retention": _("การเก็บรักษาข้อมูล"),
     "data_request": _("คำขอของเจ้าของข้อมูล"),
     "directive": _("หนังสือสั่งการ"),
+    "line": _("บัญชี LINE Official Account"),
+    "api_key": _("กุญแจ API"),
     "account": _("การเข้าสู่ระบบ"),
 }
 

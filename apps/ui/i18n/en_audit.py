@@ -77,6 +77,7 @@ EN_AUDIT: dict[str, str | tuple[str, str]] = {
         "This office keeps a complainant's identity for %(years)s year after closing the case",
         "This office keeps a complainant's identity for %(years)s years after closing the case"),
     "ตั้งค่า": "Settings",
+    "กุญแจ API": "API keys",
     "คำขอเข้าถึง: ส่งออกข้อมูลทั้งหมดที่หน่วยงานเก็บเกี่ยวกับผู้ขอเป็นไฟล์ JSON คำขอให้ลบ: ลบชื่อ ข้อมูลติดต่อ "
     "และรูปถ่ายของผู้ร้อง โดยเก็บเรื่องไว้เป็นสถิติ ทำได้เมื่อทุกเรื่องของผู้ขอปิดแล้ว ทุกคำขอถูกบันทึกไว้":
         "Access: exports everything the office holds about the person as a JSON file. Erasure: removes the "
