@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,28 +24,44 @@ from apps.complaints.validation import Complainant
 
 
 class ComplainantSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, required=False, default="")
-    phone = serializers.CharField(allow_blank=True, required=False, default="")
-    email = serializers.CharField(allow_blank=True, required=False, default="")
-    national_id = serializers.CharField(allow_blank=True, required=False, default="")
-    address = serializers.CharField(allow_blank=True, required=False, default="")
-    line_id = serializers.CharField(allow_blank=True, required=False, default="")
+    name = serializers.CharField(allow_blank=True, required=False, default="", max_length=200)
+    phone = serializers.CharField(allow_blank=True, required=False, default="", max_length=20)
+    email = serializers.CharField(allow_blank=True, required=False, default="", max_length=254)
+    national_id = serializers.CharField(allow_blank=True, required=False, default="", max_length=20)
+    address = serializers.CharField(allow_blank=True, required=False, default="", max_length=300)
+    line_id = serializers.CharField(allow_blank=True, required=False, default="", max_length=64)
 
 
 class IntakeSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(
         choices=[c for c in Channel.choices if c[0] not in ("web", "transfer", "open311")])
-    category = serializers.IntegerField()
-    description = serializers.CharField(allow_blank=True)
+    category = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    description = serializers.CharField(allow_blank=True, max_length=5000)
     complainant = ComplainantSerializer(required=False, allow_null=True, default=None)
-    subdistrict_code = serializers.CharField(allow_blank=True, required=False, default="")
-    moo = serializers.CharField(allow_blank=True, required=False, default="")
-    location_text = serializers.CharField(allow_blank=True, required=False, default="")
-    latitude = serializers.CharField(allow_blank=True, required=False, allow_null=True, default=None)
-    longitude = serializers.CharField(allow_blank=True, required=False, allow_null=True, default=None)
+    subdistrict_code = serializers.CharField(allow_blank=True, required=False, default="", max_length=6)
+    moo = serializers.CharField(allow_blank=True, required=False, default="", max_length=20)
+    location_text = serializers.CharField(allow_blank=True, required=False, default="", max_length=300)
+    latitude = serializers.CharField(allow_blank=True, required=False, allow_null=True, default=None, max_length=20)
+    longitude = serializers.CharField(allow_blank=True, required=False, allow_null=True, default=None, max_length=20)
     is_confidential = serializers.BooleanField(required=False, default=False)
     # Conduct and corruption complaints about the district office's own people go to the province.
     about_district_office = serializers.BooleanField(required=False, default=False)
+
+
+INTAKE_RESULT = inline_serializer("StaffIntakeResult", {
+    "id": serializers.IntegerField(), "tracking_code": serializers.CharField(), "status": serializers.CharField(),
+    "second_factor": serializers.CharField(allow_blank=True), "second_factor_kind": serializers.CharField(),
+    "department": serializers.IntegerField(allow_null=True), "replayed": serializers.BooleanField(),
+    "attachments_not_received": serializers.ListField(child=serializers.CharField()),
+})
+COMPLAINT = inline_serializer("StaffComplaint", {
+    "id": serializers.IntegerField(), "tracking_code": serializers.CharField(), "status": serializers.CharField(),
+    "channel": serializers.CharField(), "category": serializers.IntegerField(),
+    "department": serializers.IntegerField(allow_null=True), "received_at": serializers.DateTimeField(),
+    "routed_to_oversight": serializers.BooleanField(),
+})
+REFUSAL = OpenApiResponse(OpenApiTypes.OBJECT, description="Refused, with a Thai message (English when chosen)")
+STAFF_TAGS = ["staff (on each body's sub-domain, signed-in staff)"]
 
 
 def _refusal(error: ComplaintError) -> dict[str, Any]:
@@ -53,6 +71,10 @@ def _refusal(error: ComplaintError) -> dict[str, Any]:
 class ComplaintIntakeView(APIView):
     permission_classes = [IsStaffOfThisBody]
 
+    @extend_schema(summary="File a complaint received at the front desk, by phone, letter, LINE or e-mail",
+                   tags=STAFF_TAGS, request=IntakeSerializer,
+                   parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+                   responses={201: INTAKE_RESULT, 200: INTAKE_RESULT, 400: REFUSAL, 403: REFUSAL, 413: REFUSAL})
     def post(self, request: Request) -> Response:
         payload = IntakeSerializer(data=request.data)
         if not payload.is_valid():
@@ -82,6 +104,8 @@ class ComplaintIntakeView(APIView):
 class ComplaintDetailView(APIView):
     permission_classes = [IsStaffOfThisBody]
 
+    @extend_schema(summary="One complaint the signed-in staff member may see (404 otherwise)", tags=STAFF_TAGS,
+                   responses={200: COMPLAINT, 403: REFUSAL, 404: REFUSAL})
     def get(self, request: Request, pk: int) -> Response:
         try:
             case = get_complaint_for_user(request.user, pk)

@@ -15,7 +15,7 @@ national_v1 = [
 
 urlpatterns = [
     path("national/v1/", include((national_v1, "national"), namespace="national-v1")),
-    path("schema/", SpectacularAPIView.as_view(urlconf="rongthuk.urls_public"), name="api-schema"),
+    path("schema/", SpectacularAPIView.as_view(urlconf="api.urls_schema"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]

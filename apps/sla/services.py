@@ -35,6 +35,7 @@ from apps.sla.selectors import (
     local_date,
     rows_of,
 )
+from apps.ui.normalise import check_lengths
 
 FACT_STAGE_FIELDS = {
     clock.ACK: ("ack_due_at", "ack_met"),
@@ -235,6 +236,7 @@ def _check(*, agreement: Agreement, rows: Mapping[tuple[str, str], tuple[int, st
 @transaction.atomic
 def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "", actor: Any = None) -> Agreement:
     """A new draft, pre-filled with the agreement in force (or the framework's limits)."""
+    check_lengths(Agreement, {"number": number, "title": title})
     today = local_date(timezone.now())
     source: Framework | Agreement | None = agreement_in_force(body_id=body.pk, on=today) or \
         framework_in_force(on=today)
@@ -284,6 +286,7 @@ def sla_agreement_update(*, agreement: Agreement, actor: Any = None, **fields: A
     allowed = {"number", "title", "signatory_name", "signatory_position", "effective_from", "announced_on"}
     if set(fields) - allowed:
         raise ValueError(", ".join(sorted(set(fields) - allowed)))
+    check_lengths(Agreement, fields)
     before = audit_snapshot(agreement, fields)
     for name, value in fields.items():
         setattr(agreement, name, value)

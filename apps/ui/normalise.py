@@ -133,3 +133,15 @@ def safe_file_name(name: str, *, max_length: int = 200) -> str:
         name = (stem[: max_length - len(extension) - 1] + dot + extension) if dot and len(extension) < 10 \
             else name[:max_length]
     return name
+
+
+def check_lengths(model: type[Any], values: dict[str, Any]) -> None:
+    """Refuse (django ValidationError, Thai, naming the field) any text value longer than its model
+    field's max_length: the database must never be the one to say so."""
+    from django.core.exceptions import ValidationError  # noqa: PLC0415 - keeps this module import-light
+
+    for name, value in values.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            label = model._meta.get_field(name).verbose_name
+            raise ValidationError(_("%(label)s ยาวเกิน %(max)d ตัวอักษร") % {"label": label, "max": limit})

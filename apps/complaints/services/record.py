@@ -20,6 +20,7 @@ from apps.complaints.context import current_body
 from apps.complaints.errors import NotAllowed
 from apps.complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
 from apps.complaints.policies import Actor, may_act_on
+from apps.complaints.validation import MAX_DESCRIPTION, clean_text
 from apps.complaints.workflow import check_transition
 from apps.reporting.models import ComplaintFact
 from apps.reporting.services import fact_prepare
@@ -46,6 +47,8 @@ def event_add(complaint: Complaint, kind: str, *, actor: Actor = None, actor_lab
         raise NotAllowed(_("บทบาทของท่านไม่มีสิทธิ์ทำรายการนี้"))
     if isinstance(actor, OfficeActor):
         actor_label, data = actor.label, {**(data or {}), "office_user": actor.user_id}
+    # Every event's text passes the one normalisation step and a bound, whichever service wrote it.
+    text = clean_text(text, field="text", label=_("ข้อความ"), max_length=2 * MAX_DESCRIPTION)
     return ComplaintEvent.objects.create(
         complaint=complaint, kind=kind, actor=user_or_none(actor), actor_label=actor_label,
         text=text, is_public=is_public, from_status=from_status, to_status=to_status,

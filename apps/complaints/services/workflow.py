@@ -35,6 +35,7 @@ from apps.complaints.workflow import REPLY_STATUSES
 @transaction.atomic
 def complaint_acknowledge(*, complaint: Complaint, actor: Actor, text: str = "") -> Complaint:
     staff_require(actor)
+    text = clean_text(text, field="text", label=_("ข้อความแจ้งรับเรื่อง"), max_length=MAX_DESCRIPTION)
     complaint = case_locked(complaint)
     now = timezone.now()
     status_set(complaint, Status.ACKNOWLEDGED, actor=actor, text=text or str(_("หน่วยงานได้รับเรื่องของท่านแล้ว")),

@@ -20,4 +20,5 @@ EN_INPUTS: dict[str, str | tuple[str, str]] = {
     "กรุณาบันทึกเป็น PDF ใหม่ (สั่งพิมพ์ → บันทึกเป็น PDF) แล้วแนบอีกครั้ง":
         "The PDF “%(name)s” contains scripts, automatic actions, hidden attachments or encryption and was not "
         "saved. Please save it again as a PDF (Print → Save as PDF) and attach it again",
+    "ข้อความแจ้งรับเรื่อง": "Acknowledgement message",
 }

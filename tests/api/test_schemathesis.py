@@ -1,0 +1,126 @@
+"""Property-based tests of the national and staff APIs (schemathesis 4.32.5, hypothesis) against a
+live server over real HTTP: every operation of the OpenAPI document gets generated input, valid
+and invalid; there must be 0 server errors and 0 responses that break the document (schema, content
+type). Bounded: EXAMPLES cases per operation.
+
+The figures are printed: `pytest tests/api/test_schemathesis.py -s`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import schemathesis
+from django.conf import settings
+from django.test import Client
+from django_tenants.utils import schema_context
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from api.models import ApiKey, api_key_create
+from apps.accounts.models import User
+from apps.complaints.models import StaffMember
+from apps.complaints.views import SESSION_SCHEMA
+from tenants.models import LocalBody
+from tests.api.test_national import _free_port
+
+EXAMPLES = 25
+# A body of the standing registry that no other test counts cases in: generated intakes that happen
+# to be valid are stored (committed) there.
+BODY = "6760610"
+CSRF = "s" * 32  # an unmasked CSRF secret: the cookie and the header carry the same value
+
+
+def _staff_session(body: LocalBody, stamp: str) -> str:
+    with schema_context(body.schema_name):
+        user = User.objects.create_user(f"schemathesis-{stamp}", f"pw-{stamp}-long-enough")
+        StaffMember.objects.create(user=user, role="clerk")
+    client = Client(HTTP_HOST=f"{body.slug}.localhost")
+    with schema_context(body.schema_name):
+        client.force_login(user)
+        session = client.session
+        session[SESSION_SCHEMA] = body.schema_name
+        session.save()
+    return client.cookies["sessionid"].value
+
+
+def _wait(url: str, host: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            request = urllib.request.Request(url, headers={"Host": host})  # noqa: S310 - http, our server
+            with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - our own live server
+                return
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def _runner(operation: Any, headers: dict[str, Any], port: int, figures: dict[str, int],
+            failures: list[str]) -> Any:
+    @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                         suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    @given(case=operation.as_strategy())
+    def run(case: Any) -> None:
+        case.headers = {**(case.headers or {}), **headers}
+        response = case.call(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        figures["cases"] += 1
+        if response.status_code >= 500:
+            figures["server errors"] += 1
+            failures.append(f"{case.method} {case.formatted_path}: {response.status_code}")
+            return
+        try:
+            case.validate_response(response, checks=[not_a_server_error, response_schema_conformance,
+                                                      content_type_conformance])
+        except Exception as error:  # noqa: BLE001 - counted and reported by the test
+            figures["schema violations"] += 1
+            failures.append(f"{case.method} {case.formatted_path} {response.status_code}: {str(error)[:300]}")
+
+    return run
+
+
+def test_national_and_staff_apis_hold_their_schema(committed: None) -> None:
+    stamp = str(time.time_ns())[-9:]
+    key, raw = api_key_create(name=f"schemathesis {stamp}", scope="nation")
+    body = LocalBody.objects.get(dla_code=BODY)
+    session = _staff_session(body, stamp)
+    port = _free_port()
+    env = dict(os.environ, RONGTHUK_DATABASE_NAME=settings.DATABASES["default"]["NAME"], PYTHONUNBUFFERED="1")
+    server = subprocess.Popen([sys.executable, "-m", "rongthuk.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    figures = {"operations": 0, "cases": 0, "server errors": 0, "schema violations": 0}
+    failures: list[str] = []
+    try:
+        _wait(f"http://127.0.0.1:{port}/healthz", f"localhost:{port}")
+        schema = schemathesis.openapi.from_url(f"http://127.0.0.1:{port}/api/schema/?format=json",
+                                               headers={"Host": f"localhost:{port}"})
+        paths = {op.ok().path for op in schema.get_all_operations()}
+        assert "/api/staff/v1/complaints/" in paths and "/api/staff/v1/complaints/{id}/" in paths, paths
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            staff = operation.path.startswith("/api/staff/")
+            headers: dict[str, Any] = {"Host": f"{body.slug}.localhost:{port}" if staff else f"localhost:{port}"}
+            if staff:
+                headers.update({"Cookie": f"sessionid={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF})
+            else:
+                headers["Authorization"] = f"Api-Key {raw}"
+            figures["operations"] += 1
+
+            _runner(operation, headers, port, figures, failures)()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        ApiKey.objects.filter(pk=key.pk).delete()
+    print(f"\nschemathesis: operations {figures['operations']}, cases {figures['cases']}, "
+          f"server errors {figures['server errors']}, schema violations {figures['schema violations']}")
+    assert failures == [], "\n".join(failures[:30])
+    assert figures["operations"] >= 7 and figures["cases"] >= figures["operations"] * 5
