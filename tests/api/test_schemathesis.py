@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from api.models import ApiKey, api_key_create
 from apps.accounts.models import User
 from apps.complaints.models import StaffMember
-from apps.complaints.views import SESSION_SCHEMA
+from apps.complaints.views.login import SESSION_SCHEMA
 from tenants.models import LocalBody
 from tests.api.test_national import _free_port
 
