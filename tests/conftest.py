@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from tenants.models import LocalBody
@@ -103,6 +104,15 @@ def _public_schema_first() -> Iterator[None]:
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _platform_language_first() -> Iterator[None]:
+    """Every test starts in the platform's language (Thai): a request made by an earlier test in
+    English leaves English active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

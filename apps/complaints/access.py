@@ -105,6 +105,7 @@ def staff_view(view: View | None = None, *, hide: bool = False,
                 if hide:
                     raise Http404
                 raise PermissionDenied
+            request.staff = member  # type: ignore[attr-defined]  # the staff navigation reads it
             return func(request, *args, **kwargs)
 
         return wrapper
