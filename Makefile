@@ -41,6 +41,7 @@ test-faults: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy platform tenants apps api
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/provisioning.py

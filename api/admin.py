@@ -50,7 +50,7 @@ class ApiKeyAdmin(AuditedAdmin):
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
         if not change:
-            import secrets  # noqa: PLC0415
+            import secrets
 
             obj.prefix = secrets.token_hex(PREFIX_LENGTH // 2)
             raw = f"{obj.prefix}.{secrets.token_urlsafe(32)}"

@@ -75,7 +75,7 @@ def api_key_create(*, name: str, scope: str = "", body: LocalBody | None = None,
                    access: str = Access.READ) -> tuple[ApiKey, str]:
     """A new key; returns the row and the raw key (`<prefix>.<secret>`), which is never stored.
     A national key has a scope (`nation`, `province:XX`, `district:XXXX`); a body's key has none."""
-    from apps.oversight.scoping import Scope  # noqa: PLC0415
+    from apps.oversight.scoping import Scope
 
     if body is None:
         Scope.parse(scope)

@@ -92,8 +92,8 @@ def _no_fact(complaint: object, **kwargs: object) -> None:
 
 
 def _fact_without_clocks(complaint: object, *, body: object = None, new: bool = False, **extra: object) -> object:
-    from apps.complaints.context import current_body  # noqa: PLC0415
-    from apps.reporting.services import fact_prepare, fact_save  # noqa: PLC0415
+    from apps.complaints.context import current_body
+    from apps.reporting.services import fact_prepare, fact_save
 
     fact, changed = fact_prepare(complaint=complaint, body=body or current_body(), new=new, **extra)  # type: ignore[arg-type]
     return fact_save(fact, changed)

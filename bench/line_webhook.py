@@ -31,14 +31,14 @@ os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_bench_line")
 
 
 def _ensure_database() -> None:
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
     name = os.environ["RONGTHUK_DATABASE_NAME"]
     url = os.environ.get("DATABASE_URL")
     if url:
         connect: dict[str, Any] = {"conninfo": url.rsplit("/", 1)[0] + "/postgres"}
     else:
-        from rongthuk import embedded  # noqa: PLC0415
+        from rongthuk import embedded
 
         connect = {"dbname": "postgres", "user": "postgres", "host": embedded.ensure_running()}
     with psycopg.connect(**connect, autocommit=True) as conn:

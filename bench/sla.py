@@ -34,9 +34,9 @@ os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_sla_bench")
 
 
 def _ensure_database() -> None:
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
-    from rongthuk import embedded  # noqa: PLC0415
+    from rongthuk import embedded
 
     if os.environ.get("DATABASE_URL"):
         return
@@ -66,9 +66,9 @@ SCRATCH = "bench_sla"
 
 
 def _prepare() -> list[LocalBody]:
-    from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: PLC0415
-    from tenants.geography import geography_load  # noqa: PLC0415
-    from tenants.services import bodies_import, bodies_migrate  # noqa: PLC0415
+    from rongthuk.demo import DEMO_PROVINCE, REGISTRY
+    from tenants.geography import geography_load
+    from tenants.services import bodies_import, bodies_migrate
 
     bodies_migrate(show_progress=False)
     if not LocalBody.objects.live().exists():
@@ -148,10 +148,10 @@ def bench_scan(rows: int, repeats: int) -> tuple[float, float, int, float]:
 
 
 def bench_escalate(bodies: list[LocalBody], stages: int) -> tuple[float, int, int]:
-    from apps.complaints.models import Category, Complaint  # noqa: PLC0415
-    from apps.reporting.models import ComplaintFact  # noqa: PLC0415
-    from apps.sla.models import StageClock  # noqa: PLC0415
-    from apps.sla.sweep import stage_clocks_sweep  # noqa: PLC0415
+    from apps.complaints.models import Category, Complaint
+    from apps.oversight.sweep import stage_clocks_sweep
+    from apps.reporting.models import ComplaintFact
+    from apps.sla.models import StageClock
 
     now = dt.datetime(2025, 3, 5, 10, 0, tzinfo=BANGKOK)  # a Wednesday in office hours
     received = now - dt.timedelta(days=20)

@@ -12,13 +12,13 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import execute_from_command_line
 
-    from rongthuk.env import env_opt  # noqa: PLC0415
+    from rongthuk.env import env_opt
 
     if not env_opt("DATABASE_URL"):
         # Every command here may touch the database; without DATABASE_URL that is the embedded one.
-        from rongthuk import embedded  # noqa: PLC0415
+        from rongthuk import embedded
 
         embedded.ensure_running()
 

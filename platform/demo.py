@@ -73,7 +73,7 @@ def _accounts() -> list[DemoAccount]:
 def _oversight_accounts() -> list[DemoAccount]:
     """Oversight officers (public schema): the provincial office of เพชรบุรี, the district office of
     บ้านลาด, and the national admin with a nation scope."""
-    from apps.oversight.services import oversight_profile_set  # noqa: PLC0415
+    from apps.oversight.services import oversight_profile_set
 
     national = _user("national", "ผู้ดูแลระดับประเทศ (สถ.)", is_staff=True, is_superuser=True)
     oversight_profile_set(user=national, level="nation", office_name="กรมส่งเสริมการปกครองท้องถิ่น")
@@ -93,7 +93,7 @@ def _oversight_accounts() -> list[DemoAccount]:
 
 def _complaints() -> list[DemoAccount]:
     """A few hundred complaints across the bodies of อำเภอบ้านลาด, in every state (apps.complaints.demo)."""
-    from apps.complaints.demo import demo_complaints  # noqa: PLC0415
+    from apps.complaints.demo import demo_complaints
 
     return demo_complaints()
 
@@ -102,10 +102,10 @@ def _complaints() -> list[DemoAccount]:
 def _sla_agreements() -> list[DemoAccount]:
     """Two bodies of อำเภอบ้านลาด have published an agreement stricter than the national minimum;
     the other 13 have not (what the district office sees)."""
-    import datetime as dt  # noqa: PLC0415
+    import datetime as dt
 
-    from apps.sla.models import Agreement, AgreementStatus  # noqa: PLC0415
-    from apps.sla.services import (  # noqa: PLC0415
+    from apps.sla.models import Agreement, AgreementStatus
+    from apps.sla.services import (
         sla_agreement_draft_create,
         sla_agreement_publish,
         sla_agreement_row_set,

@@ -68,7 +68,7 @@ def ensure_running() -> str:
     if socket is None:
         directory.parent.mkdir(parents=True, exist_ok=True)
         _prepare_runtime_dir()
-        import pgserver  # noqa: PLC0415
+        import pgserver
 
         server = pgserver.get_server(str(directory), cleanup_mode=None)
         existing = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
@@ -82,7 +82,7 @@ def ensure_running() -> str:
 
 
 def _point_settings_at(socket: str) -> None:
-    from django.conf import settings  # noqa: PLC0415 - this module must import without Django configured
+    from django.conf import settings  # this module must import without Django configured
 
     if settings.configured and getattr(settings, "EMBEDDED_DATABASE", False):
         settings.DATABASES["default"]["HOST"] = socket

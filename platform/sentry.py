@@ -6,7 +6,7 @@ from typing import Any
 
 
 def tag_event_with_body(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
-    from django.db import connection  # noqa: PLC0415 - sentry initialises before apps load
+    from django.db import connection  # sentry initialises before apps load
 
     tenant = getattr(connection, "tenant", None)
     tags = event.setdefault("tags", {})
@@ -18,9 +18,9 @@ def tag_event_with_body(event: dict[str, Any], hint: dict[str, Any]) -> dict[str
 
 
 def init_sentry(dsn: str, *, environment: str) -> None:
-    import sentry_sdk  # noqa: PLC0415
-    from sentry_sdk.integrations.celery import CeleryIntegration  # noqa: PLC0415
-    from sentry_sdk.integrations.django import DjangoIntegration  # noqa: PLC0415
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
 
     sentry_sdk.init(
         dsn=dsn,

@@ -13,7 +13,7 @@ urlpatterns = [
     path("staff/api-keys/", api_keys_view, name="staff-api-keys"),
     path("open311/v2/", include(open311_body)),
     path("staff/", include("apps.complaints.urls")),
-    path("sla/", include("apps.sla.urls")),
+    path("sla/", include("apps.portal.sla_urls")),
     path("api/", include("api.urls_tenant")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("apps.portal.urls")),

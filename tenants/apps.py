@@ -6,5 +6,5 @@ class TenantsConfig(AppConfig):
     verbose_name = "หน่วยงาน (องค์กรปกครองส่วนท้องถิ่น)"
 
     def ready(self) -> None:
-        from rongthuk import celery  # noqa: F401,PLC0415 - makes the platform's Celery app current
-        from tenants import cache  # noqa: F401,PLC0415 - connects cache invalidation
+        from rongthuk import celery  # noqa: F401 - makes the platform's Celery app current
+        from tenants import cache  # noqa: F401 - connects cache invalidation

@@ -77,7 +77,7 @@ def clear(**_: object) -> None:
 
 
 def _connect() -> None:
-    from tenants.models import Domain, LocalBody  # noqa: PLC0415
+    from tenants.models import Domain, LocalBody
 
     for model in (LocalBody, Domain):
         post_save.connect(clear, sender=model, dispatch_uid=f"tenant-cache-save-{model.__name__}")

@@ -42,7 +42,7 @@ def _ascii(name: str) -> str:
 
 
 def romanise(name_th: str) -> str:
-    from pythainlp.transliterate import romanize  # noqa: PLC0415 - slow import, only when needed
+    from pythainlp.transliterate import romanize  # slow import, only when needed
 
     return _ascii(romanize(name_th, engine="royin"))
 
@@ -63,7 +63,7 @@ def national_bases() -> dict[str, str]:
     Collisions are judged against the whole country, not against one import: importing one
     province first and the rest later gives every body the slug a single national import would.
     """
-    from tenants.registry import KIND_BY_TYPE  # noqa: PLC0415
+    from tenants.registry import KIND_BY_TYPE
 
     return {
         code: base_slug(

@@ -33,7 +33,7 @@ OUTSIDE = "4760102"  # เทศบาลเมืองเพชรบุรี
 def pytest_configure(config: pytest.Config) -> None:
     """Settings start no server; without DATABASE_URL the test session starts the embedded one."""
     if settings.EMBEDDED_DATABASE:
-        from rongthuk import embedded  # noqa: PLC0415
+        from rongthuk import embedded
 
         embedded.ensure_running()
 
@@ -44,11 +44,11 @@ def django_db_setup(request: pytest.FixtureRequest, django_test_environment: Non
                     django_db_modify_db_settings: None) -> Iterator[None]:
     """pytest-django's set-up, always for the default database (tests that use real processes
     ask only for `committed`, which pytest-django does not count), then the standing cast."""
-    from django.test.utils import setup_databases, teardown_databases  # noqa: PLC0415
+    from django.test.utils import setup_databases, teardown_databases
 
-    from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: PLC0415
-    from tenants.geography import geography_load  # noqa: PLC0415
-    from tenants.services import bodies_import, bodies_migrate  # noqa: PLC0415
+    from rongthuk.demo import DEMO_PROVINCE, REGISTRY
+    from tenants.geography import geography_load
+    from tenants.services import bodies_import, bodies_migrate
 
     keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
@@ -73,8 +73,8 @@ def django_db_setup(request: pytest.FixtureRequest, django_test_environment: Non
 def _standing_cast() -> None:
     """Staff of banlat and thasen: admin, executive, officer (กองช่าง), clerk — usernames
     `<role>` in each body's own schema, password STAFF_PASSWORD."""
-    from apps.accounts.models import User  # noqa: PLC0415
-    from apps.complaints.models import Department, StaffMember  # noqa: PLC0415
+    from apps.accounts.models import User
+    from apps.complaints.models import Department, StaffMember
 
     for code in (BANLAT, THASEN):
         body = LocalBody.objects.get(dla_code=code)
@@ -132,7 +132,7 @@ def outside_body(db: None) -> LocalBody:
 
 def staff(body: LocalBody, role: str = "officer"):  # type: ignore[no-untyped-def]
     """A staff user of the standing cast (call inside the body's schema_context)."""
-    from apps.accounts.models import User  # noqa: PLC0415
+    from apps.accounts.models import User
 
     return User.objects.get(username=role)
 

@@ -82,7 +82,7 @@ def _staff(body: LocalBody) -> dict[str, User]:
 
 
 def _at(moment: dt.datetime):  # type: ignore[no-untyped-def]
-    import time_machine  # noqa: PLC0415 - a development dependency, like the demo itself
+    import time_machine  # a development dependency, like the demo itself
 
     return time_machine.travel(moment, tick=False)
 

@@ -207,7 +207,7 @@ class ComplaintEvent(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    from tenants.db import current_schema  # noqa: PLC0415
+    from tenants.db import current_schema
 
     # Each body's files under its own prefix; the stored name is random, never the citizen's.
     return f"bodies/{current_schema()}/complaints/{instance.complaint_id}/{filename}"

@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Protocol
 
@@ -106,9 +108,35 @@ def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | N
     return created
 
 
+@dataclass(frozen=True)
+class StaffNotice:
+    """An e-mail about a case to the body's staff or an oversight office: tracking code and stage
+    only, never the complainant's data."""
+
+    complaint: Complaint
+    recipients: Sequence[str]
+    subject: str
+    text: str
+    send_at: datetime
+
+
+def queue_staff(notices: Sequence[StaffNotice], *, body: LocalBody) -> list[Notification]:
+    """SLA warnings and escalations for staff and offices: the same outbox as the citizen's
+    messages, written in the case's transaction (two statements for any number of notices), and
+    delivered by the outbox sweep from each notice's `send_at`."""
+    created = Notification.objects.bulk_create([
+        Notification(complaint=n.complaint, channel="email", recipient=recipient, subject=n.subject[:200],
+                     body=n.text, next_attempt_at=n.send_at)
+        for n in notices for recipient in dict.fromkeys(r for r in n.recipients if r)])
+    OutboxEntry.objects.bulk_create(
+        [OutboxEntry(body=body, notification_id=n.pk, due_at=n.next_attempt_at) for n in created],
+        ignore_conflicts=True)
+    return created
+
+
 def _dispatch(schema: str, ids: list[int]) -> None:
-    from apps.complaints.publish import publish_after_commit  # noqa: PLC0415
-    from apps.complaints.tasks import notifications_deliver  # noqa: PLC0415
+    from apps.complaints.publish import publish_after_commit
+    from apps.complaints.tasks import notifications_deliver
 
     # Bounded in time and never raising: a hung or absent broker leaves the rows to the sweep.
     publish_after_commit(notifications_deliver, schema=schema, args=[ids])
@@ -133,7 +161,7 @@ class ConsoleBackend:
 
 class EmailBackend:
     def send(self, notification: Notification, *, idempotency_key: str) -> None:
-        from django.core.mail import EmailMessage  # noqa: PLC0415
+        from django.core.mail import EmailMessage
 
         domain = settings.PLATFORM_DOMAIN
         EmailMessage(notification.subject, notification.body, None, [notification.recipient],

@@ -36,7 +36,7 @@ from apps.complaints.services.workflow import complaint_finish_historical
 from apps.complaints.status import Channel, Status
 from apps.complaints.validation import Complainant
 from apps.ui.spreadsheet import safe_dataset
-from apps.ui.thai import format_datetime
+from apps.ui.thai import MONTHS_TH, MONTHS_TH_ABBR, format_datetime
 from tenants.db import current_schema
 
 IDENTITY_ROLES = frozenset({Role.ADMIN, Role.EXECUTIVE, Role.CLERK})
@@ -226,7 +226,6 @@ def _header_map(headers: Iterable[object]) -> dict[str, int]:
 def parse_thai_date(value: object) -> dt.datetime | None:
     """Dates as Thai offices write them: 15/3/2568, 2568-03-15, 15 มี.ค. 2568 (B.E. or C.E.), or a
     cell Excel already holds as a date. Local midnight (Asia/Bangkok) when there is no time."""
-    from apps.ui.thai import MONTHS_TH, MONTHS_TH_ABBR  # noqa: PLC0415
 
     if value in (None, ""):
         return None

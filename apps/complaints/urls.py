@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from apps.audit import views as audit_views
 from apps.complaints import retention_views
 from apps.complaints.views import administration, case, inbox, intake, login, register
+from apps.complaints.views import audit as audit_views
 
 app_name = "staff"
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from apps.complaints.models import Complaint
 from apps.complaints.status import Status
 from apps.line.models import LineUser
+from apps.sla.selectors import pending_deadlines
 from apps.ui import thai
 
 MY_CASES_SHOWN = 10
@@ -30,7 +31,6 @@ def waiting_case(*, user_id: str) -> Complaint | None:
 
 
 def deadlines(*, complaint: Complaint) -> list[Any]:
-    from apps.sla.selectors import pending_deadlines  # noqa: PLC0415 - the SLA app reads the case's clock
 
     if complaint.status not in _OPEN:
         return []

@@ -33,10 +33,10 @@ def webhook_url() -> str:
 def webhook_view(request: HttpRequest) -> HttpResponse:
     """Verify, record, reply: LINE waits only a few seconds for the answer."""
     # The LINE SDK takes seconds to import: loaded here, not with the URLconf of every request.
-    from linebot.v3.exceptions import InvalidSignatureError  # noqa: PLC0415
-    from linebot.v3.webhook import WebhookParser  # noqa: PLC0415
+    from linebot.v3.exceptions import InvalidSignatureError
+    from linebot.v3.webhook import WebhookParser
 
-    from apps.line import chat, client  # noqa: PLC0415
+    from apps.line import chat, client
 
     credentials = services.line_credentials()
     if credentials is None:

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from apps.categories.models import NationalCategory
 from apps.complaints.conduct import handled_by
 from apps.complaints.status import Channel, Status
 from apps.oversight.models import AreaRollup, BodyRollup, Directive, DirectiveTarget, ProvinceRollup, ScopeLevel
@@ -318,7 +319,6 @@ def _names(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
         return {b.pk: (b.dla_code, b.display_name) for b in LocalBody.objects.filter(pk__in=keys)}
     if group_by == "category":
         try:
-            from apps.categories.models import NationalCategory  # noqa: PLC0415
             found = {c.code: c for c in NationalCategory.objects.filter(code__in=keys)}
             return {k: (k, getattr(found.get(k), "name_th", k)) for k in keys}
         except (ImportError, AttributeError, Exception):  # noqa: BLE001 - names are decoration

@@ -86,7 +86,7 @@ def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.d
 
 
 def _refresh_later(directive_id: int) -> None:
-    from apps.oversight.tasks import directive_compliance_refresh_task  # noqa: PLC0415
+    from apps.oversight.tasks import directive_compliance_refresh_task
 
     try:
         directive_compliance_refresh_task.delay(directive_id)

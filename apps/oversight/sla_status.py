@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
+from apps.sla.selectors import agreement_status
 from tenants.models import LocalBody
 
 
@@ -75,10 +76,6 @@ def _public_urls(ids: list[int]) -> dict[int, str]:
 
 def sla_status_for(body_ids: Iterable[int]) -> dict[int, SlaStatus]:
     ids = list(body_ids)
-    try:
-        from apps.sla.selectors import agreement_status  # noqa: PLC0415 - built in parallel
-    except ImportError:
-        return dict.fromkeys(ids, NOT_PUBLISHED)
     raw = agreement_status(body_ids=ids)
     urls = _public_urls(ids)
     return {body_id: _normalise(raw.get(body_id), urls.get(body_id, "")) for body_id in ids}

@@ -53,7 +53,7 @@ class LoginView(auth_views.LoginView):
 
 
 def logout_view(request: HttpRequest) -> HttpResponse:
-    from django.contrib.auth import logout  # noqa: PLC0415
+    from django.contrib.auth import logout
 
     if request.method == "POST":
         logout(request)

@@ -28,9 +28,12 @@ from django.db.models import (
 from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 
-from apps.categories.models import OVERSIGHT_CLASSES
+from apps.categories.models import OVERSIGHT_CLASSES, SlaClass
+from apps.complaints.models import Complaint
 from apps.complaints.status import Status
 from apps.reporting.models import ComplaintFact
+from apps.sla import selectors as sla
+from apps.sla.models import DayType, Stage
 from apps.ui.thai import fiscal_year_of
 from tenants.db import current_schema
 from tenants.models import District, Domain, LocalBody, Province
@@ -241,7 +244,6 @@ MAP_LIMIT = 300
 def resolved_case_points(*, body: LocalBody, now: dt.datetime | None = None) -> list[dict[str, object]]:
     """Recent resolved cases as [lat, lng, national category, resolved date]: no description, no
     address, no complainant, and never the conduct/corruption complaints."""
-    from apps.complaints.models import Complaint  # noqa: PLC0415  (tenant app)
 
     assert current_schema() == body.schema_name, "read the map inside the body's schema"
     until = now or timezone.now()
@@ -276,9 +278,6 @@ class SlaSummary:
 def sla_summary(*, body: LocalBody) -> SlaSummary | None:
     """The body's published agreement (in force, else the next to come), else the national
     framework in force that it is held to."""
-    from apps.categories.models import SlaClass  # noqa: PLC0415
-    from apps.sla import selectors as sla  # noqa: PLC0415
-    from apps.sla.models import DayType, Stage  # noqa: PLC0415
 
     agreement = sla.agreement_current_published(body_id=body.pk)
     source: Any = agreement or sla.framework_in_force(on=timezone.localdate())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ from apps.sla.models import (
     NationalDayOff,
     Stage,
 )
+from tenants.db import current_schema
+from tenants.models import LocalBody
 
 STAGE_ORDER = [s.value for s in Stage]
 
@@ -105,11 +108,6 @@ class PendingDeadline:
 
 def current_body_id() -> int | None:
     """The body whose schema the connection is in (a complaint carries no body: it lives in it)."""
-    from django.db import connection  # noqa: PLC0415
-
-    from tenants.db import current_schema  # noqa: PLC0415
-    from tenants.models import LocalBody  # noqa: PLC0415
-
     tenant = getattr(connection, "tenant", None)
     if isinstance(tenant, LocalBody) and tenant.pk:
         return int(tenant.pk)
@@ -148,7 +146,7 @@ def _row_sort(item: tuple[str, str]) -> tuple[str, int]:
 def agreement_status(*, body_ids: Iterable[int], on: dt.date | None = None) -> dict[int, dict[str, Any]]:
     """Per body: is an agreement published and in force, since when, does it meet the framework in
     force, and which rows are tighter than the national limit (read by oversight)."""
-    from apps.sla.services import agreement_violations  # noqa: PLC0415
+    from apps.sla.services import agreement_violations
 
     on = on or local_date(timezone.now())
     ids = list(body_ids)

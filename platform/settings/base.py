@@ -50,7 +50,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.ui.context_processors.ui",
+                "apps.portal.context_processors.ui",
             ],
         },
     },

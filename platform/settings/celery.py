@@ -40,7 +40,7 @@ CELERY_TIMEZONE = "Asia/Bangkok"
 CELERY_BEAT_SCHEDULE_FILENAME = str(project_root() / ".data" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-sweep": {"task": "complaints.notifications_sweep", "schedule": 60.0},
-    # SLA warnings and escalations across all bodies (apps.sla.sweep).
+    # SLA warnings and escalations across all bodies (apps.oversight.sweep).
     "sla-sweep": {"task": "sla.sweep", "schedule": 60.0},
 }
 # Directives: refresh measurable compliance and remind bodies before the due date (apps.oversight).

@@ -112,7 +112,7 @@ def test_etag_and_last_modified_give_304(facts) -> None:  # type: ignore[no-unty
 
 
 def test_throttled_per_key(db, settings) -> None:  # type: ignore[no-untyped-def]
-    from django.core.cache import caches  # noqa: PLC0415
+    from django.core.cache import caches
 
     caches["shared"].clear()
     settings.NATIONAL_API_THROTTLE_RATE = "2/minute"

@@ -58,7 +58,7 @@ def test_an_anonymous_retry_gets_the_same_code_and_a_new_pin_that_works(banlat: 
     again = client.post(URL, data, content_type="application/json", HTTP_IDEMPOTENCY_KEY=marker).json()
     assert (first["second_factor_kind"], again["second_factor_kind"]) == ("pin", "pin")
     assert again["tracking_code"] == first["tracking_code"]
-    from django.contrib.auth.hashers import check_password  # noqa: PLC0415
+    from django.contrib.auth.hashers import check_password
 
     with schema_context(banlat.schema_name):
         case = Complaint.objects.get(pk=first["id"])

@@ -37,7 +37,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def portal_server(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[str]:
     """`rongthuk runserver` on a free port, on the test database; yields its port as a string."""
-    from apps.portal.models import IntakeThrottle  # noqa: PLC0415
+    from apps.portal.models import IntakeThrottle
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         IntakeThrottle.objects.all().delete()  # earlier runs on a reused database count as one address
@@ -78,7 +78,7 @@ def portal_server(django_db_setup: None, django_db_blocker: pytest.FixtureReques
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip(f"{CHROMIUM} is absent: `apt-get install chromium` (make test does it)")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -50,7 +50,7 @@ def postgres_bindir() -> Path:
         candidates.append(done.stdout.strip())
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     try:  # the embedded server's own binaries, installed with the project (pgserver)
-        import pgserver  # noqa: PLC0415
+        import pgserver
 
         candidates.append(str(Path(pgserver.__file__).parent / "pginstall" / "bin"))
     except ImportError:
@@ -155,7 +155,7 @@ class PrivateRedis:
 
 
 def _accepts(port: int) -> bool:
-    import socket  # noqa: PLC0415
+    import socket
 
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):

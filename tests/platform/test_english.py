@@ -64,9 +64,9 @@ def _proper_names() -> list[str]:
         names.update({body.name_th, body.display_name})
     for model in (Province, District, Subdistrict):
         names.update(model.objects.values_list("name_th", flat=True))
-    from apps.accounts.models import User  # noqa: PLC0415
-    from apps.categories.models import NationalCategory  # noqa: PLC0415
-    from apps.complaints.models import Category, Department  # noqa: PLC0415
+    from apps.accounts.models import User
+    from apps.categories.models import NationalCategory
+    from apps.complaints.models import Category, Department
 
     with schema_context(LocalBody.objects.get(domains__domain=BODY_HOST).schema_name):
         names.update(Category.objects.values_list("name_th", flat=True))

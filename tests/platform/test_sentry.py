@@ -16,7 +16,7 @@ def test_events_are_tagged_with_the_bodys_schema_and_dla_code(banlat: LocalBody)
 def test_sentry_sends_no_personal_data_and_tags_each_event(banlat: LocalBody) -> None:
     sent: list[dict] = []
 
-    from rongthuk import sentry  # noqa: PLC0415
+    from rongthuk import sentry
 
     sentry_sdk.init(
         dsn="https://public@sentry.invalid/1",

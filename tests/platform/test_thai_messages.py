@@ -49,7 +49,7 @@ def test_every_library_message_a_user_can_see_has_thai() -> None:
 
 
 def test_django_length_message_in_thai_and_english() -> None:
-    from django import forms  # noqa: PLC0415
+    from django import forms
 
     class F(forms.Form):
         title = forms.CharField(max_length=5)

@@ -1,5 +1,5 @@
 """The body's own administration (admins only): departments, categories, staff accounts and the
-notification outbox (the audit trail's page is apps.audit.views)."""
+notification outbox (the audit trail's page is views.audit)."""
 
 from __future__ import annotations
 

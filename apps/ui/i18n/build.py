@@ -65,8 +65,8 @@ def build_thai(locale_dir: Path = LOCALE) -> int:
 
 def _library_plurals() -> dict[str, str]:
     """msgid → msgid_plural for the libraries' plural messages (read from their English .po/.mo)."""
-    import django  # noqa: PLC0415
-    import rest_framework  # noqa: PLC0415
+    import django
+    import rest_framework
 
     found: dict[str, str] = {}
     for root in (Path(django.__file__).parent, Path(rest_framework.__file__).parent):

@@ -10,6 +10,7 @@ from apps.ui.i18n.en_audit import EN_AUDIT
 from apps.ui.i18n.en_inputs import EN_INPUTS
 from apps.ui.i18n.en_line import EN_LINE
 from apps.ui.i18n.en_open311 import EN_OPEN311
+from apps.ui.i18n.en_structure import EN_STRUCTURE
 
 EN: dict[str, str | tuple[str, str]] = {
     "ชื่อ-นามสกุล": "Full name",
@@ -914,3 +915,4 @@ EN.update(EN_AUDIT)
 EN.update(EN_INPUTS)
 EN.update(EN_LINE)
 EN.update(EN_OPEN311)
+EN.update(EN_STRUCTURE)

@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
             if settings.EMBEDDED_DATABASE:
-                from rongthuk import embedded  # noqa: PLC0415
+                from rongthuk import embedded
 
                 embedded.stop()
             self.stdout.write("stopped.")

@@ -89,7 +89,7 @@ def test_bad_input_is_refused_with_the_field_named_and_nothing_saved(banlat: Loc
         before = Complaint.objects.count()
         kwargs = {"channel": "web", "category": category(), "description": "ถนนเป็นหลุม",
                   "complainant": SOMCHAI, **changes}
-        from apps.complaints.services.intake import complaint_submit  # noqa: PLC0415
+        from apps.complaints.services.intake import complaint_submit
 
         with pytest.raises(ComplaintError) as refused:
             complaint_submit(**kwargs)
@@ -251,7 +251,7 @@ def test_transfer_to_an_outside_agency(banlat: LocalBody) -> None:
 
 
 def test_corruption_complaints_go_to_oversight_with_identity_withheld(banlat: LocalBody) -> None:
-    from apps.complaints.policies import complainant_identity  # noqa: PLC0415
+    from apps.complaints.policies import complainant_identity
 
     with schema_context(banlat.schema_name):
         case = file_complaint("corruption").complaint
@@ -262,8 +262,8 @@ def test_corruption_complaints_go_to_oversight_with_identity_withheld(banlat: Lo
 
 
 def test_identity_views_are_audited(banlat: LocalBody) -> None:
-    from apps.complaints.models import IdentityAccess  # noqa: PLC0415
-    from apps.complaints.policies import complainant_identity  # noqa: PLC0415
+    from apps.complaints.models import IdentityAccess
+    from apps.complaints.policies import complainant_identity
 
     with schema_context(banlat.schema_name):
         case = file_complaint().complaint
@@ -275,9 +275,9 @@ def test_identity_views_are_audited(banlat: LocalBody) -> None:
 
 
 def test_staff_of_one_body_cannot_reach_anothers_cases(banlat: LocalBody, thasen: LocalBody) -> None:
-    from django.http import Http404  # noqa: PLC0415
+    from django.http import Http404
 
-    from apps.complaints.policies import get_complaint_for_user  # noqa: PLC0415
+    from apps.complaints.policies import get_complaint_for_user
 
     with schema_context(banlat.schema_name):
         case = file_complaint().complaint

@@ -152,7 +152,7 @@ def test_register_import_dry_run_then_confirm(banlat):
         assert closed.received_at.astimezone().date().isoformat() == "2025-03-15"
         assert closed.closed_at.astimezone().date().isoformat() == "2025-03-30"
         assert not closed.events.filter(kind="notification").exists()
-        from apps.complaints.models import Notification  # noqa: PLC0415
+        from apps.complaints.models import Notification
 
         assert not Notification.objects.filter(complaint=closed).exists()
     fact = ComplaintFact.objects.get(body=banlat, complaint_id=closed.pk)

@@ -160,6 +160,6 @@ def test_intake_requires_staff(banlat):
     response = signed_in(banlat, "admin").get("/staff/intake/")
     assert response.status_code == 200
     assert "walk_in" in response.content.decode()
-    from tests.apps.complaints.staff_helpers import anonymous  # noqa: PLC0415
+    from tests.apps.complaints.staff_helpers import anonymous
 
     assert anonymous(banlat).post("/staff/intake/", form(banlat)).status_code == 302

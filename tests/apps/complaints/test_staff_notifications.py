@@ -159,7 +159,7 @@ def test_failing_provider_is_retried_with_backoff_and_never_lost(body, failing_w
         assert dt.timedelta(minutes=minutes) <= delay < dt.timedelta(minutes=minutes, seconds=30)
     # Provider back (console backend, delivered here in process): sent, nothing lost.
     with schema_context(body.schema_name):
-        from apps.complaints.notifications import deliver  # noqa: PLC0415
+        from apps.complaints.notifications import deliver
 
         assert deliver([notification.pk]) == 1
     final = notification_of(body, complaint)

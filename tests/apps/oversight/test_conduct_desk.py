@@ -18,9 +18,9 @@ from apps.accounts.models import User
 from apps.complaints.errors import NotAllowed
 from apps.complaints.models import Category, Complaint, ComplaintEvent, IdentityAccess, Notification
 from apps.complaints.services.workflow import complaint_acknowledge, complaint_note
+from apps.oversight.sweep import stage_clocks_sweep
 from apps.reporting.models import ComplaintFact
 from apps.sla.models import StageClock
-from apps.sla.sweep import stage_clocks_sweep
 from tenants.models import LocalBody
 from tests.apps.complaints.staff_helpers import signed_in, user
 from tests.apps.oversight.factories import officer as make_officer
@@ -332,7 +332,7 @@ def test_the_sweep_tells_the_handling_office_never_the_body(banlat: LocalBody) -
 
 
 def test_the_register_import_refuses_a_conduct_row_with_a_reason(banlat: LocalBody) -> None:
-    from tests.apps.complaints.test_staff_admin import HEADER, _sheet  # noqa: PLC0415
+    from tests.apps.complaints.test_staff_admin import HEADER, _sheet
 
     with schema_context(banlat.schema_name):
         conduct = Category.objects.get(national_category_id="conduct").name_th
@@ -350,9 +350,9 @@ def test_the_register_import_refuses_a_conduct_row_with_a_reason(banlat: LocalBo
 
 
 def test_an_overdue_conduct_case_does_not_count_against_the_body(banlat: LocalBody) -> None:
-    from apps.oversight.models import DirectiveMeasure  # noqa: PLC0415
-    from apps.oversight.scoping import Scope  # noqa: PLC0415
-    from apps.oversight.services import directive_compliance_refresh, directive_issue  # noqa: PLC0415
+    from apps.oversight.models import DirectiveMeasure
+    from apps.oversight.scoping import Scope
+    from apps.oversight.services import directive_compliance_refresh, directive_issue
 
     with time_machine.travel(START, tick=False):
         case, _citizen = file_conduct(banlat, ip="10.78.0.8")
@@ -382,8 +382,8 @@ def test_staff_json_intake_of_a_conduct_complaint_about_the_district_office(banl
 
 
 def test_the_retention_job_anonymises_a_conduct_case_without_naming_it_to_the_body(banlat: LocalBody) -> None:
-    from apps.audit.models import AuditEntry  # noqa: PLC0415
-    from apps.complaints.retention import complaints_anonymise  # noqa: PLC0415
+    from apps.audit.models import AuditEntry
+    from apps.complaints.retention import complaints_anonymise
 
     case, _citizen = file_conduct(banlat, ip="10.78.0.9")
     with schema_context(banlat.schema_name):

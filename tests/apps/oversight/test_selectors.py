@@ -58,7 +58,7 @@ def test_trigger_keeps_rollups_in_step_with_facts(facts, banlat):  # type: ignor
     assert totals["by_channel"]["line"] == 1
     assert totals["by_status"]["resolved"] == 2
     # An update moves the counts; a delete removes them.
-    from apps.reporting.models import ComplaintFact  # noqa: PLC0415
+    from apps.reporting.models import ComplaintFact
 
     open_fact = ComplaintFact.objects.get(body=banlat, status="in_progress")
     open_fact.status = "resolved"

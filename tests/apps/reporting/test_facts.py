@@ -47,7 +47,7 @@ def test_a_failed_fact_write_leaves_no_case(banlat: LocalBody) -> None:
 
 
 def test_a_failed_fact_update_rolls_back_the_status_change(banlat: LocalBody) -> None:
-    from apps.accounts.models import User  # noqa: PLC0415
+    from apps.accounts.models import User
 
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE public.reporting_complaintfact ADD CONSTRAINT refuse_ack "
@@ -73,7 +73,7 @@ def test_the_fact_table_has_no_column_for_personal_data() -> None:
 
 
 def test_no_personal_data_reaches_the_fact_table(banlat: LocalBody) -> None:
-    from apps.accounts.models import User  # noqa: PLC0415
+    from apps.accounts.models import User
 
     with schema_context(banlat.schema_name):
         case = file_complaint("corruption", complainant=PERSON, location_text="หน้าบ้านเลขที่ 99/9",

@@ -171,9 +171,9 @@ def test_agreement_status_for_oversight(banlat, thasen) -> None:
 
 
 def test_framework_rows_import_from_csv(banlat) -> None:
-    import tablib  # noqa: PLC0415
+    import tablib
 
-    from apps.sla.admin import FrameworkRowResource  # noqa: PLC0415
+    from apps.sla.admin import FrameworkRowResource
 
     framework = sla_framework_create(name="ฉบับทางการ 2569", effective_from=dt.date(2026, 1, 1), rows={})
     data = tablib.Dataset(headers=["framework", "sla_class", "stage", "days", "day_type"])

@@ -7,13 +7,14 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
 from apps.complaints.models import ComplaintEvent, Notification
+from apps.oversight.sweep import stage_clocks_sweep
 from apps.reporting.models import ComplaintFact, OutboxEntry
 from apps.sla.models import StageClock
-from apps.sla.sweep import stage_clocks_sweep
 from tests.apps.sla.helpers import at, clock_sync, complaint_make, event_add
 
 
@@ -47,7 +48,7 @@ def test_warn_escalate_and_district_each_once(banlat) -> None:
         assert Notification.objects.filter(complaint=complaint).order_by("id").last().recipient == \
             "executive@banlat.example"
     # District office: 3 working days after the breach (Friday 09:00); its officers are told.
-    from apps.oversight.services import oversight_profile_set  # noqa: PLC0415
+    from apps.oversight.services import oversight_profile_set
 
     with schema_context("public"):
         office = User.objects.create_user("district_banlat", "x" * 16, email="thongthin.banlat@example.go.th")
@@ -154,10 +155,41 @@ def test_two_concurrent_sweeps_warn_each_stage_exactly_once(committed, banlat_co
         StageClock.objects.filter(fact__in=facts).delete()
         facts.delete()
         with schema_context(body.schema_name):
-            from apps.complaints.models import Complaint  # noqa: PLC0415
+            from apps.complaints.models import Complaint
 
             notifications = Notification.objects.filter(complaint_id__in=complaints)
             OutboxEntry.objects.filter(body=body, notification_id__in=list(notifications.values_list("pk", flat=True))
                                        ).delete()
             notifications.delete()
             Complaint.objects.filter(pk__in=complaints).delete()
+
+
+def _due_cases(body, n: int, received) -> None:  # type: ignore[no-untyped-def]
+    with schema_context(body.schema_name):
+        for _ in range(n):
+            complaint = complaint_make(body, received)
+            clock_sync(body, complaint, received)
+
+
+@pytest.mark.django_db
+def test_a_batch_reads_the_public_schema_once_whatever_the_number_of_bodies(banlat, thasen) -> None:
+    """The public reads of a batch (the claim, the bodies, their calendars, the offices) are one
+    query each; every further body costs only its own writes, the same for each body."""
+    _due_cases(banlat, 2, at("2025-03-03", "09:00"))
+    with CaptureQueriesContext(connection) as one:
+        assert stage_clocks_sweep(now=at("2025-03-03", "15:00")).bodies == {banlat.pk}
+    _due_cases(banlat, 3, at("2025-03-04", "09:00"))
+    _due_cases(thasen, 1, at("2025-03-04", "09:00"))
+    with CaptureQueriesContext(connection) as two:
+        assert stage_clocks_sweep(now=at("2025-03-04", "15:00")).bodies == {banlat.pk, thasen.pk}
+
+    def public_reads(queries: CaptureQueriesContext) -> dict[str, int]:
+        tables = ("oversight_oversightprofile", "tenants_localbody", "sla_bodyclosure", "sla_stageclock")
+        return {t: sum(f'"{t}"' in q["sql"] or f" {t} " in q["sql"] for q in queries.captured_queries) for t in tables}
+
+    once = {"oversight_oversightprofile": 1, "tenants_localbody": 1, "sla_bodyclosure": 1, "sla_stageclock": 1}
+    assert public_reads(one) == public_reads(two) == once
+    # One body's writes, whatever its number of cases: its schema, a savepoint, the cases, the
+    # executives, the events, the e-mails, the outbox pointers, the savepoint's release.
+    assert len(one.captured_queries) == 17
+    assert len(two.captured_queries) - len(one.captured_queries) == 8

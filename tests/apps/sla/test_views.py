@@ -62,7 +62,7 @@ def test_announcement_pdf_renders_with_body_name(banlat, published) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    from pypdf import PdfReader  # noqa: PLC0415
+    from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "บ้านลาด" in text
@@ -90,11 +90,11 @@ def test_manage_hides_from_outsiders_and_refuses_looser_rows(banlat) -> None:
 
 
 def test_announcement_carries_the_bodys_emblem_in_html_and_pdf(banlat, published, tmp_path, settings) -> None:
-    from django.core.files.base import ContentFile  # noqa: PLC0415
-    from PIL import Image  # noqa: PLC0415
+    from django.core.files.base import ContentFile
+    from PIL import Image
 
-    from apps.portal.models import BodyProfile  # noqa: PLC0415
-    from tenants import cache  # noqa: PLC0415
+    from apps.portal.models import BodyProfile
+    from tenants import cache
 
     settings.MEDIA_ROOT = tmp_path
     picture = io.BytesIO()
@@ -105,6 +105,6 @@ def test_announcement_carries_the_bodys_emblem_in_html_and_pdf(banlat, published
     page = Client(HTTP_HOST=host(banlat)).get("/sla/announcement/").content.decode()
     assert f'src="{profile.logo.url}"' in page
     pdf = Client(HTTP_HOST=host(banlat)).get("/sla/announcement.pdf").content
-    from pypdf import PdfReader  # noqa: PLC0415
+    from pypdf import PdfReader
 
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1

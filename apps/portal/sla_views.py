@@ -1,5 +1,7 @@
 """The body's SLA pages on its subdomain: the public agreement, the printable announcement (HTML and
-PDF) and the admin's drafting page. Thin: reads via selectors, writes via services."""
+PDF), the admin's drafting page and office closures. Thin: reads via apps.sla.selectors, writes via
+apps.sla.services. They sit with the portal (above complaints, whose staff gate they use), while
+apps.sla holds the rules and clocks the complaint service itself depends on."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import segno
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -70,8 +73,6 @@ def agreement_page(request: HttpRequest) -> HttpResponse:
 
 
 def _announcement_context(request: HttpRequest, *, for_pdf: bool) -> dict[str, Any]:
-    import segno  # noqa: PLC0415
-
     context = _context(request)
     thai = request.GET.get("digits") == "thai"
     agreement: Agreement | None = context["agreement"]

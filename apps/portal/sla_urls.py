@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.sla import views
+from apps.portal import sla_views as views
 
 app_name = "sla"
 
