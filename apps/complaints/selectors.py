@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import check_password
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints.context import current_body
 from apps.complaints.models import Attachment, Complaint, ComplaintEvent, Department, EventKind, StaffMember
 from apps.complaints.policies import Actor, visible_complaints
@@ -165,9 +166,11 @@ def transfer_targets(*, body: LocalBody, query: str = "", limit: int = 30) -> li
 def complaint_public_cases(*, filters: CaseFilters, category_ids: Sequence[int] | None = None) -> list[PublicCase]:
     """One page of this body's cases as the public sees them (Open311), newest first: no
     complainant, and no description, place or photo link for confidential, conduct and
-    corruption cases. Three queries a page: the cases, their deadlines (facts), their photo links."""
+    corruption cases, which are not listed at all. Three queries a page: the cases, their deadlines (facts), their photo links."""
     body = current_body()
-    cases = Complaint.objects.exclude(status__in=UNLISTED_STATUSES).select_related("category")
+    # Conduct and corruption cases are the oversight office's: not even their existence is public.
+    cases = (Complaint.objects.exclude(status__in=UNLISTED_STATUSES).exclude(routed_to_oversight=True)
+             .exclude(sla_class__in=OVERSIGHT_CLASSES).select_related("category"))
     if filters.ids is not None:
         cases = cases.filter(pk__in=[pk for code, pk in filters.ids if code == body.dla_code])
     if filters.tickets is not None:

@@ -78,8 +78,10 @@ def status_filter(open_: bool | None) -> Q:
 
 
 def fact_public_cases(*, filters: CaseFilters, body_id: int | None = None) -> list[PublicCase]:
-    """One page of cases across every body (or one), newest first, from the facts only."""
-    facts = ComplaintFact.objects.exclude(status__in=UNLISTED_STATUSES).select_related("body")
+    """One page of cases across every body (or one), newest first, from the facts only; conduct
+    and corruption cases are the oversight office's and are not listed."""
+    facts = (ComplaintFact.objects.exclude(status__in=UNLISTED_STATUSES).exclude(routed_to_oversight=True)
+             .exclude(sla_class__in=OVERSIGHT_CLASSES).select_related("body"))
     if body_id is not None:
         facts = facts.filter(body_id=body_id)
     if filters.ids is not None:

@@ -225,8 +225,10 @@ def test_post_in_xml_without_a_name_is_anonymous_and_conduct_flag_routes_to_over
     with schema_context(world.banlat.schema_name):
         case = Complaint.objects.get(pk=int(request_id.split("-")[1]))
         assert (case.is_anonymous, case.national_category, case.routed_to_oversight) == (True, "conduct", True)
-    one = xml_items(world.body().get(f"requests/{request_id}", "xml").xml(), "request")[0]
-    assert (one["service_code"], one["description"], one["address"], one["lat"]) == ("conduct", "", "", "")
+    # The district office's case: not even its existence is public (the citizen follows it with code and PIN).
+    for client in (world.body(), world.nation()):
+        assert client.get(f"requests/{request_id}", "xml").status == 404
+        assert request_id not in _ids(client.get("requests", "json", service_request_id=request_id).json())
 
 
 # --- GET requests: filters ---------------------------------------------------------------------------
@@ -284,9 +286,12 @@ def test_no_personal_data_and_confidential_and_conduct_content_withheld(world: W
     listed = {item["service_request_id"]: item for item in json.loads(raws[0])}
     assert listed[world.public_id]["description"] == "ถนนหน้าตลาดเป็นหลุม"
     assert listed[world.public_id]["address"] == "หน้าตลาดบ้านลาด"
-    for withheld in (world.confidential_id, world.conduct_id):
-        assert (listed[withheld]["description"], listed[withheld]["address"], listed[withheld]["lat"]) == \
-            (None, None, None)
+    assert (listed[world.confidential_id]["description"], listed[world.confidential_id]["address"],
+            listed[world.confidential_id]["lat"]) == (None, None, None)
+    # Conduct cases are the oversight office's: not listed by the body or nationally.
+    assert set(listed) == {world.confidential_id, world.public_id}
+    national = {item["service_request_id"] for item in json.loads(raws[2])}
+    assert national == {world.confidential_id, world.public_id}
 
 
 # --- national endpoint --------------------------------------------------------------------------------
