@@ -165,8 +165,9 @@ def transfer_targets(*, body: LocalBody, query: str = "", limit: int = 30) -> li
 
 def complaint_public_cases(*, filters: CaseFilters, category_ids: Sequence[int] | None = None) -> list[PublicCase]:
     """One page of this body's cases as the public sees them (Open311), newest first: no
-    complainant, and no description, place or photo link for confidential, conduct and
-    corruption cases, which are not listed at all. Three queries a page: the cases, their deadlines (facts), their photo links."""
+    complainant, no description, place or photo link for confidential cases, and no conduct or
+    corruption cases at all. Three queries a page: the cases, their deadlines (facts), their
+    photo links."""
     body = current_body()
     # Conduct and corruption cases are the oversight office's: not even their existence is public.
     cases = (Complaint.objects.exclude(status__in=UNLISTED_STATUSES).exclude(routed_to_oversight=True)
