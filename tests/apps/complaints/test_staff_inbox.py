@@ -67,11 +67,13 @@ def test_due_filters_read_the_fact_deadlines(banlat):
 
 
 def test_pagination(banlat):
+    with schema_context(banlat.schema_name):
+        before = Complaint.objects.filter(routed_to_oversight=False).count()
     made = [make_case(banlat, description=f"ไฟฟ้าส่องสว่างดับ จุดที่ {i}") for i in range(30)]
     client = signed_in(banlat, "admin")
     first = client.get("/staff/?per=25")
     second = client.get("/staff/?per=25&page=2")
-    assert first.context["page"].paginator.count >= 30
+    assert first.context["page"].paginator.count == before + 30
     assert len(first.context["rows"]) == 25
     assert codes(first).isdisjoint(codes(second))
     assert made[-1].tracking_code in codes(first)  # newest first
