@@ -6,8 +6,8 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from django.contrib import admin  # noqa: PLC0415
-        from django.contrib.auth.models import Group  # noqa: PLC0415
+        from django.contrib import admin
+        from django.contrib.auth.models import Group
 
         # Groups and per-user permissions are not used (roles are data: README, "Architecture"); a
         # page that changes them would be an unaudited way to grant rights, so the admin omits it.

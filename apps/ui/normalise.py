@@ -138,7 +138,7 @@ def safe_file_name(name: str, *, max_length: int = 200) -> str:
 def check_lengths(model: type[Any], values: dict[str, Any]) -> None:
     """Refuse (django ValidationError, Thai, naming the field) any text value longer than its model
     field's max_length: the database must never be the one to say so."""
-    from django.core.exceptions import ValidationError  # noqa: PLC0415 - keeps this module import-light
+    from django.core.exceptions import ValidationError  # keeps this module import-light
 
     for name, value in values.items():
         limit = getattr(model._meta.get_field(name), "max_length", None)

@@ -334,8 +334,8 @@ def test_framework_rows_import_is_audited_in_its_transaction(db: None) -> None:
 
 
 def test_platform_services_write_the_platform_log(banlat: LocalBody) -> None:
-    from apps.sla.services import sla_framework_create  # noqa: PLC0415
-    from tenants.services import body_set_status  # noqa: PLC0415
+    from apps.sla.services import sla_framework_create
+    from tenants.services import body_set_status
 
     user = _superuser()
     before = last_id("public")

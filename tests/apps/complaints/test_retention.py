@@ -243,9 +243,9 @@ def test_admin_sets_the_period_and_bad_values_are_refused(banlat) -> None:
 
 @pytest.mark.worker
 def test_the_beat_task_anonymises_in_the_real_worker(committed: None, celery_worker_process: object) -> None:
-    from django.conf import settings  # noqa: PLC0415
+    from django.conf import settings
 
-    from tests.platform.test_celery_call import _celery_call  # noqa: PLC0415
+    from tests.platform.test_celery_call import _celery_call
 
     assert settings.CELERY_BEAT_SCHEDULE["complaints-retention-sweep"]["task"] == "complaints.retention_sweep"
     body = LocalBody.objects.get(dla_code=BANLAT)

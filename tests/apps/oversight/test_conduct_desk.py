@@ -395,7 +395,7 @@ def test_the_retention_job_anonymises_a_conduct_case_without_naming_it_to_the_bo
 
 
 def test_the_handling_office_opens_the_citizens_photo_and_a_stranger_cannot(banlat: LocalBody) -> None:
-    from tests.apps.portal.helpers import jpeg  # noqa: PLC0415
+    from tests.apps.portal.helpers import jpeg
 
     citizen = _portal(banlat, "10.78.0.10")
     data = form_data(banlat, category=category_id(banlat, "corruption"), description=DESCRIPTION, name=NAME,
