@@ -55,6 +55,7 @@ def _messages(key: str, complaint: Complaint, text: str, body: LocalBody) -> str
         "rejected": _("%(body)s ไม่รับเรื่อง %(code)s: %(text)s"),
         "merged": _("เรื่อง %(code)s ถูกรวมกับเรื่องเดียวกันที่มีผู้แจ้งไว้แล้ว: %(text)s"),
         "merged_into": _("มีผู้แจ้งเรื่องเดียวกับเรื่อง %(code)s ของท่าน (%(text)s) หน่วยงานจะดำเนินการรวมกัน"),
+        "reopened": _("%(body)s เปิดเรื่อง %(code)s ใหม่เพื่อดำเนินการต่อ: %(text)s"),
     }
     template = templates.get(key)
     if template is None:

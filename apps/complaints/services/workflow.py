@@ -274,6 +274,8 @@ def complaint_reopen(*, complaint: Complaint, reason: str, actor: Actor = None,
     complaint.save(update_fields=["status", "reopen_count", "cycle_started_at", "acknowledged_at", "resolved_at",
                                   "closed_at", "first_reply_at", "rating", "updated_at"])
     case_sync(complaint)
+    if actor is not None:  # staff reopened it: the citizen is told (they know when they asked themselves)
+        notifications.queue(complaint, "reopened", text=reason)
     return complaint
 
 

@@ -100,4 +100,5 @@ EN_LINE: dict[str, str | tuple[str, str]] = {
         "Case not found, or the confirmation is wrong. Please type the tracking code again",
     "ติดตามเรื่อง %(code)s ทาง LINE แล้ว ท่านจะได้รับแจ้งความคืบหน้าทางแชตนี้":
         "You now follow %(code)s on LINE: progress will be told in this chat",
+    "%(body)s เปิดเรื่อง %(code)s ใหม่เพื่อดำเนินการต่อ: %(text)s": "%(body)s has reopened complaint %(code)s: %(text)s",
 }

@@ -13,9 +13,20 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from apps.accounts.models import User
-from apps.complaints.models import Attachment, Category, Complaint, ComplaintEvent, Notification, OutboxStatus
+from apps.complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    Department,
+    Notification,
+    OutboxStatus,
+)
+from apps.complaints.services.transfer import complaint_transfer
 from apps.complaints.services.workflow import (
     complaint_acknowledge,
+    complaint_assign,
+    complaint_reopen,
     complaint_reply,
     complaint_request_info,
     complaint_resolve,
@@ -346,3 +357,26 @@ def test_cancel_drops_the_half_finished_complaint_and_its_photos(line, banlat):
     with schema_context(banlat.schema_name):
         assert LineUser.objects.get(pk=chat.user_id).state == {}
         assert not Complaint.objects.filter(complainant_line_id=chat.user_id).exists()
+
+
+def test_transfer_and_a_reopen_by_staff_are_pushed_to_the_citizen(line, banlat, thasen):
+    chat = Chat("U" + "d" * 32)
+    with schema_context(banlat.schema_name):
+        category = Category.objects.get(national_category_id="building")
+    for event in (chat.postback("a=file"), chat.postback(f"a=cat&id={category.pk}"), chat.text("อาคารร้างจะพัง"),
+                  chat.postback("a=submit")):
+        chat.send(event)
+    with schema_context(banlat.schema_name):
+        complaint = Complaint.objects.get(complainant_line_id=chat.user_id)
+        clerk = User.objects.get(username="clerk")
+        complaint_acknowledge(complaint=complaint, actor=clerk)
+        complaint_assign(complaint=complaint, actor=clerk, department=Department.objects.get(code="engineering"))
+        complaint_resolve(complaint=complaint, actor=clerk, resolution="ติดป้ายเตือนแล้ว")
+        complaint_reopen(complaint=complaint, actor=clerk, reason="ต้องรื้อถอนด้วย")
+        complaint_transfer(complaint=complaint, actor=clerk, reason="อยู่ในเขต อบต.ท่าเสน", to_body=thasen)
+        assert deliver_line() == 4
+    code = complaint.tracking_code
+    assert [p["messages"][0]["text"].split("\n")[0] for p in line.pushes()[2:]] == [
+        f"{banlat.display_name} เปิดเรื่อง {code} ใหม่เพื่อดำเนินการต่อ: ต้องรื้อถอนด้วย",
+        f"เรื่อง {code} ถูกส่งต่อไปยัง {thasen.display_name} ท่านติดตามได้ด้วยเลขเดิม",
+    ]
