@@ -31,10 +31,12 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
-from apps.complaints.access import SESSION_SCHEMA  # noqa: E402
+from apps.accounts.signin import SESSION_SCHEMA  # noqa: E402
 from apps.complaints.models import Category, Complaint, Department, StaffMember  # noqa: E402
 from apps.complaints.services import intake  # noqa: E402
 from apps.complaints.validation import Complainant  # noqa: E402
@@ -68,9 +70,13 @@ def staff_user(body: LocalBody, role: str) -> User:
 def client_for(body: LocalBody, user: User) -> Client:
     client = Client(HTTP_HOST=f"{body.slug}.localhost")
     with schema_context(body.schema_name):
-        client.force_login(user)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        # A session that has passed the second factor, as every staff session must.
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+            TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         session = client.session
         session[SESSION_SCHEMA] = body.schema_name
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
 

@@ -9,6 +9,7 @@ from rongthuk import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("oversight/", include("apps.accounts.urls_oversight")),
     path("oversight/", include("apps.oversight.urls")),
     path("api/", include("api.urls")),
     path("open311/v2/", include(open311_national)),

@@ -8,6 +8,7 @@ from rongthuk import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("staff/", include("apps.accounts.urls_staff")),
     path("staff/directives/", include("apps.oversight.staff_urls")),
     path("", include("apps.line.urls")),
     path("staff/api-keys/", api_keys_view, name="staff-api-keys"),

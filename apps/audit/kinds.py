@@ -39,6 +39,8 @@ KINDS: dict[str, Promise] = {
     "account.logout": _("ออกจากระบบ"),
     "account.login_failed": _("เข้าสู่ระบบไม่สำเร็จ"),
     "account.locked": _("บัญชีถูกระงับชั่วคราว"),
+    "account.session_expired": _("หมดเวลาการใช้งาน"),
+    "account.password_reset_request": _("ขอตั้งรหัสผ่านใหม่"),
     "account.password_reset": _("ตั้งรหัสผ่านใหม่"),
     "account.password_change": _("เปลี่ยนรหัสผ่าน"),
     "account.otp_enable": _("เปิดใช้การยืนยันตัวตนสองขั้นตอน"),

@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from apps.accounts.models import User
+from apps.accounts.second_factor import is_verified
+from apps.accounts.signin import SESSION_SCHEMA
 from apps.complaints.models import StaffMember
 from tenants.db import current_schema
 
@@ -34,8 +36,6 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
     from apps.complaints.policies import Actor
-
-SESSION_SCHEMA = "staff_schema"
 
 View = Callable[..., HttpResponseBase]
 
@@ -63,7 +63,10 @@ def session_stamp(request: HttpRequest) -> None:
 
 
 def _stamped_here(request: HttpRequest | Request) -> bool:
-    return request.user.is_authenticated and request.session.get(SESSION_SCHEMA) == current_schema()
+    # And only once the session has passed the second factor (apps.accounts.second_factor): a
+    # password alone opens no staff page and no staff API call.
+    return (request.user.is_authenticated and request.session.get(SESSION_SCHEMA) == current_schema()
+            and is_verified(request))
 
 
 def staff_signed_in(request: HttpRequest | Request, *roles: str) -> StaffMember | None:
@@ -99,7 +102,7 @@ def staff_view(view: View | None = None, *, hide: bool = False,
                 if hide:
                     return render(request, "complaints/not_found.html", {"next": request.get_full_path()},
                                   status=404)
-                return redirect_to_login(request.get_full_path(), reverse("staff:login"))
+                return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
             member = staff_signed_in(request, *roles)
             if member is None:
                 if hide:

@@ -5,6 +5,8 @@ change nothing; only a body admin may call them."""
 
 from __future__ import annotations
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -93,9 +95,16 @@ def staff_user_save(*, actor: Actor, user: User | None = None, username: str, fu
         raise ComplaintError(_("ไม่สามารถลดสิทธิ์หรือปิดบัญชีของตนเองได้"), field="role")
     created = user is None
     before = _staff_snapshot(user) if user is not None else {}
+    if user is None and not password:
+        raise ComplaintError(_("กรุณากำหนดรหัสผ่าน"), field="password")
+    if password:
+        # The configured validators (AUTH_PASSWORD_VALIDATORS), against the account's own details.
+        candidate = user or User(username=username, full_name=full_name, email=email)
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as exc:
+            raise ComplaintError(" ".join(exc.messages), field="password") from exc
     if user is None:
-        if not password:
-            raise ComplaintError(_("กรุณากำหนดรหัสผ่าน"), field="password")
         try:
             with transaction.atomic():
                 user = User.objects.create_user(username, password, full_name=full_name, email=email,

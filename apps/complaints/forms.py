@@ -191,7 +191,7 @@ class StaffUserForm(forms.Form):
     department = forms.ModelChoiceField(label=_("กอง/สำนัก"), queryset=Department.objects.none(), required=False)
     is_active = forms.BooleanField(label=_("ใช้งานได้"), required=False, initial=True)
     password = forms.CharField(label=_("รหัสผ่าน (เว้นว่างหากไม่เปลี่ยน)"), required=False,
-                               widget=forms.PasswordInput(render_value=False), min_length=10)
+                               widget=forms.PasswordInput(render_value=False))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

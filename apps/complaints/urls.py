@@ -3,14 +3,12 @@
 from django.urls import path
 
 from apps.complaints import retention_views
-from apps.complaints.views import administration, case, inbox, intake, login, register
+from apps.complaints.views import administration, case, inbox, intake, register
 from apps.complaints.views import audit as audit_views
 
 app_name = "staff"
 
 urlpatterns = [
-    path("login/", login.login_view, name="login"),
-    path("logout/", login.logout_view, name="logout"),
     path("", inbox.inbox_view, name="inbox"),
     path("bulk/", inbox.bulk_view, name="bulk"),
     path("intake/", intake.intake_view, name="intake"),

@@ -3,22 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.oversight.models import DirectiveMeasure
-from apps.oversight.scoping import scope_for_user
-
-
-class OversightLoginForm(AuthenticationForm):
-    """Only public-schema users with an oversight scope (or national admins) may sign in; a body's
-    staff live in the body's schema and are not found here at all."""
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        super().confirm_login_allowed(user)
-        if scope_for_user(user) is None:
-            raise forms.ValidationError(_("บัญชีนี้ไม่มีสิทธิ์กำกับดูแล"), code="no_scope")
 
 
 class DirectiveForm(forms.Form):

@@ -5,8 +5,6 @@ from apps.oversight import desk_views, views
 app_name = "oversight"
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.logout_view, name="logout"),
     path("", views.dashboard, name="dashboard"),
     path("performance/", views.performance, name="performance"),
     path("bodies/<str:dla_code>/", views.body_detail, name="body"),

@@ -10,7 +10,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,10 +18,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.second_factor import is_verified
 from apps.oversight import selectors, services
 from apps.oversight.desk_selectors import OFFICE_LEVELS
 from apps.oversight.exports import FORMATS, export_response
-from apps.oversight.forms import DirectiveForm, OversightLoginForm
+from apps.oversight.forms import DirectiveForm
 from apps.oversight.models import DirectiveTarget
 from apps.oversight.scoping import Scope, bodies_in_scope_for, get_body_in_scope, narrow_scope, scope_for_user
 from apps.oversight.templatetags.oversight_tags import thai_month
@@ -35,29 +35,13 @@ View = Callable[..., HttpResponseBase]
 def oversight_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        scope = scope_for_user(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
+        verified = request.user.is_authenticated and is_verified(request)
+        scope = scope_for_user(request.user) if verified else None  # type: ignore[arg-type]
         if scope is None:
-            return redirect(f"{reverse('oversight:login')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
         request.scope = scope  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
     return wrapper
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "oversight/login.html"
-    authentication_form = OversightLoginForm
-    redirect_authenticated_user = False
-
-    def get_default_redirect_url(self) -> str:
-        return reverse("oversight:dashboard")
-
-
-def logout_view(request: HttpRequest) -> HttpResponse:
-    from django.contrib.auth import logout
-
-    if request.method == "POST":
-        logout(request)
-    return redirect("oversight:login")
 
 
 def _scope_name(scope: Scope) -> str:

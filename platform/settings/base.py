@@ -7,7 +7,8 @@ DATA_DIR: Path = BASE_DIR / ".data"
 
 DEBUG = env_bool("DEBUG", default=False)
 _secret = env_opt("SECRET_KEY")
-if _secret is None and not DEBUG and env_bool("RONGTHUK_REQUIRE_SECRET", default=False):
+_production = env_str("RONGTHUK_ENV", "development") == "production"
+if _secret is None and not DEBUG and (_production or env_bool("RONGTHUK_REQUIRE_SECRET", default=False)):
     raise RuntimeError("environment variable SECRET_KEY is required in production")
 # A development key: production sets SECRET_KEY (deploy/ and docker-compose.yml do).
 SECRET_KEY = _secret or "rongthuk-development-key-not-for-production"  # noqa: S105
@@ -18,25 +19,32 @@ PLATFORM_PORT = env_opt("PLATFORM_PORT") or ""
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", "127.0.0.1", "testserver"]
 )
-CSRF_TRUSTED_ORIGINS = env_list(
-    "CSRF_TRUSTED_ORIGINS", [f"http://*.{PLATFORM_DOMAIN}:8000", f"http://{PLATFORM_DOMAIN}:8000"]
-)
+# Empty: a form is accepted only from the origin it was served on (CsrfViewMiddleware compares
+# Origin with the request's own scheme and host), so one body's pages can never post to another's.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 ROOT_URLCONF = "rongthuk.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "rongthuk.urls_public"
 WSGI_APPLICATION = "rongthuk.wsgi.application"
 
 MIDDLEWARE = [
-    "tenants.middleware.TenantResolutionMiddleware",
+    # First, so every response (the unknown-host page too) carries the security headers and the CSP.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tenants.middleware.TenantResolutionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rongthuk.middleware.ThaiFirstLocaleMiddleware",
     "rongthuk.inputs.InputNormalisationMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Signed-in sessions: idle and absolute timeouts, no-store, the second factor before any page.
+    "apps.accounts.middleware.SignedInSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout raised during authentication into the Thai lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -50,6 +58,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "apps.portal.context_processors.ui",
             ],
         },
@@ -57,12 +66,7 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
-# Staff sign in on their body's sub-domain (oversight has its own page and decorator).
-LOGIN_URL = "staff:login"
+LOGIN_URL = "accounts:login"
 
 # Thai first, English available; the Buddhist era is a display concern (templatetags).
 LANGUAGE_CODE = "th"
@@ -86,10 +90,6 @@ REQUEST_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 REQUEST_MAX_UPLOAD_BYTES = 55 * 1024 * 1024
 
 CSRF_FAILURE_VIEW = "rongthuk.errors.csrf_failure"
-
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Citizen notification backends by channel (apps.complaints.notifications); console in development.
 NOTIFICATION_BACKENDS = {

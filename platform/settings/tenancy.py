@@ -7,7 +7,7 @@ SHARED_APPS = [
     "tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
-    "django.contrib.admin",
+    "apps.accounts.apps.PlatformAdminConfig",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -24,6 +24,11 @@ SHARED_APPS = [
     "apps.oversight",
     "api",
     "apps.audit",
+    # Lockout attempts: public schema only, keyed by schema and username (settings/security.py).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 # Apps whose tables exist in every body's schema. Every relation here is multiplied by ~7,850:
@@ -31,6 +36,10 @@ SHARED_APPS = [
 TENANT_APPS = [
     "apps.accounts",
     "django.contrib.sessions",
+    # Staff second factors live beside the staff accounts, in the body's schema.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.complaints",
     # One table: the body's audit log (apps.audit.models).
     "apps.audit",

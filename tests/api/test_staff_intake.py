@@ -9,13 +9,14 @@ from apps.reporting.models import ComplaintFact
 from tenants import cache
 from tenants.models import LocalBody
 from tests.conftest import STAFF_PASSWORD
+from tests.signin import password_and_code
 
 
 def _client(host: str, role: str = "clerk") -> Client:
     cache.clear()
     client = Client(HTTP_HOST=host)
-    assert client.post("/staff/login/", {"username": role, "password": STAFF_PASSWORD}).status_code == 302
-    return client
+    schema = LocalBody.objects.get(domains__domain=host).schema_name
+    return password_and_code(client, username=role, password=STAFF_PASSWORD, schema=schema)
 
 
 @pytest.fixture

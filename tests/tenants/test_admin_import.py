@@ -8,6 +8,7 @@ from tenants import cache
 from tenants.models import BodyStatus, Domain, LocalBody
 from tenants.resources import LocalBodyResource
 from tests.conftest import REPO
+from tests.signin import verified_login
 
 CHUMPHON = "ชุมพร"
 
@@ -34,13 +35,13 @@ def test_admin_import_creates_and_provisions_bodies_and_reports_bad_rows(db: Non
 
 def test_the_import_page_is_for_the_national_admin_only(db: None) -> None:
     cache.clear()
-    User.objects.create_superuser("operator", "x" * 16)
-    User.objects.create_user("officer_public", "x" * 16)
+    operator = User.objects.create_superuser("operator", "x" * 16)
+    officer_public = User.objects.create_user("officer_public", "x" * 16)
     client = Client()
     assert client.get("/admin/tenants/localbody/import/", HTTP_HOST="localhost").status_code == 302
-    client.login(username="officer_public", password="x" * 16)
+    verified_login(client, officer_public)
     assert client.get("/admin/tenants/localbody/import/", HTTP_HOST="localhost").status_code == 302
-    client.login(username="operator", password="x" * 16)
+    verified_login(client, operator)
     page = client.get("/admin/tenants/localbody/import/", HTTP_HOST="localhost")
     assert page.status_code == 200
     assert b"import_file" in page.content

@@ -910,6 +910,62 @@ EN: dict[str, str | tuple[str, str]] = {
     "สำนักงานท้องถิ่นที่กำกับดูแลเป็นผู้ดำเนินการ":
         "Complaints about officials' conduct or corruption cannot be imported into this office's register: "
         "the supervising local administration office handles them",
+
+    # accounts: sign-in, second factor, password reset, lockout
+    "รหัสจากแอปยืนยันตัวตน หรือรหัสกู้คืน": "Code from your authenticator app, or a recovery code",
+    "หมดเวลาการใช้งาน กรุณาเข้าสู่ระบบใหม่": "Your session has timed out. Please sign in again",
+    "ต้องยืนยันตัวตนขั้นที่สองก่อน": "The second sign-in step is required first",
+    "หมดเวลาการใช้งาน": "Session timed out",
+    "ขอตั้งรหัสผ่านใหม่": "Password reset requested",
+    "ระงับการเข้าสู่ระบบชั่วคราว": "Sign-in temporarily locked",
+    "มีการกรอกรหัสผ่านผิดหลายครั้ง ระบบจึงระงับการเข้าสู่ระบบไว้ชั่วคราว กรุณาลองใหม่ในอีก %(minutes)s นาที หรือตั้งรหัสผ่านใหม่ทางอีเมล":
+        "Too many wrong passwords: signing in is locked for now. Try again in %(minutes)s minutes, "
+        "or reset your password by e-mail",
+    "ลืมรหัสผ่าน": "Forgot your password?",
+    "ตั้งรหัสผ่านใหม่แล้ว": "Your password is reset",
+    "ตั้งรหัสผ่านใหม่": "Reset your password",
+    "กรอกอีเมลของบัญชี ระบบจะส่งลิงก์สำหรับตั้งรหัสผ่านใหม่ไปให้ ลิงก์ใช้ได้ครั้งเดียวและมีอายุจำกัด":
+        "Enter your account's e-mail address. We will send a link to set a new password; it works once "
+        "and expires",
+    "ส่งลิงก์": "Send the link",
+    "บันทึกรหัสผ่านใหม่": "Save the new password",
+    "ลิงก์นี้ใช้ไม่ได้แล้ว (ใช้ไปแล้วหรือหมดอายุ) กรุณาขอลิงก์ใหม่":
+        "This link no longer works (already used or expired). Please ask for a new one",
+    "ขอลิงก์ใหม่": "Ask for a new link",
+    "เข้าสู่ระบบด้วยรหัสผ่านใหม่": "Sign in with the new password",
+    "มีการขอตั้งรหัสผ่านใหม่สำหรับบัญชี": "A password reset was requested for the account",
+    "เปิดลิงก์นี้เพื่อตั้งรหัสผ่านใหม่ (ใช้ได้ครั้งเดียว):": "Open this link to set a new password (it works once):",
+    "หากท่านไม่ได้ขอ ไม่ต้องทำอะไร รหัสผ่านเดิมยังใช้ได้":
+        "If you did not ask for this, do nothing: your password is unchanged",
+    "หากอีเมลนี้เป็นของบัญชีในระบบ ท่านจะได้รับลิงก์สำหรับตั้งรหัสผ่านใหม่ในไม่ช้า":
+        "If this address belongs to an account, a link to set a new password is on its way",
+    "กลับไปหน้าเข้าสู่ระบบ": "Back to sign-in",
+    "ตั้งรหัสผ่านใหม่ — ระบบร้องทุกข์": "Reset your password — Rongthuk",
+    "รหัสกู้คืน": "Recovery codes",
+    "เก็บรหัสเหล่านี้ไว้ในที่ปลอดภัย ใช้แทนรหัสจากแอปได้เมื่อไม่มีโทรศัพท์ แต่ละรหัสใช้ได้ครั้งเดียว และจะไม่แสดงอีก":
+        "Keep these codes somewhere safe. Each replaces an app code once when you do not have your phone; "
+        "they will not be shown again",
+    "บันทึกรหัสแล้ว ไปต่อ": "I have saved them — continue",
+    "เหลือรหัสกู้คืนที่ยังไม่ได้ใช้ %(left)s รหัส": ("%(left)s unused recovery code left",
+                                                  "%(left)s unused recovery codes left"),
+    "สร้างรหัสกู้คืนชุดใหม่ (ชุดเดิมจะใช้ไม่ได้)": "Make a new set of recovery codes (the old ones stop working)",
+    "ตั้งค่าการยืนยันตัวตนสองขั้นตอน": "Set up two-step sign-in",
+    "บัญชีนี้เข้าถึงข้อมูลส่วนบุคคลของผู้ร้องได้ จึงต้องยืนยันตัวตนสองขั้นตอนทุกครั้งที่เข้าสู่ระบบ":
+        "This account can reach complainants' personal data, so every sign-in takes two steps",
+    "เปิดแอปยืนยันตัวตน (เช่น Google Authenticator หรือ Microsoft Authenticator) แล้วสแกนคิวอาร์โค้ดนี้":
+        "Open an authenticator app (such as Google Authenticator or Microsoft Authenticator) and scan this QR code",
+    "กรอกรหัส 6 หลักที่แอปแสดง": "Enter the 6-digit code the app shows",
+    "สแกนไม่ได้? กรอกรหัสลับนี้ในแอปแทน": "Cannot scan? Type this secret into the app instead",
+    "ยืนยันและเปิดใช้": "Confirm and turn on",
+    "ยืนยันตัวตนขั้นที่สอง": "Second sign-in step",
+    "กรอกรหัส 6 หลักจากแอปยืนยันตัวตนในโทรศัพท์ของท่าน หากไม่มีโทรศัพท์อยู่กับตัว ใช้รหัสกู้คืนหนึ่งรหัสแทนได้ (แต่ละรหัสใช้ได้ครั้งเดียว)":
+        "Enter the 6-digit code from the authenticator app on your phone. Without your phone, use one "
+        "recovery code instead (each works once)",
+    "ยืนยัน": "Confirm",
+    "รหัสไม่ถูกต้องหรือหมดอายุ กรุณาลองใหม่ (หากผิดหลายครั้ง ต้องรอสักครู่ก่อนลองอีก)":
+        "Wrong or expired code. Please try again (after several wrong codes, wait a moment first)",
+    "รหัสไม่ถูกต้อง กรุณาสแกนใหม่แล้วกรอกรหัส 6 หลักที่แอปแสดงอยู่":
+        "Wrong code. Scan again and enter the 6-digit code the app shows now",
 }
 EN.update(EN_AUDIT)
 EN.update(EN_INPUTS)

@@ -84,6 +84,14 @@ TH: dict[str, str] = {
     "Your password can't be a commonly used password.": "รหัสผ่านต้องไม่ใช่รหัสผ่านที่ใช้กันทั่วไป",
     "This password is entirely numeric.": "รหัสผ่านเป็นตัวเลขล้วน",
     "Your password can't be entirely numeric.": "รหัสผ่านต้องไม่เป็นตัวเลขล้วน",
+    # The same messages as Django 5.2 raises them (its .po still lists the older wording above).
+    "This password is too short. It must contain at least %d character.":
+        "รหัสผ่านสั้นเกินไป ต้องยาวอย่างน้อย %d ตัวอักษร",
+    "Your password can’t be too similar to your other personal information.":
+        "รหัสผ่านต้องไม่คล้ายกับข้อมูลส่วนตัวอื่นของท่าน",
+    "Your password can’t be a commonly used password.": "รหัสผ่านต้องไม่ใช่รหัสผ่านที่ใช้กันทั่วไป",
+    "Your password can’t be entirely numeric.": "รหัสผ่านต้องไม่เป็นตัวเลขล้วน",
+    "The two password fields didn’t match.": "รหัสผ่านทั้งสองช่องไม่ตรงกัน",
     "Enter a valid username. This value may contain only English letters, numbers, and @/./+/-/_ characters.":
         "ชื่อผู้ใช้ไม่ถูกต้อง ใช้ได้เฉพาะตัวอักษรภาษาอังกฤษ ตัวเลข และ @ . + - _",
     "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.":

@@ -7,11 +7,11 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
-from apps.complaints.access import SESSION_SCHEMA
 from apps.complaints.models import Category, Complaint
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.validation import Complainant
 from tenants.models import LocalBody
+from tests.signin import verified_login
 
 
 def host(body: LocalBody) -> str:
@@ -23,14 +23,11 @@ def anonymous(body: LocalBody) -> Client:
 
 
 def signed_in(body: LocalBody, username: str = "officer", client: Client | None = None) -> Client:
-    """A client signed in as `username` of `body` (force_login: the password hash costs a second)."""
+    """A client signed in as `username` of `body`, second factor passed (force_login: the password
+    hash costs a second)."""
     client = client or anonymous(body)
     with schema_context(body.schema_name):
-        client.force_login(User.objects.get(username=username))
-        session = client.session
-        session[SESSION_SCHEMA] = body.schema_name
-        session.save()
-    return client
+        return verified_login(client, User.objects.get(username=username), schema=body.schema_name)
 
 
 def user(body: LocalBody, username: str) -> User:

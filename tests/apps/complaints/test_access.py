@@ -23,8 +23,13 @@ from tests.conftest import STAFF_PASSWORD
 
 PUBLIC = {
     "healthz": "health check",
-    "staff:login": "the sign-in page",
-    "staff:logout": "signing out",
+    "accounts:login": "the sign-in page",
+    "accounts:logout": "signing out",
+    "accounts:verify": "the second sign-in step (tests/apps/accounts)",
+    "accounts:setup": "enrolling the second factor (tests/apps/accounts)",
+    "accounts:recovery-codes": "the signed-in account's own recovery codes",
+    "accounts:password-reset": "password reset by e-mail", "accounts:password-reset-sent": "password reset",
+    "accounts:password-reset-confirm": "password reset", "accounts:password-reset-done": "password reset",
     "set_language": "a visitor's language choice",
     "line-webhook": "LINE's webhook, signed with the channel secret",
     "sla:agreement": "public page", "sla:announcement": "public page", "sla:announcement-pdf": "public page",

@@ -8,13 +8,19 @@ from apps.accounts.models import User
 from apps.complaints.models import StaffMember
 from tests.apps.complaints.staff_helpers import anonymous, make_case, signed_in
 from tests.conftest import STAFF_PASSWORD
+from tests.signin import authenticator, totp_code
 
 
-def test_staff_signs_in_with_password_and_lands_on_inbox(banlat):
+def test_staff_signs_in_with_password_and_code_and_lands_on_inbox(banlat):
     client = anonymous(banlat)
+    with schema_context(banlat.schema_name):
+        device = authenticator(User.objects.get(username="officer"))
     response = client.post("/staff/login/", {"username": "officer", "password": STAFF_PASSWORD})
-    assert response.status_code == 302
-    assert response["Location"] == "/staff/"
+    assert (response.status_code, response["Location"]) == (302, "/staff/second-factor/?next=%2Fstaff%2F")
+    with schema_context(banlat.schema_name):
+        code = totp_code(device)
+    response = client.post("/staff/second-factor/", {"token": code, "next": "/staff/"})
+    assert (response.status_code, response["Location"]) == (302, "/staff/")
     assert client.get("/staff/").status_code == 200
 
 

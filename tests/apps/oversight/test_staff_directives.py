@@ -13,6 +13,7 @@ from apps.oversight.services import directive_issue
 from tenants import cache
 from tenants.models import LocalBody
 from tests.conftest import STAFF_PASSWORD
+from tests.signin import password_and_code
 
 
 @pytest.fixture
@@ -25,8 +26,8 @@ def directive(banlat: LocalBody, thasen: LocalBody):  # type: ignore[no-untyped-
 def _client(role: str) -> Client:
     cache.clear()
     client = Client(HTTP_HOST="banlat.localhost")
-    assert client.post("/staff/login/", {"username": role, "password": STAFF_PASSWORD}).status_code == 302
-    return client
+    schema = LocalBody.objects.get(dla_code="5760601").schema_name
+    return password_and_code(client, username=role, password=STAFF_PASSWORD, schema=schema)
 
 
 def test_the_admin_sees_and_acknowledges_a_directive(directive: object, banlat: LocalBody) -> None:

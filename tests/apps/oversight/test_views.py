@@ -19,6 +19,7 @@ from apps.oversight.services import (
 )
 from apps.sla.services import sla_agreement_draft_create, sla_agreement_publish
 from tests.apps.oversight.factories import BKK, fact, officer
+from tests.signin import verified_login
 
 PII_WORDS = ("phone", "national_id", "description", "complainant", "address", "full_name")
 
@@ -29,9 +30,7 @@ def district(db) -> User:  # type: ignore[no-untyped-def]
 
 
 def signed_in(user: User) -> Client:
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
+    return verified_login(Client(HTTP_HOST="localhost"), user)
 
 
 def test_body_staff_cannot_sign_in_here(banlat) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +38,7 @@ def test_body_staff_cannot_sign_in_here(banlat) -> None:  # type: ignore[no-unty
         User.objects.create_user("staff-only", "pw-staff-123")
     client = Client(HTTP_HOST="localhost")
     response = client.post("/oversight/login/", {"username": "staff-only", "password": "pw-staff-123"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "_auth_user_id" not in client.session
 
 
@@ -48,10 +47,11 @@ def test_public_user_without_scope_is_refused_and_officer_signs_in(db) -> None: 
     officer("d-login", "district", "7606")
     client = Client(HTTP_HOST="localhost")
     refused = client.post("/oversight/login/", {"username": "nobody", "password": "pw-nobody-123"})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "ไม่มีสิทธิ์กำกับดูแล" in refused.content.decode()
     ok = client.post("/oversight/login/", {"username": "d-login", "password": "pw-officer-1"})
-    assert (ok.status_code, ok["Location"]) == (302, "/oversight/")
+    # The password opens only the second-factor step (enrolment, as this officer has no authenticator).
+    assert (ok.status_code, ok["Location"]) == (302, "/oversight/second-factor/setup/?next=%2Foversight%2F")
 
 
 def test_dashboard_lists_sla_status_and_filters_not_published(district, banlat, thasen) -> None:  # type: ignore[no-untyped-def]

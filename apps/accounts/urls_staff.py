@@ -1,0 +1,4 @@
+from apps.accounts.urls import patterns
+
+app_name = "accounts"
+urlpatterns = patterns("staff")
