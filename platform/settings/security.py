@@ -93,13 +93,14 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------------------------
 # Scripts and styles from the app's own origin, inline ones only with the request's nonce; map
-# tiles from the configured tile server (PORTAL_TILE_URL) and images the pages build (data:).
+# tiles from the tile server (PORTAL_TILE_URL, https), images the pages build (data:) and the
+# photo previews and in-browser resizing of the complaint form (blob:).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:", "https:"],
+        "img-src": [SELF, "data:", "blob:", "https:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -12,7 +12,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _production_env() -> dict[str, str]:
-    env = dict(os.environ)
+    # The browser tests' conftest allows sync ORM calls under Playwright's loop; production never does.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"RONGTHUK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "0"})
     return env
 

@@ -71,7 +71,7 @@ def test_csrf_failure_is_the_thai_403_page(banlat) -> None:
 
 
 def test_nginx_serves_static_thai_pages_for_gateway_failures() -> None:
-    conf = (REPO / "deploy/nginx/rongthuk.conf").read_text()
+    conf = (REPO / "deploy/nginx/rongthuk.conf.template").read_text()
     assert "error_page 502 503 504 /_errors/50x.html;" in conf
     assert "proxy_intercept_errors on" not in conf  # the app's own 503/JSON errors pass through
     alias = re.search(r"location /_errors/ \{\s*alias (\S+);", conf)

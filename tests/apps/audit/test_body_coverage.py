@@ -30,8 +30,16 @@ from tests.apps.complaints.staff_helpers import make_case, signed_in
 
 NOT_ADMINISTRATIVE = {
     "healthz": "health check",
-    "staff:login": "sign-in: account.* entries, written by the accounts module",
-    "staff:logout": "sign-out: account.* entries, written by the accounts module",
+    # Sign-in pages: account.* entries, written by apps.accounts.audit (tests/apps/accounts).
+    "accounts:login": "sign-in: account.login, account.login_failed, account.locked",
+    "accounts:logout": "sign-out: account.logout",
+    "accounts:verify": "second factor: account.otp_verify, account.otp_failed, account.recovery_code_use",
+    "accounts:setup": "second factor enrolment: account.otp_enable, account.otp_failed",
+    "accounts:recovery-codes": "the user's own recovery codes renewed",
+    "accounts:password-reset": "reset request: account.password_reset_request",
+    "accounts:password-reset-sent": "read-only page",
+    "accounts:password-reset-confirm": "reset: account.password_reset",
+    "accounts:password-reset-done": "read-only page",
     "staff-directives": "read-only list",
     "staff:inbox": "read-only list",
     "staff:bulk": "case work: each case's timeline (ComplaintEvent) records it",
