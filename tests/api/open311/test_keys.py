@@ -17,13 +17,14 @@ from apps.sla.services import sla_agreement_draft_create, sla_agreement_publish,
 from tenants import cache
 from tenants.models import LocalBody
 from tests.conftest import STAFF_PASSWORD
+from tests.signin import password_and_code
 
 
 def _staff(host: str, role: str) -> Client:
     cache.clear()
     client = Client(HTTP_HOST=host)
-    assert client.post("/staff/login/", {"username": role, "password": STAFF_PASSWORD}).status_code == 302
-    return client
+    schema = LocalBody.objects.get(domains__domain=host).schema_name
+    return password_and_code(client, username=role, password=STAFF_PASSWORD, schema=schema)
 
 
 def test_body_admin_issues_a_hashed_key_shown_once_and_revokes_it(banlat: LocalBody) -> None:

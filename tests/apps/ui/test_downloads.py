@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from apps.oversight.models import Directive
 from tests.apps.oversight.factories import officer
+from tests.signin import verified_login
 
 
 def test_directive_attachment_is_a_sandboxed_download(db) -> None:  # type: ignore[no-untyped-def]
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(officer("district-dl", "district", "7606"))
+    client = verified_login(Client(HTTP_HOST="localhost"), officer("district-dl", "district", "7606"))
     html = SimpleUploadedFile("หนังสือ.html", b"<script>alert(document.cookie)</script>", content_type="text/html")
     response = client.post("/oversight/directives/new/", {
         "title": "เร่งรัดการประกาศ SLA", "measure": "ack", "remind_days_before": 3,
