@@ -60,3 +60,10 @@ def account_events(schema: str, username: str) -> list[str]:
     with schema_context(schema):
         return list(AuditEntry.objects.filter(actor_label=username, kind__startswith="account.")
                     .order_by("id").values_list("kind", flat=True))
+
+
+def code_for(user: User, *, schema: str = "public") -> str:
+    """What `user`'s phone shows now (a confirmed authenticator is made when missing): for browser
+    tests that type the code into the page."""
+    with schema_context(schema):
+        return totp_code(authenticator(user))

@@ -16,6 +16,7 @@ from apps.reporting.models import ComplaintFact
 from tenants.models import LocalBody
 from tests.conftest import STAFF_PASSWORD
 from tests.e2e.conftest import DESKTOP, Shots
+from tests.signin import authenticator, code_for
 
 pytestmark = [pytest.mark.browser]
 
@@ -52,10 +53,14 @@ def test_district_officer_reveals_acknowledges_and_replies_at_the_desk(
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     platform = f"http://localhost:{portal_server}"
+    authenticator(officer)  # enrolled already: the sign-in asks for its code
     page.goto(platform + "/oversight/login/?next=/oversight/conduct/")
     page.get_by_label("ชื่อผู้ใช้").fill(username)
     page.get_by_label("รหัสผ่าน").fill("pw-desk-officer-1")
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url(platform + "/oversight/second-factor/**")
+    page.locator("#id_token").fill(code_for(officer))
+    page.get_by_role("button", name="ยืนยัน").click()
     page.wait_for_url(platform + "/oversight/conduct/")
     row = page.locator(f"#conduct tr[data-code='{code}']")
     assert "เทศบาลตำบลบ้านลาด" in row.inner_text()
@@ -99,10 +104,15 @@ def test_district_officer_reveals_acknowledges_and_replies_at_the_desk(
     # banlat's admin, signed in on the body's own site, finds nothing.
     staff = browser.new_context(viewport=DESKTOP, locale="th-TH")  # type: ignore[attr-defined]
     page = staff.new_page()
+    with schema_context(body.schema_name):
+        admin = authenticator(User.objects.get(username="admin")).user
     page.goto(base + "/staff/login/")
     page.get_by_label("ชื่อผู้ใช้").fill("admin")
     page.get_by_label("รหัสผ่าน").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url(base + "/staff/second-factor/**")
+    page.locator("#id_token").fill(code_for(admin, schema=body.schema_name))
+    page.get_by_role("button", name="ยืนยัน").click()
     page.wait_for_url(base + "/staff/")
     page.goto(f"{base}/staff/?q={code}")
     assert page.locator("tbody").inner_text().strip() == "ไม่มีเรื่องตามเงื่อนไขนี้"

@@ -25,6 +25,7 @@ from tenants.models import LocalBody
 from tests.apps.complaints.staff_helpers import signed_in, user
 from tests.apps.oversight.factories import officer as make_officer
 from tests.apps.portal.helpers import category_id, filed, form_data
+from tests.signin import verified_login
 
 BODY_ROLES = ("admin", "executive", "officer", "clerk")
 DESCRIPTION = "ปลัดเรียกรับเงิน 5,000 บาทแลกกับการอนุญาตก่อสร้างรั้ว"
@@ -58,10 +59,7 @@ def officer_of(username: str, level: str, code: str = "") -> User:
 def desk(user: User) -> Client:
     """An officer signed in on the platform domain (the session lives in the public schema; a
     request to a body's portal leaves the test's connection on that body's schema)."""
-    client = Client(HTTP_HOST="localhost")
-    with schema_context("public"):
-        client.force_login(user)
-    return client
+    return verified_login(Client(HTTP_HOST="localhost"), user)
 
 
 def fact_of(body: LocalBody, complaint: Complaint) -> ComplaintFact:
