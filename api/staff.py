@@ -70,8 +70,6 @@ def _refusal(error: ComplaintError) -> dict[str, Any]:
 
 class ComplaintIntakeView(APIView):
     permission_classes = [IsStaffOfThisBody]
-    # A body's own API, not part of the published national API document.
-    schema = None
 
     @extend_schema(summary="File a complaint received at the front desk, by phone, letter, LINE or e-mail",
                    tags=STAFF_TAGS, request=IntakeSerializer,
@@ -105,7 +103,6 @@ class ComplaintIntakeView(APIView):
 
 class ComplaintDetailView(APIView):
     permission_classes = [IsStaffOfThisBody]
-    schema = None
 
     @extend_schema(summary="One complaint the signed-in staff member may see (404 otherwise)", tags=STAFF_TAGS,
                    responses={200: COMPLAINT, 403: REFUSAL, 404: REFUSAL})

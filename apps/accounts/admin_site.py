@@ -16,9 +16,19 @@ from django_otp.admin import OTPAdminSite
 
 from apps.accounts import views
 
+# Library admin pages left out: second-factor devices are enrolled and renewed by their owner only
+# (a page that shows or sets a TOTP key would bypass that), lockout attempts expire by themselves.
+UNLISTED_APPS = frozenset({"otp_totp", "otp_static", "axes"})
+
 
 class PlatformAdminSite(OTPAdminSite):
     site_header = "Rongthuk"
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        models = model_or_iterable if isinstance(model_or_iterable, (list, tuple)) else [model_or_iterable]
+        kept = [model for model in models if model._meta.app_label not in UNLISTED_APPS]
+        if kept:
+            super().register(kept, admin_class, **options)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("accounts:login"))

@@ -40,7 +40,8 @@ class SignedInSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         expired = self._expire(request)
         response = expired or self.get_response(request)
-        if request.path.startswith(PRIVATE_PREFIXES) or request.user.is_authenticated:
+        private = request.path.startswith(PRIVATE_PREFIXES) or request.user.is_authenticated
+        if private and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response
 

@@ -23,6 +23,7 @@ NATIONAL_API_THROTTLE_RATE = env_str("NATIONAL_API_THROTTLE_RATE", "600/minute")
 OVERSIGHT_RANKING_MIN_VOLUME = env_int("OVERSIGHT_RANKING_MIN_VOLUME", 20)
 
 SPECTACULAR_SETTINGS = {
+    "PREPROCESSING_HOOKS": ["api.schema.published_apis_only"],
     "TITLE": "Rongthuk national reporting API and staff API",
     "DESCRIPTION": "National reporting (platform domain): aggregate complaint and SLA figures of Thai local "
                    "bodies, no personal data; authenticate with `Authorization: Api-Key <key>`. "

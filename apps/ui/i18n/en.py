@@ -922,6 +922,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "Too many wrong passwords: signing in is locked for now. Try again in %(minutes)s minutes, "
         "or reset your password by e-mail",
     "ลืมรหัสผ่าน": "Forgot your password?",
+    "เฉพาะเจ้าหน้าที่ของหน่วยงานนี้": "This office's staff only",
     "ตั้งรหัสผ่านใหม่แล้ว": "Your password is reset",
     "ตั้งรหัสผ่านใหม่": "Reset your password",
     "กรอกอีเมลของบัญชี ระบบจะส่งลิงก์สำหรับตั้งรหัสผ่านใหม่ไปให้ ลิงก์ใช้ได้ครั้งเดียวและมีอายุจำกัด":

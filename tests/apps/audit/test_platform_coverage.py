@@ -35,6 +35,7 @@ from apps.sla.models import Agreement, BodyClosure, Framework, FrameworkRow, Nat
 from apps.sla.services import sla_agreement_draft_create
 from tenants.models import District, LocalBody, Province, Subdistrict
 from tests.apps.audit.helpers import entries_since, last_id
+from tests.signin import verified_login
 
 READ_ONLY = {AuditEntry}
 
@@ -120,9 +121,7 @@ def _superuser() -> User:
 
 
 def _client(user: User) -> Client:
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
+    return verified_login(Client(HTTP_HOST="localhost"), user)
 
 
 @pytest.fixture
