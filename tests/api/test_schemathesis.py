@@ -28,9 +28,9 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from api.models import ApiKey, api_key_create
 from apps.accounts.models import User
 from apps.complaints.models import StaffMember
-from apps.complaints.views.login import SESSION_SCHEMA
 from tenants.models import LocalBody
 from tests.api.test_national import _free_port
+from tests.signin import verified_login
 
 EXAMPLES = 25
 # A body of the standing registry that no other test counts cases in: generated intakes that happen
@@ -43,12 +43,8 @@ def _staff_session(body: LocalBody, stamp: str) -> str:
     with schema_context(body.schema_name):
         user = User.objects.create_user(f"schemathesis-{stamp}", f"pw-{stamp}-long-enough")
         StaffMember.objects.create(user=user, role="clerk")
-    client = Client(HTTP_HOST=f"{body.slug}.localhost")
-    with schema_context(body.schema_name):
-        client.force_login(user)
-        session = client.session
-        session[SESSION_SCHEMA] = body.schema_name
-        session.save()
+    # Signed in with the second factor passed: the staff API refuses a session without it.
+    client = verified_login(Client(HTTP_HOST=f"{body.slug}.localhost"), user, schema=body.schema_name)
     return client.cookies["sessionid"].value
 
 
