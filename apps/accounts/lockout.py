@@ -32,13 +32,18 @@ def account_key(username: str) -> str:
     return f"{current_schema()}:{username.strip().lower()}"
 
 
+USERNAME_MAX_LENGTH = 150  # apps.accounts.models.User.username
+
+
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
     username = ""
     if credentials:
         username = str(credentials.get("username") or "")
     if not username:
         username = str(request.POST.get("username", "")) if request is not None else ""
-    return account_key(username)
+    # No account has a longer name, and axes stores the key in 255 characters: a 10 kB "username"
+    # must count as a failure against its first 150 characters, not fail the sign-in page.
+    return account_key(username[:USERNAME_MAX_LENGTH])
 
 
 def locked_out_response(request: HttpRequest, response: HttpResponse | None = None,

@@ -35,6 +35,7 @@ from tests.apps.oversight.factories import officer
 from tests.hostile import files
 from tests.hostile.catalogue import CLEAN, REFUSE
 from tests.hostile.forms import Form, forms_in, routes
+from tests.signin import verified_login
 
 THAI = re.compile(r"[\u0e01-\u0e5b]")
 ERROR_MARKERS = ("errorlist", "error-summary", "error-page", "data-error-for", "message--error", "role=\"alert\"",
@@ -62,9 +63,9 @@ def _snapshot(body: LocalBody, media: Path) -> tuple[int, ...]:
 
 def _clients(banlat: LocalBody) -> dict[str, Client]:
     oversight = Client(raise_request_exception=False, HTTP_HOST="localhost")
-    oversight.force_login(officer("hostile-district", "district", "7606"))
+    verified_login(oversight, officer("hostile-district", "district", "7606"))
     national = Client(raise_request_exception=False, HTTP_HOST="localhost")
-    national.force_login(User.objects.create_superuser("hostile-national", "pw-national-123"))
+    verified_login(national, User.objects.create_superuser("hostile-national", "pw-national-123"))
     staff = signed_in(banlat, "admin", Client(raise_request_exception=False, HTTP_HOST="banlat.localhost"))
     return {"citizen": Client(raise_request_exception=False, HTTP_HOST="banlat.localhost"), "staff": staff,
             "oversight": oversight, "national": national}
