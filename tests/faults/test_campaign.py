@@ -74,7 +74,10 @@ def campaign(stack: Stack, fault: str, inject: Callable[[], None], recover: Call
 
     def drained() -> bool:
         found = _notifications(stack, ids)
-        if len(found) == len(ids) and all(_key(stack, nid) in stack.gateway.delivered for nid, _s in found.values()):
+        # Delivered by the gateway and recorded as sent: a worker killed after the gateway took a
+        # message leaves its claim "sending" until the lease ends and the sweep resends (same key).
+        if len(found) == len(ids) and all(_key(stack, nid) in stack.gateway.delivered and status == "sent"
+                                          for nid, status in found.values()):
             return True
         stack.sweep()
         return False
