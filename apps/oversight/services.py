@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import audit_diff, audit_record, audit_snapshot
+from apps.oversight.cases import STAGE_COLUMNS
 from apps.oversight.models import (
     Directive,
     DirectiveMeasure,
@@ -24,7 +25,6 @@ from apps.oversight.models import (
 )
 from apps.oversight.rollup_sql import OPEN, rebuild_sql
 from apps.oversight.scoping import Scope, bodies_in_scope_for
-from apps.oversight.selectors import STAGE_COLUMNS
 from apps.oversight.sla_status import sla_status_for
 from apps.reporting.models import ComplaintFact
 from tenants.models import District, LocalBody, Province

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.second_factor import is_verified
-from apps.oversight import selectors, services
+from apps.oversight import cases, selectors, services
 from apps.oversight.desk_selectors import OFFICE_LEVELS
 from apps.oversight.exports import FORMATS, export_response
 from apps.oversight.forms import DirectiveForm
@@ -174,7 +174,7 @@ def body_detail(request: HttpRequest, dla_code: str) -> HttpResponse:
     sla = selectors.sla_status_for([body.pk])[body.pk]
     return render(request, "oversight/body.html", {
         "body": body, "sla": sla, "totals": figures["totals"], "months": figures["rows"],
-        "overdue": selectors.overdue_facts(scope, body=body, limit=200),
+        "overdue": cases.overdue_facts(scope, body=body, limit=200),
         "chart": json.dumps({"labels": [thai_month(r["key"]) for r in figures["rows"]],
                              "received": [r["received"] for r in figures["rows"]],
                              "resolved": [r["resolved"] for r in figures["rows"]]}),
@@ -195,7 +195,7 @@ OVERDUE_COLUMNS = [
 @oversight_required
 def overdue(request: HttpRequest) -> HttpResponse:
     scope: Scope = request.scope  # type: ignore[attr-defined]
-    rows = selectors.overdue_facts(scope)
+    rows = cases.overdue_facts(scope)
     fmt = _fmt(request)
     if fmt:
         return export_response(fmt, title=_("เรื่องเกินกำหนด %(scope)s") % {"scope": _scope_name(scope)},
@@ -221,7 +221,7 @@ def conduct(request: HttpRequest) -> HttpResponse:
     conduct case's figures, with no way into a case."""
     scope: Scope = request.scope  # type: ignore[attr-defined]
     desk = scope.level in OFFICE_LEVELS
-    rows = selectors.conduct_queue(scope)
+    rows = cases.conduct_queue(scope)
     fmt = _fmt(request)
     if fmt:
         return export_response(fmt, title=_("เรื่องร้องเรียนพฤติกรรม/ทุจริต"), filename="conduct",

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.http import Http404
 
-from apps.oversight import selectors
+from apps.oversight import cases, selectors
 from apps.oversight.models import AreaRollup, BodyRollup
 from apps.oversight.scoping import NATION, Scope, bodies_in_scope, get_body_for_officer
 from apps.oversight.services import rollup_rebuild
@@ -108,7 +108,7 @@ def test_overdue_list_has_no_personal_data(banlat, outside_body):  # type: ignor
          reply_due_at=JAN + dt.timedelta(days=15), resolve_due_at=JAN + dt.timedelta(days=30))
     fact(banlat, received=JAN, status="in_progress", tracking_code="FINE1", reply_due_at=now + dt.timedelta(days=1))
     fact(outside_body, received=JAN, status="received", tracking_code="OUT1", ack_due_at=JAN)
-    rows = selectors.overdue_facts(DISTRICT, now=now)
+    rows = cases.overdue_facts(DISTRICT, now=now)
     assert [(r["tracking_code"], r["stage"], r["days_over"], r["escalation"]) for r in rows] == [
         ("OVD1", "แจ้งผลเบื้องต้น", 7, "ถึงผู้บริหารหน่วยงาน")]
     assert set(rows[0]) == {"tracking_code", "national_category", "sla_class", "status", "stage", "due_at",
@@ -122,7 +122,7 @@ def test_conduct_queue_is_the_cases_the_office_handles(banlat, outside_body):  #
     fact(banlat, received=JAN + dt.timedelta(days=1), routed_to_oversight=True, about_district_office=True,
          tracking_code="COND3")
     # The district office: its district's cases, never one about itself; the province: those.
-    assert [r["tracking_code"] for r in selectors.conduct_queue(DISTRICT)] == ["COND1"]
-    assert [r["tracking_code"] for r in selectors.conduct_queue(PROVINCE)] == ["COND3"]
-    nation = [r["tracking_code"] for r in selectors.conduct_queue(NATION)]
+    assert [r["tracking_code"] for r in cases.conduct_queue(DISTRICT)] == ["COND1"]
+    assert [r["tracking_code"] for r in cases.conduct_queue(PROVINCE)] == ["COND3"]
+    nation = [r["tracking_code"] for r in cases.conduct_queue(NATION)]
     assert [c for c in nation if c.startswith("COND")] == ["COND3", "COND2", "COND1"]
