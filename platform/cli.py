@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> None:
 
         embedded.ensure_running()
 
+    from apps.ui.i18n.build import compile_catalogues
+
+    compile_catalogues()
     args = list(sys.argv if argv is None else argv)
     args[0] = "rongthuk"
     execute_from_command_line(args)

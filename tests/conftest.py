@@ -31,7 +31,11 @@ OUTSIDE = "4760102"  # เทศบาลเมืองเพชรบุรี
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Settings start no server; without DATABASE_URL the test session starts the embedded one."""
+    """Settings start no server; without DATABASE_URL the test session starts the embedded one.
+    The .mo catalogues are build products: compiled here when a .po is newer."""
+    from apps.ui.i18n.build import compile_catalogues
+
+    compile_catalogues()
     if settings.EMBEDDED_DATABASE:
         from rongthuk import embedded
 

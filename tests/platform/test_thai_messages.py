@@ -1,5 +1,5 @@
 """Refusals are Thai by default, Django's and DRF's own messages included (their Thai catalogues are
-incomplete: locale/th fills the gaps from apps.ui.i18n.th), and English when chosen."""
+incomplete: locale/th/LC_MESSAGES/django.po fills the gaps), and English when chosen."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ import rest_framework
 from django.test import Client
 from django.utils import translation
 
-from apps.ui.i18n.th import TH
+from apps.ui.i18n.build import LOCALE
 from tests.apps.complaints.staff_helpers import signed_in
+
+# Thai for the library messages, as translators keep it (msgid → Thai; Thai has one plural form).
+TH = {e.msgid: e.msgstr or e.msgstr_plural.get(0, "")
+      for e in polib.pofile(str(LOCALE / "th" / "LC_MESSAGES" / "django.po")) if not e.obsolete}
 
 # Library messages that no page or API of the platform can show (language names, the developer
 # welcome page, sitemaps, DEBUG pages, DRF's browsable API and schema descriptions).
