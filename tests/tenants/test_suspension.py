@@ -1,14 +1,14 @@
 """A body suspended while a citizen is filling in the complaint form: the complaint they send is
 stored and the receipt tells them the body is temporarily closed and will handle it on reopening;
 everything else on the body's site is the 503 page. The suspension reaches another running web
-process within TENANT_CACHE_CHECK_SECONDS, however long its host cache TTL."""
+process at its next version check (at most TENANT_CACHE_CHECK_SECONDS apart), however long its host
+cache TTL."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -84,10 +84,14 @@ def _status(port: int) -> int:
         return int(error.code)
 
 
-def test_a_suspension_reaches_another_web_process_long_before_its_cache_ttl(thasen_live) -> None:
+def test_a_suspension_reaches_another_web_process_at_its_next_version_check(thasen_live) -> None:
+    """Another web process holds the host in its cache for an hour; it checks the cache version on
+    every request here (TENANT_CACHE_CHECK_MS=0), so the first request after the suspension is the
+    503 and the first after the reopening is the portal again: the change travelled through the
+    database's version row, not the TTL."""
     port = free_port()
     env = dict(os.environ, RONGTHUK_DATABASE_NAME=str(settings.DATABASES["default"]["NAME"]),
-               TENANT_CACHE_TTL="3600", PYTHONUNBUFFERED="1")
+               TENANT_CACHE_TTL="3600", TENANT_CACHE_CHECK_MS="0", PYTHONUNBUFFERED="1")
     server = subprocess.Popen([sys.executable, "-m", "rongthuk.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -98,14 +102,11 @@ def test_a_suspension_reaches_another_web_process_long_before_its_cache_ttl(thas
                 return False
 
         wait_for(up, timeout=60, interval=0.3)  # the host is now cached in that process for an hour
+        assert _status(port) == 200
         body_set_status(body=thasen_live, status=BodyStatus.SUSPENDED)
-        started = time.monotonic()
-        wait_for(lambda: _status(port) == 503, timeout=30, interval=0.1)
-        suspended_after = time.monotonic() - started
+        assert _status(port) == 503
         body_set_status(body=LocalBody.objects.get(pk=thasen_live.pk), status=BodyStatus.ACTIVE)
-        wait_for(lambda: _status(port) == 200, timeout=30, interval=0.1)
+        assert _status(port) == 200
     finally:
         server.terminate()
         server.wait(timeout=20)
-    # Within the version check interval (plus a request), nowhere near the hour of the TTL.
-    assert suspended_after < settings.TENANT_CACHE_CHECK_SECONDS + 5

@@ -1,10 +1,10 @@
 """A hung broker (accepts the TCP connection, never answers) never holds up a citizen's request:
-publishing after commit gives up after TASK_PUBLISH_TIMEOUT, the receipt is shown, and the outbox
-sweep delivers the notification once a broker answers again."""
+publishing after commit gives up after TASK_PUBLISH_TIMEOUT (the publisher says so in its log), the
+receipt is shown, and the outbox sweep delivers the notification once a broker answers again."""
 
 from __future__ import annotations
 
-import time
+import logging
 import uuid
 from collections.abc import Iterator
 
@@ -33,21 +33,24 @@ def silent_broker() -> Iterator[SilentServer]:
 
 
 def test_a_hung_broker_answers_the_citizen_in_time_and_the_sweep_delivers_later(
-        committed: None, celery_worker_process: object, silent_broker: SilentServer) -> None:
+        committed: None, celery_worker_process: object, silent_broker: SilentServer,
+        caplog: pytest.LogCaptureFixture) -> None:
     body = LocalBody.objects.get(dla_code=BANLAT)
     marker = f"hung-broker-{uuid.uuid4().hex[:8]}"
     cache.clear()
     client = Client(HTTP_HOST="banlat.localhost", REMOTE_ADDR="10.77.7.1")
-    with broker_at(f"redis://127.0.0.1:{silent_broker.port}/0"):
-        started = time.monotonic()
+    with broker_at(f"redis://127.0.0.1:{silent_broker.port}/0"), \
+            caplog.at_level(logging.WARNING, logger="apps.complaints.publish"):
         response = client.post("/complaints/new/", form_data(body, description=f"น้ำท่วมขัง {marker}",
                                                               phone="0815550007"))
-        elapsed = time.monotonic() - started
     assert response.status_code == 302, response.content.decode()[-800:]
     assert response["Location"] == "/complaints/receipt/"
-    assert silent_broker.accepted  # the publish did reach the hung broker, and was abandoned
-    # The bound is the publish timeout plus the request's own work, far below a hung socket's forever.
-    assert elapsed < settings.TASK_PUBLISH_TIMEOUT + 8
+    assert silent_broker.accepted  # the publish did reach the hung broker
+    # ... and was abandoned at the publish timeout (the broker's own socket timeout is longer), not
+    # failed with an error: the request went on to its receipt.
+    assert [r.getMessage() for r in caplog.records if r.name == "apps.complaints.publish"] == [
+        f"publishing complaints.notifications_deliver took over {settings.TASK_PUBLISH_TIMEOUT}s: "
+        "left to the outbox sweep"]
     receipt = client.get("/complaints/receipt/")
     assert receipt.status_code == 200
     code = client.session["portal_receipt"]["code"]

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -135,12 +136,11 @@ def failing_worker(django_db_setup: None) -> Iterator[dict[str, object]]:
     log.close()
 
 
-def test_failing_provider_is_retried_with_backoff_and_never_lost(body, failing_worker):
+def test_failing_provider_is_retried_with_backoff_and_never_lost(body, failing_worker, settings):
     # Queued while the broker is down, so only the failing worker below ever sees it.
     with broker_unreachable():
         complaint = intake(body)
     notification = notification_of(body, complaint)
-    delays = []
     with Connection("filesystem://", transport_options=failing_worker["transport_options"]) as connection:
         for attempt in (1, 2, 3):
             before = timezone.now()
@@ -149,18 +149,31 @@ def test_failing_provider_is_retried_with_backoff_and_never_lost(body, failing_w
             # The claim counts the attempt while the send is in flight ("sending"); wait for its outcome.
             n = wait_for(lambda a=attempt: (x := notification_of(body, complaint)).attempts >= a
                          and x.status != OutboxStatus.SENDING and x, timeout=60)
-            assert (n.status, n.attempts) == (OutboxStatus.PENDING, attempt)
-            assert n.last_error == "provider unavailable"
-            delays.append(n.next_attempt_at - before)
+            assert (n.status, n.attempts, n.last_error) == (OutboxStatus.PENDING, attempt, "provider unavailable")
+            # Not before 2, 4, 8 minutes after the attempt began (the failure came later still).
+            assert n.next_attempt_at >= before + dt.timedelta(minutes=2 ** attempt)
             entry = OutboxEntry.objects.get(body=body, notification_id=n.pk)
             assert entry.due_at == n.next_attempt_at  # the sweep will come back for it
-    # Exponential backoff: 2, 4, 8 minutes (within the seconds the worker took).
-    for delay, minutes in zip(delays, (2, 4, 8), strict=True):
-        assert dt.timedelta(minutes=minutes) <= delay < dt.timedelta(minutes=minutes, seconds=30)
-    # Provider back (console backend, delivered here in process): sent, nothing lost.
+    # The schedule itself, on a frozen clock: each failure puts the next try 2^attempts minutes after it.
+    settings.NOTIFICATION_BACKENDS = {**settings.NOTIFICATION_BACKENDS,
+                                      "sms": "apps.complaints.notifications.FailingBackend"}
+    failed_at = dt.datetime(2027, 1, 4, 9, 0, tzinfo=dt.UTC)
     with schema_context(body.schema_name):
         from apps.complaints.notifications import deliver
 
-        assert deliver([notification.pk]) == 1
+        for attempt, minutes in ((4, 16), (5, 32)):
+            with time_machine.travel(failed_at, tick=False):
+                assert deliver([notification.pk]) == 0
+            n = notification_of(body, complaint)
+            assert (n.status, n.attempts, n.next_attempt_at) == (
+                OutboxStatus.PENDING, attempt, failed_at + dt.timedelta(minutes=minutes))
+            assert OutboxEntry.objects.get(body=body, notification_id=n.pk).due_at == n.next_attempt_at
+            failed_at = n.next_attempt_at
+        # Provider back (the console backend, delivered here in process): sent, nothing lost.
+        settings.NOTIFICATION_BACKENDS = {**settings.NOTIFICATION_BACKENDS,
+                                          "sms": "apps.complaints.notifications.ConsoleBackend"}
+        with time_machine.travel(failed_at, tick=False):
+            assert deliver([notification.pk]) == 1
     final = notification_of(body, complaint)
-    assert (final.status, final.attempts) == (OutboxStatus.SENT, 4)
+    assert (final.status, final.attempts, final.sent_at) == (OutboxStatus.SENT, 6, failed_at)
+    assert not OutboxEntry.objects.filter(body=body, notification_id=final.pk).exists()
