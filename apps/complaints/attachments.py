@@ -120,7 +120,21 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
                   "กรุณาบันทึกเป็น PDF ใหม่ (สั่งพิมพ์ → บันทึกเป็น PDF) แล้วแนบอีกครั้ง") % {"name": name},
                 field="attachments")
         return CleanFile(ContentFile(data, name=f"{secrets.token_hex(12)}.pdf"), "application/pdf", name)
-    if size > MAX_IMAGE_BYTES:
+    return clean_image(upload, name=name)
+
+
+def clean_image(upload: UploadedFile, *, name: str | None = None, max_side: int = MAX_IMAGE_SIDE,
+                lossless: bool = False) -> CleanFile:
+    """An uploaded photo (JPEG, PNG, WebP), at most MAX_IMAGE_BYTES and MAX_PIXELS (read from the
+    header before decoding), re-encoded without its metadata: JPEG, or PNG keeping transparency when
+    `lossless` (a logo). Raises ComplaintError (field "attachments") otherwise."""
+    name = name if name is not None else safe_file_name(upload.name or "")
+    upload.seek(0)
+    if _kind(upload.read(16)) != "image":
+        raise ComplaintError(_("ไฟล์ “%(name)s” ไม่ใช่รูปภาพ (JPEG, PNG, WebP) จึงไม่ได้บันทึก") % {"name": name},
+                             field="attachments")
+    upload.seek(0)
+    if (upload.size or 0) > MAX_IMAGE_BYTES:
         raise ComplaintError(_("รูปภาพต้องไม่เกิน 10 MB"), field="attachments")
     too_many_pixels = ComplaintError(
         _("รูปภาพ “%(name)s” ใหญ่เกิน %(max)d ล้านพิกเซล จึงไม่ได้บันทึก") % {
@@ -137,18 +151,24 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
                 raise too_many_pixels
             source.load()
             image = ImageOps.exif_transpose(source)  # keep the orientation the EXIF asked for
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            keep = ("RGB", "L", "RGBA", "LA") if lossless else ("RGB", "L")
+            if image.mode not in keep:
+                image = image.convert("RGBA" if lossless else "RGB")
+            image.thumbnail((max_side, max_side))
             out = io.BytesIO()
             # Saving without exif= writes no EXIF at all: location and device data are gone.
-            image.save(out, format="JPEG", quality=85, optimize=True)
+            if lossless:
+                image.save(out, format="PNG", optimize=True)
+            else:
+                image.save(out, format="JPEG", quality=85, optimize=True)
     except Image.DecompressionBombError as exc:
         raise too_many_pixels from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ComplaintError(
             _("อ่านรูปภาพ “%(name)s” ไม่ได้ จึงไม่ได้บันทึก") % {"name": name}, field="attachments"
         ) from exc
+    if lossless:
+        return CleanFile(ContentFile(out.getvalue(), name=f"{secrets.token_hex(12)}.png"), "image/png", name)
     return CleanFile(ContentFile(out.getvalue(), name=f"{secrets.token_hex(12)}.jpg"), "image/jpeg", name)
 
 

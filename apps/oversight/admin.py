@@ -1,6 +1,10 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from apps.audit.admin import AuditedAdmin
+from apps.oversight.forms import ACCEPT, clean_directive_attachment
 from apps.oversight.models import Directive, DirectiveTarget, OversightProfile
 
 
@@ -20,8 +24,22 @@ class DirectiveTargetInline(admin.TabularInline):
                        "reminded_at"]
 
 
+class DirectiveAdminForm(forms.ModelForm):
+    """The attachment is checked as on the oversight site: a PDF or an image, nothing active."""
+
+    class Meta:
+        model = Directive
+        fields = ["number", "title", "text", "measure", "due_date", "attachment", "remind_days_before", "issued_by",
+                  "scope_level", "scope_code"]
+        widgets = {"attachment": forms.ClearableFileInput(attrs={"accept": ACCEPT})}
+
+    def clean_attachment(self) -> Any:
+        return clean_directive_attachment(self.cleaned_data.get("attachment"))
+
+
 @admin.register(Directive)
 class DirectiveAdmin(AuditedAdmin):
     audit_noun = "directive"
+    form = DirectiveAdminForm
     list_display = ["title", "scope_level", "scope_code", "due_date", "issued_at"]
     inlines = [DirectiveTargetInline]

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.complaints.attachments import MAX_PIXELS, clean_image
+from apps.complaints.errors import ComplaintError
+from apps.complaints.validation import clean_phone
 from apps.ui.forms import set_choices
 
 MAX_PHOTOS = 5
@@ -82,8 +87,16 @@ class RespondForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _logo_label_text() -> str:
+    return gettext("ตราสัญลักษณ์ (PNG, JPEG หรือ WebP ไม่เกิน %(max)d ล้านพิกเซล)") % {"max": MAX_PIXELS // 1_000_000}
+
+
+_logo_label = lazy(_logo_label_text, str)  # translated when shown, not at import
+
+
 class BodyProfileForm(forms.Form):
-    logo = forms.ImageField(label=_("ตราสัญลักษณ์ (PNG/JPEG ไม่เกิน 1 MB)"), required=False)
+    logo = forms.FileField(label=_logo_label(), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}))
     remove_logo = forms.BooleanField(label=_("ลบตราสัญลักษณ์"), required=False)
     phone = forms.CharField(label=_("โทรศัพท์"), max_length=40, required=False)
     email = forms.EmailField(label=_("อีเมล"), required=False)
@@ -95,10 +108,10 @@ class BodyProfileForm(forms.Form):
                                          min_value=1, max_value=20)
 
     def clean_logo(self) -> object:
-        logo = self.cleaned_data.get("logo")
-        if logo and logo.size > 1024 * 1024:
-            raise forms.ValidationError(_("ไฟล์ตราสัญลักษณ์ต้องไม่เกิน 1 MB"))
-        return logo
+        return clean_logo(self.cleaned_data.get("logo"))
+
+    def clean_phone(self) -> str:
+        return clean_body_phone(self.cleaned_data.get("phone") or "")
 
     def clean_tile_url(self) -> str:
         url = (self.cleaned_data.get("tile_url") or "").strip()
@@ -106,3 +119,25 @@ class BodyProfileForm(forms.Form):
                         and "{y}" in url and '"' not in url and "<" not in url):
             raise forms.ValidationError(_("URL ต้องขึ้นต้นด้วย https:// และมี {z} {x} {y}"))
         return url
+
+
+LOGO_SIDE = 512
+
+
+def clean_logo(upload: object) -> object:
+    """A body's logo: checked and re-encoded like a complaint's photo (the same pixel limit, no
+    metadata kept), as PNG so a transparent logo stays transparent."""
+    if not upload:
+        return upload
+    try:
+        return clean_image(upload, max_side=LOGO_SIDE, lossless=True).content  # type: ignore[arg-type]
+    except ComplaintError as error:
+        raise forms.ValidationError(error.message) from error
+
+
+def clean_body_phone(value: str) -> str:
+    """The body's phone, through the complaints' phone rule (Thai digits, +66, the numbering plan)."""
+    try:
+        return clean_phone(value)
+    except ComplaintError as error:
+        raise forms.ValidationError(error.message) from error

@@ -131,7 +131,7 @@ def test_only_the_bodys_admin_edits_its_profile(banlat_client: Client, banlat: L
     response = banlat_client.post("/settings/profile/", {"phone": "032-111-222", "reopen_window_days": "14"})
     assert response.status_code == 302
     profile = BodyProfile.objects.get(body=banlat)
-    assert (profile.phone, profile.reopen_window_days) == ("032-111-222", 14)
+    assert (profile.phone, profile.reopen_window_days) == ("032111222", 14)
 
 
 def test_timezone_is_bangkok() -> None:
