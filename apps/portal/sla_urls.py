@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.portal import sla_views as views
+from apps.portal.views import sla as views
 
 app_name = "sla"
 

@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from .views import finder
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.platform_home, name="platform-home"),
-    path("finder/districts.json", views.finder_districts, name="finder-districts"),
-    path("finder/bodies.json", views.finder_bodies, name="finder-bodies"),
+    path("", finder.platform_home, name="platform-home"),
+    path("finder/districts.json", finder.finder_districts, name="finder-districts"),
+    path("finder/bodies.json", finder.finder_bodies, name="finder-bodies"),
 ]
