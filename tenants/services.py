@@ -15,7 +15,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record
-from tenants import lifeline, provisioning
+from tenants import archive, cache, lifeline, provisioning
 from tenants.db import use_public_schema
 from tenants.models import BANGKOK_CODE, PLATFORM_CODE, BodyKind, BodyStatus, Domain, LocalBody, Province
 from tenants.progress import Progress
@@ -285,3 +285,37 @@ def body_set_status(*, body: LocalBody, status: str, actor: object = None) -> Lo
     audit_record(kind="body.status", actor=actor, target=body,
                  changes={"before": {"status": before}, "after": {"status": status}})
     return body
+
+
+def body_export(*, body: LocalBody, path: Path, actor: object = None, actor_label: str = "") -> archive.ExportReport:
+    """Write the body's archive (tenants.archive) from one consistent snapshot, and record who took
+    a copy of every citizen's data (the platform's log and the body's own)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:  # one snapshot for the schema and the public rows
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        report = archive.body_archive_write(body=body, path=path)
+        summary = {"file": path.name, "bytes": report.size, "schema_rows": report.schema_rows,
+                   "public_rows": report.public_rows, "files": report.files,
+                   "missing_files": len(report.missing_files)}
+        audit_record(kind="body.export", actor=actor, actor_label=actor_label, target=body,
+                     changes={"after": summary})
+        audit_record(kind="body.export", actor=None, actor_label=actor_label or "platform", target=body,
+                     changes={"after": summary}, body=body)
+    return report
+
+
+def body_restore(*, path: Path, code: str | None = None, actor: object = None,
+                 actor_label: str = "") -> archive.RestoreReport:
+    """Bring an archive back into a new or emptied body (tenants.archive.body_archive_restore)."""
+    with transaction.atomic():
+        report = archive.body_archive_restore(path=path, code=code)
+        summary = {"file": path.name, "schema_rows": report.schema_rows, "public_rows": report.public_rows,
+                   "files": report.files, "skipped": report.skipped}
+        audit_record(kind="body.restore", actor=actor, actor_label=actor_label, target=report.body,
+                     changes={"after": summary})
+        audit_record(kind="body.restore", actor=None, actor_label=actor_label or "platform",
+                     target=report.body, changes={"after": summary}, body=report.body)
+    cache.clear()
+    return report

@@ -1,11 +1,22 @@
+import getpass
+import re
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from tenants import provisioning
+from tenants.archive import ArchiveError
 from tenants.models import LocalBody
-from tenants.services import bangkok_ensure, bodies_import, bodies_migrate, bodies_provision_pending
+from tenants.services import (
+    bangkok_ensure,
+    bodies_import,
+    bodies_migrate,
+    bodies_provision_pending,
+    body_export,
+    body_restore,
+)
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parents[2] / "data" / "lao.csv"
 
@@ -24,6 +35,12 @@ class Command(BaseCommand):
         sub.add_parser("migrate", help="migrate public, the template, then bodies with pending migrations")
         sub.add_parser("provision", help="finish provisioning bodies left half-done")
         sub.add_parser("relations", help="relations (tables, indexes, sequences, toast) in a body's schema")
+        exp = sub.add_parser("export", help="write one body's archive: schema data, public rows, files, manifest")
+        exp.add_argument("code", help="the body's DLA code")
+        exp.add_argument("-o", "--output", default=None, help="archive file (default: body-<code>-<date>.tar)")
+        res = sub.add_parser("restore", help="restore an archive into a new or emptied body, checksums first")
+        res.add_argument("archive")
+        res.add_argument("--as", dest="as_code", default=None, help="restore as this DLA code")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -36,6 +53,10 @@ class Command(BaseCommand):
         elif action == "provision":
             timings = bodies_provision_pending()
             self.stdout.write(f"provisioned {len(timings)} bodies")
+        elif action == "export":
+            self._export(options)
+        elif action == "restore":
+            self._restore(options)
         elif action == "relations":
             self.stdout.write(str(provisioning.schema_relation_count(provisioning.template_schema())))
 
@@ -58,3 +79,42 @@ class Command(BaseCommand):
             f"created {report.created}, updated {report.updated}, provisioned {report.provisioned}, "
             f"rejected rows {len(report.errors)}; {active} bodies active"
         )
+
+    def _export(self, options: dict[str, Any]) -> None:
+        body = _body(str(options["code"]))
+        output = Path(options["output"] or f"body-{body.dla_code}-{timezone.localdate():%Y%m%d}.tar")
+        if not output.parent.is_dir():
+            raise CommandError(f"ไม่พบโฟลเดอร์ {output.parent}")
+        try:
+            report = body_export(body=body, path=output, actor_label=_operator())
+        except ArchiveError as error:
+            raise CommandError(str(error)) from error
+        for name in report.missing_files:
+            self.stderr.write(f"ไม่พบไฟล์ในที่เก็บไฟล์ (ไม่ได้รวมในไฟล์สำรอง): {name}")
+        self.stdout.write(f"{output}: {report.size:,} bytes; {report.schema_rows:,} rows in the body's schema, "
+                          f"{report.public_rows:,} public rows, {report.files:,} files")
+
+    def _restore(self, options: dict[str, Any]) -> None:
+        code = options["as_code"]
+        if code is not None and not re.fullmatch(r"\d{7}", code):
+            raise CommandError(f"รหัส อปท. ต้องเป็นตัวเลข 7 หลัก ได้รับ {code!r}")
+        try:
+            report = body_restore(path=Path(str(options["archive"])), code=code, actor_label=_operator())
+        except ArchiveError as error:
+            raise CommandError(str(error)) from error
+        skipped = "".join(f"; skipped {n} rows of {t} (what they point at is not on this deployment)"
+                          for t, n in sorted(report.skipped.items()))
+        self.stdout.write(f"restored {report.body.dla_code} {report.body.display_name} "
+                          f"({report.body.schema_name}): {report.schema_rows:,} rows in the body's schema, "
+                          f"{report.public_rows:,} public rows, {report.files:,} files{skipped}")
+
+
+def _body(code: str) -> LocalBody:
+    body = LocalBody.objects.bodies().filter(dla_code=code).first()
+    if body is None:
+        raise CommandError(f"ไม่พบหน่วยงานรหัส {code}")
+    return body
+
+
+def _operator() -> str:
+    return f"cli:{getpass.getuser()}"
