@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("oversight/", include("apps.accounts.urls_oversight")),
     path("oversight/", include("apps.oversight.urls")),
+    path("oversight/", include("apps.onboarding.urls")),
     path("api/", include("api.urls")),
     path("open311/v2/", include(open311_national)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("staff/", include("apps.accounts.urls_staff")),
     path("staff/directives/", include("apps.oversight.staff_urls")),
+    path("staff/", include("apps.onboarding.staff_urls")),
     path("", include("apps.line.urls")),
     path("staff/api-keys/", api_keys_view, name="staff-api-keys"),
     path("open311/v2/", include(open311_body)),

@@ -78,6 +78,12 @@ KINDS: dict[str, Promise] = {
     "user.create": _("เพิ่มผู้ใช้"),
     "user.update": _("แก้ไขผู้ใช้"),
     "user.delete": _("ลบผู้ใช้"),
+    "invitation.create": _("เชิญผู้ดูแลระบบของหน่วยงาน"),
+    "invitation.resend": _("ส่งคำเชิญผู้ดูแลระบบอีกครั้ง"),
+    "invitation.revoke": _("ยกเลิกคำเชิญผู้ดูแลระบบ"),
+    "invitation.claim": _("รับคำเชิญเป็นผู้ดูแลระบบ"),
+    "invitation.import": _("เชิญผู้ดูแลระบบจากไฟล์"),
+    "reminder.send": _("เตือนหน่วยงานให้เริ่มใช้งาน"),
     "admin.create": _("เพิ่มข้อมูลในหน้าผู้ดูแลระบบ"),
     "admin.update": _("แก้ไขข้อมูลในหน้าผู้ดูแลระบบ"),
     "admin.delete": _("ลบข้อมูลในหน้าผู้ดูแลระบบ"),
@@ -96,6 +102,7 @@ GROUPS: dict[str, Promise] = {
     "line": _("บัญชี LINE Official Account"),
     "api_key": _("กุญแจ API"),
     "account": _("การเข้าสู่ระบบ"),
+    "invitation": _("คำเชิญผู้ดูแลระบบ"),
 }
 
 

@@ -135,6 +135,21 @@ def queue_staff(notices: Sequence[StaffNotice], *, body: LocalBody) -> list[Noti
     return created
 
 
+def queue_mail(*, body: LocalBody, recipient: str, subject: str, text: str) -> Notification:
+    """An e-mail about the body, not about a case (an invitation, an office's reminder), through
+    the same outbox: written in the caller's transaction in the body's schema, sent after commit,
+    retried by the sweep. Call it inside the body's schema."""
+    now = timezone.now()
+    notification = Notification.objects.create(channel="email", recipient=recipient, subject=subject[:200],
+                                               body=text, next_attempt_at=now)
+    OutboxEntry.objects.bulk_create([OutboxEntry(body=body, notification_id=notification.pk, due_at=now)],
+                                    ignore_conflicts=True)
+    schema = current_schema()
+    ids = [notification.pk]
+    transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
+    return notification
+
+
 def _dispatch(schema: str, ids: list[int]) -> None:
     from apps.complaints.publish import publish_after_commit
     from apps.complaints.tasks import notifications_deliver

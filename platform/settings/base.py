@@ -102,6 +102,8 @@ SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
 # How long a claimed notification is held by the worker sending it before another may retry it.
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 300)
+# How long the link inviting a body's first administrator works (apps.onboarding).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 EMAIL_BACKEND = env_opt("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_opt("DEFAULT_FROM_EMAIL") or "noreply@rongthuk.localhost"
 

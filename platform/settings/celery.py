@@ -53,3 +53,9 @@ CELERY_BEAT_SCHEDULE["complaints-retention-sweep"] = {
     "task": "complaints.retention_sweep",
     "schedule": 6 * 3600.0,
 }
+# Onboarding: reminders' e-mails left by a broker outage, and the first-run checklist facts of
+# claimed bodies still setting up (apps.onboarding).
+CELERY_BEAT_SCHEDULE["onboarding-setup-refresh"] = {
+    "task": "onboarding.setup_refresh",
+    "schedule": 900.0,
+}

@@ -22,6 +22,8 @@ SHARED_APPS = [
     "apps.sla",
     "apps.portal",
     "apps.oversight",
+    # Invitations of first administrators, setup facts, reminders: public schema only.
+    "apps.onboarding",
     "api",
     "apps.audit",
     # Lockout attempts: public schema only, keyed by schema and username (settings/security.py).

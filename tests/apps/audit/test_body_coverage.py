@@ -41,6 +41,8 @@ NOT_ADMINISTRATIVE = {
     "accounts:password-reset-confirm": "reset: account.password_reset",
     "accounts:password-reset-done": "read-only page",
     "staff-directives": "read-only list",
+    "onboarding-claim": "claiming an invitation: staff.create and invitation.claim (tests/apps/onboarding)",
+    "onboarding-checklist": "read-only checklist (refreshes the body's public setup fact, not a change)",
     "staff:inbox": "read-only list",
     "staff:bulk": "case work: each case's timeline (ComplaintEvent) records it",
     "staff:intake": "case work: the case's timeline records it",

@@ -1,0 +1,3 @@
+from tests.apps.onboarding.mailbox import mailbox
+
+__all__ = ["mailbox"]
