@@ -33,6 +33,7 @@ PUBLIC = {
     "accounts:password-reset-confirm": "password reset", "accounts:password-reset-done": "password reset",
     "set_language": "a visitor's language choice",
     "line-webhook": "LINE's webhook, signed with the channel secret",
+    "onboarding-claim": "an invitation's one-time link: the first administrator's sign-up (tests/apps/onboarding)",
     "sla:agreement": "public page", "sla:announcement": "public page", "sla:announcement-pdf": "public page",
 }
 PUBLIC_PREFIXES = ("portal:", "open311")  # citizens' pages; Open311 answers to API keys (api/open311)
@@ -62,6 +63,7 @@ STAFF: dict[str, tuple[str, str]] = {
     "staff-directives": ("/staff/directives/", "page"),
     "staff-directive-acknowledge": ("/staff/directives/1/acknowledge/", "page"),
     "staff-api-keys": ("/staff/api-keys/", "page"),
+    "onboarding-checklist": ("/staff/setup/", "page"),
     "line-channel": ("/staff/admin/line/", "page"),
     "sla:manage": ("/sla/manage/", "hidden"),
     "sla:calendar": ("/sla/calendar/", "hidden"),
