@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -44,6 +45,13 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
     # No account has a longer name, and axes stores the key in 255 characters: a 10 kB "username"
     # must count as a failure against its first 150 characters, not fail the sign-in page.
     return account_key(username[:USERNAME_MAX_LENGTH])
+
+
+def account_lockout_clear(*, username: str) -> int:
+    """Forget this account's failed sign-ins (a password reset by e-mail proved the owner): its
+    lockout ends at once. An address's failures against other accounts still count against that
+    address. Returns the number of attempt records removed (one per address the failures came from)."""
+    return int(axes_reset(username=account_key(username[:USERNAME_MAX_LENGTH])))
 
 
 def locked_out_response(request: HttpRequest, response: HttpResponse | None = None,

@@ -122,3 +122,19 @@ def _verified(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
     # A new session key once the second factor is passed: a key seen before it is worth nothing.
     request.session.cycle_key()
     otp_login(request, device)
+
+
+@transaction.atomic
+def second_factor_reset(*, request: HttpRequest | None, user: User, actor: User) -> None:
+    """For someone who lost their authenticator, by the one who administers their account (a body's
+    admin for its staff, the national admin for oversight and national users): the authenticator
+    and the recovery codes are removed, so the next sign-in must enrol a new one (the setup page),
+    and a session the user still has loses its second factor at its next request (django-otp
+    finds no device for it). Audited in the account's own schema."""
+    authenticator = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    codes = recovery_codes_left(user=user)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    auth_event_record(request=request, kind=AuthEventKind.OTP_RESET, user=user, actor=actor,
+                      changes={"before": {"authenticator": authenticator, "recovery_codes": codes},
+                               "after": {"authenticator": False, "recovery_codes": 0}})

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import second_factor
 from apps.accounts.audit import AuthEventKind, auth_event_record
 from apps.accounts.forms import OversightLoginForm, ResetRequestForm, StaffLoginForm, TokenForm
+from apps.accounts.lockout import account_lockout_clear
 from apps.accounts.models import User
 from apps.accounts.signin import SESSION_SCHEMA, SESSION_SEEN, SESSION_SINCE
 from tenants.db import current_schema
@@ -218,7 +219,10 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
-        auth_event_record(request=self.request, kind=AuthEventKind.PASSWORD_RESET_DONE, user=form.user)
+        # The link in the mailbox proved the owner: the account's lockout ends with the new password.
+        cleared = account_lockout_clear(username=form.user.get_username())
+        auth_event_record(request=self.request, kind=AuthEventKind.PASSWORD_RESET_DONE, user=form.user,
+                          changes={"lockout_cleared": cleared} if cleared else None)
         return response
 
 

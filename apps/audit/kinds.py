@@ -48,6 +48,7 @@ KINDS: dict[str, Promise] = {
     "account.otp_verify": _("ยืนยันตัวตนขั้นที่สองสำเร็จ"),
     "account.otp_failed": _("ยืนยันตัวตนขั้นที่สองไม่สำเร็จ"),
     "account.recovery_code_use": _("ใช้รหัสกู้คืน"),
+    "account.otp_reset": _("รีเซ็ตการยืนยันตัวตนสองขั้นตอน (ผู้ใช้ต้องลงทะเบียนใหม่)"),
     # The platform (public schema).
     "body.create": _("เพิ่มหน่วยงาน"),
     "body.update": _("แก้ไขหน่วยงาน"),

@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.accounts.second_factor import second_factor_reset
 from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.categories.models import NationalCategory
 from apps.complaints.access import staff_role
@@ -127,6 +129,19 @@ def staff_user_save(*, actor: Actor, user: User | None = None, username: str, fu
         audit_record(kind="staff.create" if created else "staff.update", actor=actor, target=user,
                      target_label=user.get_username(), changes=changes)
     return user
+
+
+@transaction.atomic
+def staff_second_factor_reset(*, actor: Actor, user: User, request: HttpRequest | None = None) -> None:
+    """A staff member lost their authenticator: the body's admin removes it (and the recovery
+    codes), so the next sign-in enrols a new one. Not one's own: that takes another admin."""
+    _require_admin(actor)
+    if user.pk == getattr(actor, "pk", None):
+        raise ComplaintError(_("ไม่สามารถรีเซ็ตการยืนยันตัวตนสองขั้นตอนของตนเองได้ กรุณาให้ผู้ดูแลระบบอีกคนดำเนินการ"),
+                             field="user")
+    if not StaffMember.objects.filter(user=user).exists():
+        raise ComplaintError(_("ไม่พบบัญชีเจ้าหน้าที่"), field="user")
+    second_factor_reset(request=request, user=user, actor=actor)  # type: ignore[arg-type]
 
 
 def _staff_snapshot(user: User) -> dict[str, object]:

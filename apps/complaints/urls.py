@@ -25,6 +25,8 @@ urlpatterns = [
     path("admin/categories/<int:pk>/", administration.categories_view, name="category-edit"),
     path("admin/staff/", administration.staff_users_view, name="staff-users"),
     path("admin/staff/<int:pk>/", administration.staff_users_view, name="staff-user-edit"),
+    path("admin/staff/<int:pk>/second-factor/reset/", administration.staff_second_factor_reset_view,
+         name="staff-second-factor-reset"),
     path("admin/audit/", audit_views.audit_view, name="audit"),
     path("admin/outbox/", administration.outbox_view, name="outbox"),
     path("admin/data-requests/", retention_views.data_requests_view, name="data-requests"),

@@ -12,6 +12,7 @@ import datetime as dt
 
 from csp.constants import NONCE, NONE, SELF
 
+from apps.ui.csp import tile_origin
 from rongthuk.env import EnvError, env_bool, env_int, env_str
 
 RONGTHUK_ENV = env_str("RONGTHUK_ENV", "development")
@@ -92,15 +93,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------------------------
-# Scripts and styles from the app's own origin, inline ones only with the request's nonce; map
-# tiles from the tile server (PORTAL_TILE_URL, https), images the pages build (data:) and the
-# photo previews and in-browser resizing of the complaint form (blob:).
+# Scripts and styles from the app's own origin, inline ones only with the request's nonce; images
+# from the app, the tile server (PORTAL_TILE_URL's origin only; a body's own tile server is added
+# on its map pages: apps.ui.csp), images the pages build (data:) and the photo previews and
+# in-browser resizing of the complaint form (blob:). Never any https origin.
+_TILE_ORIGIN = tile_origin(env_str("PORTAL_TILE_URL", ""))
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:", "blob:", "https:"],
+        "img-src": [SELF, "data:", "blob:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -12,8 +12,9 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts.second_factor import has_second_factor
 from apps.complaints import body_admin
 from apps.complaints.access import staff_view
 from apps.complaints.errors import ComplaintError
@@ -99,8 +100,27 @@ def staff_users_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
     if _admin_save(request, form, save, _("บันทึกบัญชีเจ้าหน้าที่แล้ว")):
         return redirect("staff:staff-users")
     members = StaffMember.objects.select_related("user", "department").order_by("role", "user__username")
-    return render(request, "complaints/admin_staff.html", {"form": form, "member": member, "members": members},
+    enrolled = has_second_factor(member.user) if member is not None else False
+    return render(request, "complaints/admin_staff.html", {"form": form, "member": member, "members": members,
+                                                           "enrolled": enrolled},
                   status=400 if request.method == "POST" else 200)
+
+
+@staff_view(roles=(Role.ADMIN,))
+@require_POST
+def staff_second_factor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = StaffMember.objects.select_related("user").filter(user_id=pk).first()
+    if member is None:
+        raise Http404
+    try:
+        body_admin.staff_second_factor_reset(actor=request.user, user=member.user, request=request)
+    except ComplaintError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("รีเซ็ตการยืนยันตัวตนสองขั้นตอนของ %(username)s แล้ว "
+                                    "เมื่อเข้าสู่ระบบครั้งถัดไป ผู้ใช้ต้องลงทะเบียนแอปยืนยันตัวตนใหม่") % {
+            "username": member.user.get_username()})
+    return redirect("staff:staff-user-edit", pk=pk)
 
 
 @staff_view(roles=(Role.ADMIN,))

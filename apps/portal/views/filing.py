@@ -21,6 +21,7 @@ from apps.portal.forms import MAX_PHOTO_BYTES, MAX_PHOTOS, ComplaintForm
 from apps.portal.resilience import new_form_key, receipt_after_commit
 from apps.portal.services import INTAKE_LIMITS, throttle_exceeded, throttle_record
 from apps.ui import thai
+from apps.ui.csp import allow_tiles_from
 from tenants.models import LocalBody, Subdistrict
 
 from .common import (
@@ -115,12 +116,13 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
                     request.session[TRACKED_KEY] = {"id": complaint.pk, "code": complaint.tracking_code}
                     return redirect("portal:complaint-receipt")
     national = {c.national_category_id: c.national_category for c in categories}
-    return render(request, "portal/complaint_form.html", {
+    tile_url = selectors.tile_url_for(body=body)
+    return allow_tiles_from(render(request, "portal/complaint_form.html", {
         "body": body, "form": form, "oversight": oversight, "photo_error": photo_error,
         "idempotency_key": new_form_key(request),
         "categories": [{"id": c.pk, "label": category_label(c), "icon": national[c.national_category_id].icon,
                         "checked": str(form["category"].value()) == str(c.pk)} for c in categories],
-        "max_photos": MAX_PHOTOS, "tile_url": selectors.tile_url_for(body=body), "center": body_center(body),
+        "max_photos": MAX_PHOTOS, "tile_url": tile_url, "center": body_center(body),
         "retention_years": selectors.retention_years_for(body=body),
         "labels": {
             "photo": _("รูปที่"), "remove": _("ลบรูปที่"), "sending": _("กำลังส่ง…"),
@@ -129,7 +131,7 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
             "denied": _("ไม่สามารถระบุตำแหน่งได้ กรุณาแตะบนแผนที่หรือกรอกสถานที่"),
             "no_geo": _("เครื่องนี้ไม่รองรับการระบุตำแหน่ง"), "tiles_attribution": _("แผนที่พื้นหลัง"),
         },
-    }, status=status)
+    }, status=status), tile_url)
 
 
 @never_cache

@@ -27,6 +27,7 @@ from apps.sla.models import BodyClosure
 from tenants.models import LocalBody
 from tests.apps.audit.helpers import entries_since, last_id, url_names
 from tests.apps.complaints.staff_helpers import make_case, signed_in
+from tests.signin import authenticator
 
 NOT_ADMINISTRATIVE = {
     "healthz": "health check",
@@ -138,6 +139,15 @@ def _staff_edit(body: LocalBody, client: Client) -> list[str]:
     return ["staff.update"]
 
 
+def _staff_second_factor_reset(body: LocalBody, client: Client) -> list[str]:
+    with schema_context(body.schema_name):
+        clerk = User.objects.get(username="clerk")
+        authenticator(clerk)
+    response = client.post(f"/staff/admin/staff/{clerk.pk}/second-factor/reset/")
+    assert response.status_code == 302
+    return ["account.otp_reset"]
+
+
 def _sla_manage(body: LocalBody, client: Client) -> list[str]:
     assert client.post("/sla/manage/", {"action": "create", "number": "9/2569"}).status_code == 302
     assert client.post("/sla/manage/", {"action": "row", "sla_class": "B", "stage": "resolve", "days": "10",
@@ -206,6 +216,7 @@ ADMINISTRATIVE: dict[str, Driver] = {
     "staff:category-edit": _category_edit,
     "staff:staff-users": _staff_create,
     "staff:staff-user-edit": _staff_edit,
+    "staff:staff-second-factor-reset": _staff_second_factor_reset,
     "staff:data-requests": _data_request,
     "staff-directive-acknowledge": _directive_acknowledge,
     "sla:manage": _sla_manage,

@@ -57,6 +57,7 @@ STAFF: dict[str, tuple[str, str]] = {
     "staff:category-edit": ("/staff/admin/categories/{category}/", "page"),
     "staff:staff-users": ("/staff/admin/staff/", "page"),
     "staff:staff-user-edit": ("/staff/admin/staff/{admin}/", "page"),
+    "staff:staff-second-factor-reset": ("/staff/admin/staff/{admin}/second-factor/reset/", "page"),
     "staff:audit": ("/staff/admin/audit/", "page"),
     "staff:outbox": ("/staff/admin/outbox/", "page"),
     "staff:data-requests": ("/staff/admin/data-requests/", "page"),
