@@ -29,6 +29,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	# Browser tests drive Debian's chromium (never a downloaded build).
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	# The catalogue test runs makemessages, which needs xgettext (Debian's gettext).
+	command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The fault campaign (tests/faults): a private PostgreSQL (Debian's binaries, its own port and data

@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from api.models import PREFIX_LENGTH, ApiKey, hash_key
 from apps.audit.admin import AuditedAdmin
@@ -27,7 +29,7 @@ class ApiKeyForm(forms.ModelForm):
         if data.get("body") is not None:
             # A body's Open311 key: valid on that body's sub-domain only, no reporting scope.
             if value:
-                self.add_error("scope", "กุญแจของหน่วยงานไม่มีขอบเขตระดับประเทศ เว้นว่างไว้")
+                self.add_error("scope", _("กุญแจของหน่วยงานไม่มีขอบเขตระดับประเทศ เว้นว่างไว้"))
             return data
         try:
             Scope.parse(value)
@@ -56,11 +58,11 @@ class ApiKeyAdmin(AuditedAdmin):
             raw = f"{obj.prefix}.{secrets.token_urlsafe(32)}"
             obj.key_hash = hash_key(raw)
             super().save_model(request, obj, form, change)
-            messages.warning(request, f"กุญแจ API (แสดงครั้งเดียว เก็บไว้ให้ปลอดภัย): {raw}")
+            messages.warning(request, _("กุญแจ API (แสดงครั้งเดียว เก็บไว้ให้ปลอดภัย): %(key)s") % {"key": raw})
             return
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="ยกเลิกกุญแจที่เลือก")
+    @admin.action(description=gettext_lazy("ยกเลิกกุญแจที่เลือก"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         now = timezone.now()
         keys = list(queryset.filter(revoked_at__isnull=True).select_for_update())
@@ -68,4 +70,4 @@ class ApiKeyAdmin(AuditedAdmin):
             audit_record(kind="api_key.revoke", actor=request.user, target=key,
                          changes={"before": {"revoked_at": None}, "after": {"revoked_at": now}})
         count = queryset.filter(pk__in=[k.pk for k in keys]).update(revoked_at=now)
-        messages.success(request, f"ยกเลิก {count} กุญแจแล้ว")
+        messages.success(request, _("ยกเลิก %(count)d กุญแจแล้ว") % {"count": count})

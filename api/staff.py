@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -110,7 +111,7 @@ class ComplaintDetailView(APIView):
         try:
             case = get_complaint_for_user(request.user, pk)
         except Http404:
-            return Response({"message": "ไม่พบเรื่อง"}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"message": _("ไม่พบเรื่อง")}, status=status.HTTP_404_NOT_FOUND)
         return Response({
             "id": case.pk, "tracking_code": case.tracking_code, "status": case.status,
             "channel": case.channel, "category": case.category_id, "department": case.department_id,

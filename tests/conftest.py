@@ -92,7 +92,7 @@ def _standing_cast() -> None:
                 StaffMember.objects.create(user=user, role=role,
                                            department=engineering if role == "officer" else None)
             # A staff user of another department, to prove officers see only their own.
-            other = User.objects.create_user("health_officer", STAFF_PASSWORD, full_name="officer health")
+            other = User.objects.create_user("health_officer", STAFF_PASSWORD, full_name="สมใจ รักษ์สุขภาพ")
             StaffMember.objects.create(user=other, role="officer", department=Department.objects.get(code="health"))
 
 

@@ -205,6 +205,11 @@ class ComplaintEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def to_status_label(self) -> str:
+        """The status a change moved to, by its label (the page's language), never its code."""
+        return str(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     from tenants.db import current_schema
@@ -279,3 +284,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to complaint {self.complaint_id} ({self.status})"
+
+    @property
+    def channel_label(self) -> str:
+        labels = {"email": _("อีเมล"), "sms": _("ข้อความ SMS"), "line": "LINE"}
+        return str(labels.get(self.channel, self.channel))

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_tenants.utils import schema_context
 
 from apps.audit.services import audit_record
@@ -120,8 +121,8 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
     # The body's log is read by its admin: conduct cases (never the body's to see) are not named there.
     shown = [code for _pk, code, routed in cases if not routed]
     if shown:
-        audit_record(kind=kind, actor=actor, actor_label="" if actor else "ระบบ", at=now,
-                     target_type="complaints.complaint", target_label=f"{len(shown)} เรื่อง",
+        audit_record(kind=kind, actor=actor, actor_label="" if actor else gettext_noop("ระบบ"), at=now,
+                     target_type="complaints.complaint", target_label=_("%(count)d เรื่อง") % {"count": len(shown)},
                      changes={**(details or {}), "complaints": len(shown), "tracking_codes": shown,
                               "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(files),
                               "line_users_removed": report.line_users})

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import check_password
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints.context import current_body
@@ -204,7 +205,8 @@ def complaint_public_cases(*, filters: CaseFilters, category_ids: Sequence[int] 
     for case in page:
         withheld = content_withheld(is_confidential=case.is_confidential,
                                     routed_to_oversight=case.routed_to_oversight, sla_class=case.sla_class)
-        place = ", ".join(part for part in (case.location_text, f"หมู่ {case.moo}" if case.moo else "") if part)
+        moo = _("หมู่ %(moo)s") % {"moo": case.moo} if case.moo else ""
+        place = ", ".join(part for part in (case.location_text, moo) if part)
         result.append(PublicCase(
             body_code=body.dla_code, body_name=body.display_name, complaint_id=case.pk,
             national_category=case.national_category, category_id=case.category_id, status=case.status,

@@ -9,29 +9,33 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from apps.categories.models import NationalCategory
 from apps.complaints.conduct import handled_by
 from apps.complaints.status import Status
 from apps.oversight.models import ScopeLevel
 from apps.oversight.rollup_sql import OPEN
 from apps.oversight.scoping import Scope
 from apps.reporting.models import ComplaintFact
+from apps.ui.thai import localised_name
 from tenants.models import LocalBody
 
 
 def escalation_state(days_over: int) -> str:
     """Derived from how long a stage is overdue (the sweep escalates on the same steps)."""
     if days_over >= 15:
-        return "ถึงท้องถิ่นอำเภอ"
+        return _("ถึงท้องถิ่นอำเภอ")
     if days_over >= 3:
-        return "ถึงผู้บริหารหน่วยงาน"
-    return "แจ้งเตือนเจ้าหน้าที่"
+        return _("ถึงผู้บริหารหน่วยงาน")
+    return _("แจ้งเตือนเจ้าหน้าที่")
 
 
-STAGE_COLUMNS = (("ack", "ack_due_at", "acknowledged_at", "แจ้งรับเรื่อง"),
-                 ("route", "route_due_at", "routed_at", "ส่งต่อ"),
-                 ("reply", "reply_due_at", "first_reply_at", "แจ้งผลเบื้องต้น"),
-                 ("resolve", "resolve_due_at", "resolved_at", "แก้ไขแล้วเสร็จ"))
+STAGE_COLUMNS = (("ack", "ack_due_at", "acknowledged_at", gettext_lazy("แจ้งรับเรื่อง")),
+                 ("route", "route_due_at", "routed_at", gettext_lazy("ส่งต่อ")),
+                 ("reply", "reply_due_at", "first_reply_at", gettext_lazy("แจ้งผลเบื้องต้น")),
+                 ("resolve", "resolve_due_at", "resolved_at", gettext_lazy("แก้ไขแล้วเสร็จ")))
 
 
 def overdue_facts(scope: Scope, *, body: LocalBody | None = None, now: dt.datetime | None = None,
@@ -54,7 +58,7 @@ def overdue_facts(scope: Scope, *, body: LocalBody | None = None, now: dt.dateti
     for fact in qs.values(*fields).order_by("received_at")[:limit]:
         late = [(fact[due], label) for _s, due, done, label in STAGE_COLUMNS
                 if fact[due] is not None and fact[due] < now and fact[done] is None]
-        due_at, stage = min(late)
+        due_at, stage = min(late, key=lambda item: item[0])
         days_over = (now - due_at).days
         rows.append({"tracking_code": fact["tracking_code"], "national_category": fact["national_category"],
                      "sla_class": fact["sla_class"], "status": fact["status"], "stage": stage,
@@ -87,8 +91,12 @@ def conduct_queue(scope: Scope, *, limit: int = 500) -> list[dict[str, Any]]:
 
 
 def _attach_bodies(rows: list[dict[str, Any]]) -> None:
+    """Each row's body, and its national category by name (in the page's language), never by code."""
     bodies = {b.pk: b for b in LocalBody.objects.filter(pk__in={r["body_id"] for r in rows})}
+    categories = {c.code: c for c in NationalCategory.objects.filter(code__in={r["national_category"] for r in rows})}
     for row in rows:
+        category = categories.get(row["national_category"])
+        row["category_label"] = localised_name(category) if category else row["national_category"]
         body = bodies.get(row["body_id"])
         row["body_code"] = body.dla_code if body else ""
         row["body_name"] = body.display_name if body else ""

@@ -98,7 +98,7 @@ def desk_case(fact: ComplaintFact) -> DeskCase:
         events = [{
             "kind": e.kind, "kind_label": EventKind(e.kind).label if e.kind in EventKind.values else e.kind,
             "to_status": Status(e.to_status).label if e.to_status in Status.values else e.to_status,
-            "who": e.actor.get_full_name() if e.actor else (e.actor_label or _("ระบบ")),
+            "who": e.actor.get_full_name() if e.actor else (_(e.actor_label) if e.actor_label else _("ระบบ")),
             "text": e.text, "is_public": e.is_public, "created_at": e.created_at,
         } for e in complaint.events.select_related("actor").order_by("created_at", "id")]
         attachments = [dict(a) for a in Attachment.objects.filter(complaint=complaint).order_by("created_at", "id")

@@ -30,6 +30,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return _("ใช่") if value else _("ไม่ใช่")
+    if isinstance(value, Promise):
+        return str(value)
     return value
 
 

@@ -19,6 +19,7 @@ from apps.oversight.models import AreaRollup, BodyRollup, Directive, DirectiveTa
 from apps.oversight.rollup_sql import CHANNELS, METRICS, MONTH, STAGES, STATUSES, metric_exprs
 from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.oversight.sla_status import SlaStatus, sla_status_for
+from apps.ui.thai import localised_name
 from tenants.models import District, LocalBody, Province
 
 GROUPS = ("area", "province", "district", "body", "category", "channel", "status", "month")
@@ -309,19 +310,23 @@ def figures_grouped(scope: Scope, period: Period, *, body: LocalBody | None = No
 
 
 def _names(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
+    """Each row's key and name, in the page's language (English names on English pages)."""
     if group_by == "province":
-        return {p.code: (p.code, p.name_th) for p in Province.objects.filter(code__in=keys)}
+        return {p.code: (p.code, localised_name(p)) for p in Province.objects.filter(code__in=keys)}
     if group_by == "district":
-        return {d.code: (d.code, d.name_th) for d in District.objects.filter(code__in=keys)}
+        return {d.code: (d.code, localised_name(d)) for d in District.objects.filter(code__in=keys)}
     if group_by == "body":
         return {b.pk: (b.dla_code, b.display_name) for b in LocalBody.objects.filter(pk__in=keys)}
     if group_by == "category":
-        try:
-            found = {c.code: c for c in NationalCategory.objects.filter(code__in=keys)}
-            return {k: (k, getattr(found.get(k), "name_th", k)) for k in keys}
-        except (ImportError, AttributeError, Exception):  # noqa: BLE001 - names are decoration
-            return {}
+        found = {c.code: c for c in NationalCategory.objects.filter(code__in=keys)}
+        return {k: (k, localised_name(found[k]) if k in found else k) for k in keys}
     return {}
+
+
+def national_category_label(code: str) -> str:
+    """A national category by its name, never its code (the code itself if it is unknown)."""
+    category = NationalCategory.objects.filter(code=code).first()
+    return localised_name(category) if category is not None else code
 
 
 def ranking(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

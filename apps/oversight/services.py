@@ -12,6 +12,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.audit.services import audit_diff, audit_record, audit_snapshot
@@ -49,7 +51,7 @@ def oversight_profile_set(*, user: User, level: str, code: str = "", office_name
     changes = audit_diff(before, audit_snapshot(profile, fields))
     if changes:
         audit_record(kind="oversight_profile.create" if created else "oversight_profile.update", target=profile,
-                     actor_label="ระบบ", target_label=user.get_username(), changes=changes)
+                     actor_label=gettext_noop("ระบบ"), target_label=user.get_username(), changes=changes)
     return profile
 
 
@@ -60,7 +62,7 @@ def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.d
                     remind_days_before: int = 3) -> Directive:
     """Issue to every body in scope, or to the listed ones (each must be in scope, else 404)."""
     if due_date < timezone.localdate():
-        raise DirectiveError("กำหนดเสร็จต้องไม่เป็นวันที่ผ่านมาแล้ว")
+        raise DirectiveError(_("กำหนดเสร็จต้องไม่เป็นวันที่ผ่านมาแล้ว"))
     bodies = bodies_in_scope_for(scope)
     codes = sorted(set(body_codes or []))
     if codes:
@@ -69,7 +71,7 @@ def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.d
             raise Http404("a body is outside your area")
     targets = list(bodies)
     if not targets:
-        raise DirectiveError("ไม่มีหน่วยงานในขอบเขต")
+        raise DirectiveError(_("ไม่มีหน่วยงานในขอบเขต"))
     directive = Directive(title=title, text=text, number=number, measure=measure, due_date=due_date,
                           issued_by=issued_by, scope_level=scope.level, scope_code=scope.code,
                           remind_days_before=remind_days_before)

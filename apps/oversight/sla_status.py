@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from apps.categories.models import SlaClass
+from apps.sla.models import DayType, Stage
 from apps.sla.selectors import agreement_status
 from tenants.models import LocalBody
 
@@ -41,9 +44,16 @@ def _get(item: Any, *names: str) -> Any:
 
 
 def _row_text(row: Any) -> str:
+    """One stricter row by its labels, never its codes: "ข บริการทั่วไป, แจ้งผลเบื้องต้น: 10 วัน (มาตรฐาน 15 วัน)"."""
     if isinstance(row, dict) and "stage" in row:
-        return (f"{row.get('sla_class', '')}/{row['stage']}: {row.get('days')} "
-                f"(มาตรฐาน {row.get('national_days')})")
+        day_types = dict(DayType.choices)
+        return _("%(sla_class)s, %(stage)s: %(days)s %(day_type)s "
+                 "(มาตรฐาน %(national_days)s %(national_day_type)s)") % {
+            "sla_class": dict(SlaClass.choices).get(row.get("sla_class", ""), row.get("sla_class", "")),
+            "stage": dict(Stage.choices).get(row["stage"], row["stage"]),
+            "days": row.get("days"), "day_type": day_types.get(row.get("day_type", ""), ""),
+            "national_days": row.get("national_days"),
+            "national_day_type": day_types.get(row.get("national_day_type", ""), "")}
     return str(row)
 
 

@@ -125,6 +125,13 @@ def _flatten(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _without(request: HttpRequest, name: str) -> str:
+    """The page's query without one parameter, so a link that sets it does not repeat it."""
+    params = request.GET.copy()
+    params.pop(name, None)
+    return params.urlencode()
+
+
 @oversight_required
 def performance(request: HttpRequest) -> HttpResponse:
     base: Scope = request.scope  # type: ignore[attr-defined]
@@ -155,7 +162,8 @@ def performance(request: HttpRequest) -> HttpResponse:
         "totals": by_area["totals"], "ranked": ranked, "too_few": too_few, "min_volume": selectors.min_volume(),
         "next_level": next_level, "by_category": sorted(by_category, key=lambda r: -r["breached"]),
         "breaches_by_body": sorted(ranked + too_few, key=lambda r: -r["breached"])[:20],
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "query_without_category": _without(request, "category"),
+        "category_label": selectors.national_category_label(category) if category else "",
         "chart": json.dumps({
             "labels": [thai_month(r["key"]) for r in by_month],
             "received": [r["received"] for r in by_month], "resolved": [r["resolved"] for r in by_month],
@@ -184,7 +192,7 @@ def body_detail(request: HttpRequest, dla_code: str) -> HttpResponse:
 OVERDUE_COLUMNS = [
     ("tracking_code", gettext_lazy("เลขติดตามเรื่อง")),
     ("body_name", gettext_lazy("หน่วยงาน")),
-    ("national_category", gettext_lazy("หมวดเรื่อง")),
+    ("category_label", gettext_lazy("หมวดเรื่อง")),
     ("stage", gettext_lazy("ขั้นตอนที่เกินกำหนด")),
     ("due_at", gettext_lazy("กำหนด")),
     ("days_over", gettext_lazy("เกินกำหนด (วัน)")),
@@ -207,7 +215,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 CONDUCT_COLUMNS = [
     ("tracking_code", gettext_lazy("เลขติดตามเรื่อง")),
     ("body_name", gettext_lazy("หน่วยงาน")),
-    ("national_category", gettext_lazy("หมวดเรื่อง")),
+    ("category_label", gettext_lazy("หมวดเรื่อง")),
     ("status_label", gettext_lazy("สถานะ")),
     ("received_at", gettext_lazy("รับเรื่อง")),
     ("resolve_due_at", gettext_lazy("กำหนดแล้วเสร็จ")),

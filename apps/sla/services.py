@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.categories.models import SlaClass
@@ -175,8 +176,7 @@ class Violation:
 
 
 def _label(choices: Any, value: str) -> str:
-    with translation.override("th"):
-        return str(dict(choices).get(value, value))
+    return str(dict(choices).get(value, value))
 
 
 def _limit_text(days: int, day_type: str) -> str:
@@ -206,16 +206,19 @@ def agreement_violations(*, rows: Mapping[tuple[str, str], tuple[int, str]],
             if day_type == DayType.WORKING:
                 span = calendar.longest_span_days(days, start=on)
                 looser = span > max_days
-                detail = f" (นับเป็นวันทำการแล้ว ในรอบ 12 เดือนข้างหน้าอาจกินเวลาถึง {span} วันตามปฏิทิน)"
+                detail = " " + _("(นับเป็นวันทำการแล้ว ในรอบ 12 เดือนข้างหน้าอาจกินเวลาถึง %(span)s วันตามปฏิทิน)") \
+                    % {"span": span}
             else:
                 shortest = calendar.shortest_span_seconds(max_days, start=on)
                 looser = days * 86400 > shortest
-                detail = (f" ({max_days} วันทำการ อาจสั้นเพียง {shortest / 3600:g} ชั่วโมง"
-                          " จึงกำหนดเป็นวันตามปฏิทินได้ไม่เกินนั้น)")
+                detail = " " + _("(%(days)s วันทำการ อาจสั้นเพียง %(hours)s ชั่วโมง"
+                                 " จึงกำหนดเป็นวันตามปฏิทินได้ไม่เกินนั้น)") % {"days": max_days,
+                                                                                 "hours": f"{shortest / 3600:g}"}
         if looser:
-            message = (f"ประเภทเรื่อง “{_label(SlaClass.choices, key[0])}” ขั้นตอน “{_label(Stage.choices, key[1])}”: "
-                       f"กำหนด {_limit_text(days, day_type)} ไม่เป็นไปตามกรอบขั้นต่ำระดับประเทศ "
-                       f"ซึ่งกำหนดไว้ไม่เกิน {_limit_text(max_days, max_type)}{detail}")
+            message = _("ประเภทเรื่อง “%(sla_class)s” ขั้นตอน “%(stage)s”: กำหนด %(limit)s "
+                        "ไม่เป็นไปตามกรอบขั้นต่ำระดับประเทศ ซึ่งกำหนดไว้ไม่เกิน %(national)s") % {
+                "sla_class": _label(SlaClass.choices, key[0]), "stage": _label(Stage.choices, key[1]),
+                "limit": _limit_text(days, day_type), "national": _limit_text(max_days, max_type)} + detail
             found.append(Violation(key, days, day_type, max_days, max_type, message))
     return found
 
@@ -223,7 +226,7 @@ def agreement_violations(*, rows: Mapping[tuple[str, str], tuple[int, str]],
 def _check(*, agreement: Agreement, rows: Mapping[tuple[str, str], tuple[int, str]], on: dt.date) -> Framework:
     framework = framework_in_force(on=on)
     if framework is None:
-        raise ValidationError("ยังไม่มีกรอบข้อตกลงระดับประเทศที่มีผลใช้บังคับ")
+        raise ValidationError(_("ยังไม่มีกรอบข้อตกลงระดับประเทศที่มีผลใช้บังคับ"))
     problems = agreement_violations(rows=rows, framework_rows=rows_of(framework), body_id=agreement.body_id,
                                     on=on, calendar=None)
     if problems:
@@ -240,11 +243,12 @@ def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "", 
     today = local_date(timezone.now())
     source: Framework | Agreement | None = agreement_in_force(body_id=body.pk, on=today) or \
         framework_in_force(on=today)
-    agreement = Agreement.objects.create(
-        body=body, number=number, status=AgreementStatus.DRAFT,
-        title=title or f"ข้อตกลงระดับการให้บริการ (Service Level Agreement) การรับและจัดการเรื่องร้องเรียน"
-                       f" {body.display_name}",
-    )
+    if not title:
+        # The title is part of the published (Thai) announcement, whatever the admin's language.
+        with translation.override("th"):
+            title = _("ข้อตกลงระดับการให้บริการ (Service Level Agreement) การรับและจัดการเรื่องร้องเรียน"
+                      " %(name)s") % {"name": body.display_name}
+    agreement = Agreement.objects.create(body=body, number=number, status=AgreementStatus.DRAFT, title=title)
     if source is not None:
         AgreementRow.objects.bulk_create([
             AgreementRow(agreement=agreement, sla_class=k[0], stage=k[1], days=v[0], day_type=v[1])
@@ -261,16 +265,16 @@ def sla_agreement_row_set(*, agreement: Agreement, sla_class: str, stage: str, d
                           day_type: str, actor: Any = None) -> AgreementRow:
     """Set one row of a draft; refused (ValidationError, Thai) if looser than the framework."""
     if agreement.status != AgreementStatus.DRAFT:
-        raise ValidationError("แก้ไขได้เฉพาะร่างข้อตกลง ข้อตกลงที่ประกาศแล้วต้องออกฉบับใหม่")
+        raise ValidationError(_("แก้ไขได้เฉพาะร่างข้อตกลง ข้อตกลงที่ประกาศแล้วต้องออกฉบับใหม่"))
     if sla_class not in SlaClass.values or stage not in Stage.values or day_type not in DayType.values:
-        raise ValidationError("ประเภทเรื่อง ขั้นตอน หรือหน่วยนับไม่ถูกต้อง")
+        raise ValidationError(_("ประเภทเรื่อง ขั้นตอน หรือหน่วยนับไม่ถูกต้อง"))
     if days < 1:
-        raise ValidationError("ระยะเวลาต้องไม่น้อยกว่า 1")
+        raise ValidationError(_("ระยะเวลาต้องไม่น้อยกว่า 1"))
     on = agreement.effective_from or local_date(timezone.now())
     _check(agreement=agreement, rows={(sla_class, stage): (days, day_type)}, on=on)
     old = AgreementRow.objects.filter(agreement=agreement, sla_class=sla_class, stage=stage).first()
     before = audit_snapshot(old, ("days", "day_type")) if old is not None else {}
-    row, _ = AgreementRow.objects.update_or_create(agreement=agreement, sla_class=sla_class, stage=stage,
+    row, _created = AgreementRow.objects.update_or_create(agreement=agreement, sla_class=sla_class, stage=stage,
                                                    defaults={"days": days, "day_type": day_type})
     changes = audit_diff(before, audit_snapshot(row, ("days", "day_type")))
     if changes:
@@ -282,7 +286,7 @@ def sla_agreement_row_set(*, agreement: Agreement, sla_class: str, stage: str, d
 @transaction.atomic
 def sla_agreement_update(*, agreement: Agreement, actor: Any = None, **fields: Any) -> Agreement:
     if agreement.status != AgreementStatus.DRAFT:
-        raise ValidationError("แก้ไขได้เฉพาะร่างข้อตกลง")
+        raise ValidationError(_("แก้ไขได้เฉพาะร่างข้อตกลง"))
     allowed = {"number", "title", "signatory_name", "signatory_position", "effective_from", "announced_on"}
     if set(fields) - allowed:
         raise ValueError(", ".join(sorted(set(fields) - allowed)))
@@ -305,10 +309,10 @@ def sla_agreement_publish(*, agreement: Agreement, effective_from: dt.date,
     their snapshot."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status != AgreementStatus.DRAFT:
-        raise ValidationError("ข้อตกลงนี้ประกาศไปแล้ว")
+        raise ValidationError(_("ข้อตกลงนี้ประกาศไปแล้ว"))
     rows = rows_of(agreement)
     if not rows:
-        raise ValidationError("ร่างข้อตกลงยังไม่มีรายการ")
+        raise ValidationError(_("ร่างข้อตกลงยังไม่มีรายการ"))
     framework = _check(agreement=agreement, rows=rows, on=effective_from)
     now = timezone.now()
     superseded = Agreement.objects.filter(body_id=agreement.body_id, status=AgreementStatus.PUBLISHED,
@@ -353,11 +357,11 @@ def sla_body_closure_add(*, body: Any, date: dt.date, reason: str, actor: Any = 
     """A day the body's office is closed: working-day limits skip it from now on."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("กรุณาระบุเหตุผลที่ปิดทำการ")
+        raise ValidationError(_("กรุณาระบุเหตุผลที่ปิดทำการ"))
     if len(reason) > 200:
-        raise ValidationError("เหตุผลยาวเกิน 200 ตัวอักษร")
+        raise ValidationError(_("เหตุผลยาวเกิน 200 ตัวอักษร"))
     if BodyClosure.objects.filter(body=body, date=date).exists():
-        raise ValidationError("วันที่นี้บันทึกเป็นวันปิดทำการไว้แล้ว")
+        raise ValidationError(_("วันที่นี้บันทึกเป็นวันปิดทำการไว้แล้ว"))
     closure = BodyClosure.objects.create(body=body, date=date, reason=reason)
     audit_record(kind="calendar.create", actor=actor, target=closure, body=body, target_label=date.isoformat(),
                  changes={"after": audit_snapshot(closure, ("date", "reason"))})
@@ -368,7 +372,7 @@ def sla_body_closure_add(*, body: Any, date: dt.date, reason: str, actor: Any = 
 def sla_body_closure_delete(*, body: Any, closure_id: int, actor: Any = None) -> None:
     closure = BodyClosure.objects.select_for_update().filter(body=body, pk=closure_id).first()
     if closure is None:
-        raise ValidationError("ไม่พบวันปิดทำการที่เลือก")
+        raise ValidationError(_("ไม่พบวันปิดทำการที่เลือก"))
     audit_record(kind="calendar.delete", actor=actor, target=closure, body=body,
                  target_label=closure.date.isoformat(), changes={"before": audit_snapshot(closure, ("date", "reason"))})
     closure.delete()

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
@@ -28,8 +29,8 @@ from apps.sla.services import complaint_clock_update
 from tenants.models import LocalBody
 
 # Timeline labels for actors that are not a signed-in user.
-SYSTEM = "ระบบ"
-CITIZEN = "ผู้ร้อง"
+SYSTEM = gettext_noop("ระบบ")
+CITIZEN = gettext_noop("ผู้ร้อง")
 logger = logging.getLogger(__name__)
 
 

@@ -9,10 +9,10 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-register = template.Library()
+from apps.ui.thai import MONTHS_EN_ABBR as MONTHS_EN
+from apps.ui.thai import MONTHS_TH_ABBR as MONTHS
 
-MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+register = template.Library()
 
 
 def _month_year(month: int, year: int) -> str:

@@ -74,7 +74,8 @@ def agreement_page(request: HttpRequest) -> HttpResponse:
 
 def _announcement_context(request: HttpRequest, *, for_pdf: bool) -> dict[str, Any]:
     context = _context(request)
-    thai = request.GET.get("digits") == "thai"
+    # Official documents use Thai digits; Arabic ones on request.
+    thai = request.GET.get("digits") != "arabic"
     agreement: Agreement | None = context["agreement"]
     announced = (agreement.announced_on if agreement else None) or local_date(timezone.now())
 
@@ -93,6 +94,7 @@ def _announcement_context(request: HttpRequest, *, for_pdf: bool) -> dict[str, A
         "effective": digits(format_date(agreement.effective_from, long=True, language="th")) if agreement else "",
         "qr_svg": qr.svg_inline(scale=3, dark="#000", border=2),
         "for_pdf": for_pdf,
+        "office_hours": digits("08.30–16.30"),
         "font_css": sarabun_font_css(),
     })
     for row in context["table"]:

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\nRongthuk is running:"))
         self.stdout.write(f"  platform        http://localhost:{port}/")
         self.stdout.write(f"  admin           http://localhost:{port}/admin/")
-        self.stdout.write(f"  เทศบาลตำบลบ้านลาด http://banlat.localhost:{port}/  (also http://5760601.localhost:{port}/)")
+        self.stdout.write(f"  banlat          http://banlat.localhost:{port}/  (also http://5760601.localhost:{port}/)")
         self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.username:<12} {account.role:<40} {account.where}")

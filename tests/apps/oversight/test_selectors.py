@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.http import Http404
+from django.utils import translation
 
 from apps.oversight import cases, selectors
 from apps.oversight.models import AreaRollup, BodyRollup
@@ -111,8 +112,11 @@ def test_overdue_list_has_no_personal_data(banlat, outside_body):  # type: ignor
     rows = cases.overdue_facts(DISTRICT, now=now)
     assert [(r["tracking_code"], r["stage"], r["days_over"], r["escalation"]) for r in rows] == [
         ("OVD1", "แจ้งผลเบื้องต้น", 7, "ถึงผู้บริหารหน่วยงาน")]
-    assert set(rows[0]) == {"tracking_code", "national_category", "sla_class", "status", "stage", "due_at",
-                            "days_over", "escalation", "body_id", "received_at", "body_code", "body_name"}
+    assert set(rows[0]) == {"tracking_code", "national_category", "category_label", "sla_class", "status", "stage",
+                            "due_at", "days_over", "escalation", "body_id", "received_at", "body_code", "body_name"}
+    assert rows[0]["category_label"] == "ถนน ทางเท้า สะพาน ชำรุด"  # the category's name, never its code "road"
+    with translation.override("en"):
+        assert cases.overdue_facts(DISTRICT, now=now)[0]["category_label"] == "Roads, footpaths and bridges"
 
 
 def test_conduct_queue_is_the_cases_the_office_handles(banlat, outside_body):  # type: ignore[no-untyped-def]

@@ -57,6 +57,24 @@ def test_announcement_has_thai_digits_and_qr(banlat, published) -> None:
     assert "นายสมชาย ใจดี" in text
 
 
+def test_announcement_uses_thai_digits_by_default_and_no_emblem_placeholder(banlat, published) -> None:
+    page = Client(HTTP_HOST=host(banlat)).get("/sla/announcement/").content.decode()
+    assert "ที่ ๑๒/๒๕๖๘" in page
+    assert "เวลา ๐๘.๓๐–๑๖.๓๐ น." in page
+    assert "(ตราสัญลักษณ์)" not in page and "<img" not in page  # no emblem uploaded: no placeholder
+    assert '<span class="nowrap">๑๕ วัน</span>' in page and '<span class="nowrap">๑ วันทำการ</span>' in page
+    arabic = Client(HTTP_HOST=host(banlat)).get("/sla/announcement/?digits=arabic").content.decode()
+    assert "ที่ 12/2568" in arabic and "เวลา 08.30–16.30 น." in arabic
+
+
+def test_announcement_stays_thai_for_an_english_reader(banlat, published) -> None:
+    client = Client(HTTP_HOST=host(banlat))
+    client.cookies["django_language"] = "en"
+    page = client.get("/sla/announcement/").content.decode()
+    assert "ประกาศ ณ วันที่ ๑ มีนาคม ๒๕๖๘" in page  # the official document is Thai
+    assert ">Arabic digits<" in page and ">Print<" in page  # the reader's controls are not
+
+
 def test_announcement_pdf_renders_with_body_name(banlat, published) -> None:
     response = Client(HTTP_HOST=host(banlat)).get("/sla/announcement.pdf")
     assert response.status_code == 200
