@@ -38,6 +38,8 @@ PYTHON_THAI_ALLOWED = {
     "tenants/models.py": "the official Thai names of body types, matched against registry names",
     "tenants/resources.py": "the registry spreadsheet's Thai column heading",
     "tenants/management/commands/bodies.py": "operator's command-line messages",
+    "tenants/archive.py": "operator's command-line messages (a body's export and restore)",
+    "apps/onboarding/spreadsheet.py": "the Thai column headings of the invitation spreadsheet offices fill in",
     "apps/categories/defaults.py": "the shipped national categories, their Thai and English names side by side",
     "apps/complaints/defaults.py": "a new body's departments, their Thai and English names side by side",
     "apps/ui/thai.py": "Thai month names and digits: the Thai formatting itself",
