@@ -33,12 +33,20 @@ class DemoAccount:
 
 
 
-def demo_setup(*, say: Callable[[str], None] = print) -> list[DemoAccount]:
+def demo_setup(*, say: Callable[[str], None] = print, national: bool = False,
+               province: str = DEMO_PROVINCE) -> list[DemoAccount]:
+    """`national`: the whole registry, and a first administrator invited for every body of
+    `province` (some of them claimed, some with a published SLA), for the adoption view."""
     say("migrating the public schema, the template and any body with pending migrations ...")
     bodies_migrate(show_progress=False)
     if Subdistrict.objects.count() < 7000:
         say("loading geography (geothai) ...")
         geography_load()
+    if national:
+        say("importing the whole DLA registry (7,849 bodies and Bangkok; minutes on a first run) ...")
+        report = bodies_import(REGISTRY, show_progress=True)
+        if report.provisioned:
+            say(f"provisioned {report.provisioned} bodies")
     say("importing the bodies of จังหวัดเพชรบุรี from the DLA registry ...")
     report = bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=True)
     if report.provisioned:
@@ -47,7 +55,51 @@ def demo_setup(*, say: Callable[[str], None] = print) -> list[DemoAccount]:
     # Agreements first: cases received after their effective date carry them.
     for step in (_sla_agreements, _oversight_accounts, _complaints):
         accounts += step()
+    if national:
+        say(demo_invitations(province=province))
     return accounts
+
+
+def demo_invitations(*, province: str) -> str:
+    """Invite a first administrator for every body of the province, as the national admin would
+    from a spreadsheet; a third of them claim their invitation and half of those publish an SLA.
+    Idempotent: bodies invited already are skipped."""
+    from django.utils import timezone
+
+    from apps.onboarding.contacts import Contact
+    from apps.onboarding.models import Invitation, InvitationStatus
+    from apps.onboarding.services import InvitationError, invitation_claim, invitation_create
+    from apps.oversight.scoping import NATION
+    from apps.sla.services import sla_agreement_draft_create, sla_agreement_publish
+
+    national = User.objects.get(username="national")
+    counts = {"invited": 0, "claimed": 0, "published": 0, "skipped": 0}
+    bodies = list(LocalBody.objects.live().filter(province_id=province).order_by("dla_code"))
+    for n, body in enumerate(bodies):
+        if Invitation.objects.filter(body=body).exclude(status=InvitationStatus.REVOKED).exists():
+            counts["skipped"] += 1
+            continue
+        contact = Contact(full_name=f"ปลัด{body.display_name}", position="ปลัด", email=f"admin@{body.slug}.example",
+                          mobile=f"08{body.dla_code[-7:]:0>8}")
+        try:
+            issued = invitation_create(scope=NATION, dla_code=body.dla_code, contact=contact, actor=national)
+        except InvitationError:
+            counts["skipped"] += 1  # a body that has its administrator already (the demo's บ้านลาด)
+            continue
+        counts["invited"] += 1
+        if n % 3:
+            continue
+        token = issued.link.rstrip("/").rsplit("/", 1)[-1]
+        with schema_context(body.schema_name):
+            invitation_claim(body=body, token=token, username="admin", password=DEMO_PASSWORD)
+        counts["claimed"] += 1
+        if n % 2 == 0:
+            draft = sla_agreement_draft_create(body=body, number="1/2570")
+            sla_agreement_publish(agreement=draft, effective_from=timezone.localdate())
+            counts["published"] += 1
+    return (f"invitations in province {province}: {counts['invited']} sent, {counts['claimed']} claimed "
+            f"(username admin, password {DEMO_PASSWORD}), {counts['published']} published an SLA, "
+            f"{counts['skipped']} skipped")
 
 
 def _user(username: str, full_name: str, **extra: object) -> User:

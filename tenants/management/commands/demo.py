@@ -23,9 +23,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--setup-only", action="store_true")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--national", action="store_true",
+                            help="the whole registry, and a first administrator invited for every body of --province")
+        parser.add_argument("--province", default="76", help="DOPA province code for --national (default 76)")
 
     def handle(self, *args: object, **options: object) -> None:
-        accounts = demo_setup(say=self.stdout.write)
+        accounts = demo_setup(say=self.stdout.write, national=bool(options["national"]),
+                              province=str(options["province"]))
         if options["setup_only"]:
             return
         port = int(options["port"])  # type: ignore[call-overload]
