@@ -87,7 +87,7 @@ def main() -> None:
     rows = content.count(b"\n") - 1
     command = (f"RONGTHUK_DATABASE_NAME={os.environ['RONGTHUK_DATABASE_NAME']} "
                f".venv/bin/python bench/invitations.py")
-    results = []
+    results: list[tuple[str, int, dict[str, int], float, tuple[float, float, float]]] = []
 
     load = os.getloadavg()
     started = time.perf_counter()
@@ -118,7 +118,7 @@ def main() -> None:
         split = " / ".join(str(outcomes.get(k, 0)) for k in ("invited", "skipped", "refused")) if outcomes else "-"
         print(f"| {label} | {count:,} | {split} | {wall:.1f} | {wall * 1000 / max(count, 1):.2f} | "
               f"{wall / base:.0f}x | {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} |")
-    print(f"\n{os.cpu_count()} CPUs; PostgreSQL {connection.pg_version}")
+    print(f"\n{os.cpu_count()} CPUs; PostgreSQL {connection.pg_version}")  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

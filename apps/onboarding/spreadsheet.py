@@ -92,7 +92,8 @@ def read_rows(*, file_name: str, content: bytes) -> list[Row]:
         values = {key: _text(raw[index]) if index < len(raw) else "" for key, index in columns.items()}
         if not any(values.values()):
             continue
-        row = Row(line=offset + 2, **values)
+        row = Row(line=offset + 2, dla_code=values["dla_code"], full_name=values["full_name"],
+                  position=values["position"], email=values["email"], mobile=values["mobile"])
         try:
             row.dla_code = normalise(row.dla_code, kind="code")
         except Refused as refused:

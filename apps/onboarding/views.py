@@ -47,7 +47,7 @@ def invitations_view(request: HttpRequest) -> HttpResponse:
     return render(request, "onboarding/invitations.html", {
         "form": form, "upload": UploadForm(), "scope_name": _scope_name(scope), "rows": invitations[:500],
         "status": status, "statuses": InvitationStatus.choices, "header": HEADER,
-        "batches": InvitationBatch.objects.filter(uploaded_by=request.user)[:10],
+        "batches": InvitationBatch.objects.filter(uploaded_by_id=request.user.pk)[:10],
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -74,14 +74,14 @@ def invitations_upload_view(request: HttpRequest) -> HttpResponse:
     return render(request, "onboarding/invitations.html", {
         "form": InvitationForm(), "upload": form, "upload_error": error, "scope_name": _scope_name(scope),
         "rows": selectors.invitations_in_scope(scope)[:500], "statuses": InvitationStatus.choices, "header": HEADER,
-        "batches": InvitationBatch.objects.filter(uploaded_by=request.user)[:10],
+        "batches": InvitationBatch.objects.filter(uploaded_by_id=request.user.pk)[:10],
     }, status=400)
 
 
 @oversight_required
 def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     # Another officer's upload is not this one's business: the same 404 as a missing one.
-    batch = InvitationBatch.objects.filter(pk=batch_id, uploaded_by=request.user).first()
+    batch = InvitationBatch.objects.filter(pk=batch_id, uploaded_by_id=request.user.pk).first()
     if batch is None:
         raise Http404("no such batch")
     counts = {outcome: sum(1 for r in batch.report if r["outcome"] == outcome)
