@@ -34,10 +34,12 @@ def district(db: None) -> User:
     return officer("ban-lat-district", "district", "7606")
 
 
-def platform_log_kinds() -> list[tuple[str, str]]:
+def platform_log_kinds(code: str = BANTHAN) -> list[tuple[str, str]]:
+    """The platform log's entries about this body's invitations."""
     with schema_context("public"):
-        return list(AuditEntry.objects.filter(kind__startswith="invitation.").order_by("id")
-                    .values_list("kind", "actor_label"))
+        ids = [str(pk) for pk in Invitation.objects.filter(body__dla_code=code).values_list("pk", flat=True)]
+        return list(AuditEntry.objects.filter(kind__startswith="invitation.", target_type="onboarding.invitation",
+                                              target_id__in=ids).order_by("id").values_list("kind", "actor_label"))
 
 
 def _client(user: User) -> Client:
@@ -238,7 +240,7 @@ def test_bad_contact_is_refused_in_thai_and_nothing_is_stored(district: User) ->
     html = response.content.decode()
     assert "อีเมล not-an-address ไม่ถูกต้อง" in html
     assert "หมายเลขโทรศัพท์มือถือ 12345 ไม่ถูกต้อง (ตัวเลข 10 หลัก ขึ้นต้นด้วย 06, 08 หรือ 09)" in html
-    assert not Invitation.objects.exists()
+    assert not Invitation.objects.filter(body__dla_code=BANTHAN).exists()
 
 
 def test_another_districts_officer_sees_404_and_changes_nothing(district: User, mailbox: Mailbox) -> None:
@@ -255,13 +257,13 @@ def test_another_districts_officer_sees_404_and_changes_nothing(district: User, 
     assert outsider.post("/oversight/adoption/remind/", {"district": "7606", "missing": "claimed"}).status_code == 404
     invitation.refresh_from_db()
     assert (invitation.status, invitation.send_count) == ("pending", 1)
-    assert Invitation.objects.count() == 1
+    assert Invitation.objects.filter(body__district_id="7606").count() == 1
 
 
 def test_the_national_admin_invites_anywhere(db: None, mailbox: Mailbox) -> None:
     national = User.objects.create_superuser("national-t", "pw-national-1")
     assert _invite(_client(national), code=RAIKHOK).status_code == 302
-    assert Invitation.objects.get().invited_by_label == "กรมส่งเสริมการปกครองท้องถิ่น"
+    assert Invitation.objects.get(body__dla_code=RAIKHOK).invited_by_label == "กรมส่งเสริมการปกครองท้องถิ่น"
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
