@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.categories.models import NationalCategory
@@ -19,18 +18,11 @@ from apps.oversight.models import ScopeLevel
 from apps.oversight.rollup_sql import OPEN
 from apps.oversight.scoping import Scope
 from apps.reporting.models import ComplaintFact
+from apps.sla.escalation import Escalation, Step
+from apps.sla.models import StageClock
+from apps.sla.selectors import bodies_calendars
 from apps.ui.thai import localised_name
 from tenants.models import LocalBody
-
-
-def escalation_state(days_over: int) -> str:
-    """Derived from how long a stage is overdue (the sweep escalates on the same steps)."""
-    if days_over >= 15:
-        return _("ถึงท้องถิ่นอำเภอ")
-    if days_over >= 3:
-        return _("ถึงผู้บริหารหน่วยงาน")
-    return _("แจ้งเตือนเจ้าหน้าที่")
-
 
 STAGE_COLUMNS = (("ack", "ack_due_at", "acknowledged_at", gettext_lazy("แจ้งรับเรื่อง")),
                  ("route", "route_due_at", "routed_at", gettext_lazy("ส่งต่อ")),
@@ -52,21 +44,47 @@ def overdue_facts(scope: Scope, *, body: LocalBody | None = None, now: dt.dateti
         qs = qs.exclude(routed_to_oversight=True, about_district_office=True)
     if body is not None:
         qs = qs.filter(body=body)
-    fields = ["tracking_code", "national_category", "sla_class", "status", "received_at", "body_id",
+    fields = ["id", "tracking_code", "national_category", "sla_class", "status", "received_at", "body_id",
               "ever_breached"] + [c for s in STAGE_COLUMNS for c in s[1:3]]
     rows = []
-    for fact in qs.values(*fields).order_by("received_at")[:limit]:
-        late = [(fact[due], label) for _s, due, done, label in STAGE_COLUMNS
+    facts = list(qs.values(*fields).order_by("received_at")[:limit])
+    steps = _escalation_steps(facts, now=now)
+    for fact in facts:
+        late = [(fact[due], stage, label) for stage, due, done, label in STAGE_COLUMNS
                 if fact[due] is not None and fact[due] < now and fact[done] is None]
-        due_at, stage = min(late, key=lambda item: item[0])
-        days_over = (now - due_at).days
+        due_at, stage, label = min(late, key=lambda item: (item[0], item[1]))
+        step = steps[(fact["id"], stage, due_at)]
         rows.append({"tracking_code": fact["tracking_code"], "national_category": fact["national_category"],
-                     "sla_class": fact["sla_class"], "status": fact["status"], "stage": stage,
-                     "due_at": due_at, "days_over": days_over, "escalation": escalation_state(days_over),
+                     "sla_class": fact["sla_class"], "status": fact["status"], "stage": label,
+                     "due_at": due_at, "days_over": (now - due_at).days, "escalation": str(step.label),
                      "body_id": fact["body_id"], "received_at": fact["received_at"]})
     rows.sort(key=lambda r: -r["days_over"])
     _attach_bodies(rows)
     return rows
+
+
+def _escalation_steps(facts: list[dict[str, Any]], *, now: dt.datetime) -> dict[tuple[int, str, dt.datetime], Step]:
+    """The step each overdue stage has reached at `now`, by the rule the sweep acts on
+    (apps.sla.escalation) and from the times the sweep reads: the stage clock's. One query for all
+    the rows; a fact with no clock (imported figures) is judged on its body's calendar."""
+    wanted = {(fact["id"], stage, fact[due]) for fact in facts for stage, due, done, _label in STAGE_COLUMNS
+              if fact[due] is not None and fact[due] < now and fact[done] is None}
+    steps: dict[tuple[int, str, dt.datetime], Step] = {}
+    clocks = StageClock.objects.filter(fact_id__in={key[0] for key in wanted}, completed_at__isnull=True,
+                                       stage__in=[s[0] for s in STAGE_COLUMNS])
+    for fact_id, stage, due_at, warn_at, district_due_at in clocks.values_list(
+            "fact_id", "stage", "due_at", "warn_at", "district_due_at"):
+        if due_at is not None and (fact_id, stage, due_at) in wanted:
+            steps[(fact_id, stage, due_at)] = Escalation(warn_at=warn_at, due_at=due_at,
+                                                         district_due_at=district_due_at).reached(now)
+    missing = wanted - set(steps)
+    if missing:
+        body_of = {fact["id"]: fact["body_id"] for fact in facts}
+        calendars = bodies_calendars(body_ids={body_of[key[0]] for key in missing}, around=now)
+        for fact_id, stage, due_at in missing:
+            escalation = Escalation.of(warn_at=None, due_at=due_at, calendar=calendars[body_of[fact_id]])
+            steps[(fact_id, stage, due_at)] = escalation.reached(now)
+    return steps
 
 
 def conduct_queue(scope: Scope, *, limit: int = 500) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.categories.models import SlaClass
 from apps.sla import clock
 from apps.sla.calendar import Calendar
+from apps.sla.escalation import Escalation
 from apps.sla.models import (
     Agreement,
     AgreementRow,
@@ -44,10 +44,6 @@ FACT_STAGE_FIELDS = {
     clock.REPLY: ("reply_due_at", "reply_met"),
     clock.RESOLVE: ("resolve_due_at", "resolve_met"),
 }
-
-
-def district_escalation_working_days() -> int:
-    return int(getattr(settings, "SLA_DISTRICT_ESCALATION_WORKING_DAYS", 3))
 
 
 # --- snapshots and clocks (called by the complaint service inside its transaction) -----------------
@@ -82,13 +78,9 @@ def sla_snapshot_for(*, body: Any, sla_class: str, at: dt.datetime) -> dict[str,
 def _next_action(row: StageClock) -> dt.datetime | None:
     if row.completed_at is not None or row.paused or row.due_at is None:
         return None
-    if row.warned_at is None:
-        return row.warn_at
-    if row.escalated_at is None:
-        return row.due_at
-    if row.district_escalated_at is None:
-        return row.district_due_at
-    return None
+    escalation = Escalation(warn_at=row.warn_at, due_at=row.due_at, district_due_at=row.district_due_at)
+    return escalation.next_action(done=(row.warned_at is not None, row.escalated_at is not None,
+                                        row.district_escalated_at is not None))
 
 
 _CLOCK_FIELDS = ["started_at", "due_at", "warn_at", "district_due_at", "completed_at", "met", "paused",
@@ -134,7 +126,6 @@ def _stage_clocks_upsert(*, fact: Any, complaint: Any, result: clock.ClockResult
                          fresh: bool = False) -> None:
     """`fresh`: the fact was inserted just now, so it has no stage clocks yet."""
     existing = {} if fresh else {(r.stage, r.cycle, r.seq): r for r in StageClock.objects.filter(fact=fact)}
-    district_days = district_escalation_working_days()
     create: list[StageClock] = []
     update: list[StageClock] = []
     for s in result.stages:
@@ -144,8 +135,9 @@ def _stage_clocks_upsert(*, fact: Any, complaint: Any, result: clock.ClockResult
             row = StageClock(fact=fact, body_id=fact.body_id, stage=s.stage, cycle=s.cycle, seq=s.seq)
         row.complaint_id = complaint.pk
         row.sla_class = str(complaint.sla_class)
+        escalation = Escalation.of(warn_at=s.warn_at, due_at=s.due_at, calendar=calendar)
         row.started_at, row.due_at, row.warn_at = s.started_at, s.due_at, s.warn_at
-        row.district_due_at = calendar.add_working_days(s.due_at, district_days)
+        row.district_due_at = escalation.district_due_at
         row.completed_at, row.met, row.paused = s.completed_at, s.met, s.paused
         row.next_action_at = _next_action(row)
         (create if is_new else update).append(row)

@@ -111,7 +111,7 @@ def test_overdue_list_has_no_personal_data(banlat, outside_body):  # type: ignor
     fact(outside_body, received=JAN, status="received", tracking_code="OUT1", ack_due_at=JAN)
     rows = cases.overdue_facts(DISTRICT, now=now)
     assert [(r["tracking_code"], r["stage"], r["days_over"], r["escalation"]) for r in rows] == [
-        ("OVD1", "แจ้งผลเบื้องต้น", 7, "ถึงผู้บริหารหน่วยงาน")]
+        ("OVD1", "แจ้งผลเบื้องต้น", 7, "ถึงท้องถิ่นอำเภอ")]  # due Sat 25 Jan: 3 working days on is before 1 Feb
     assert set(rows[0]) == {"tracking_code", "national_category", "category_label", "sla_class", "status", "stage",
                             "due_at", "days_over", "escalation", "body_id", "received_at", "body_code", "body_name"}
     assert rows[0]["category_label"] == "ถนน ทางเท้า สะพาน ชำรุด"  # the category's name, never its code "road"
