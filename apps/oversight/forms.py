@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.complaints.attachments import clean_upload
 from apps.complaints.errors import ComplaintError
 from apps.oversight.models import DirectiveMeasure
+from apps.ui.forms import ThaiDateField
 
 
 def clean_directive_attachment(upload: Any) -> Any:
@@ -34,8 +35,7 @@ class DirectiveForm(forms.Form):
     title = forms.CharField(label=_("เรื่อง"), max_length=300)
     text = forms.CharField(label=_("รายละเอียด"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     measure = forms.ChoiceField(label=_("การวัดผลการปฏิบัติ"), choices=DirectiveMeasure.choices)
-    due_date = forms.DateField(label=_("กำหนดเสร็จ (ค.ศ. ปปปป-ดด-วว)"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = ThaiDateField(label=_("กำหนดเสร็จ"))
     remind_days_before = forms.IntegerField(label=_("เตือนล่วงหน้า (วัน)"), min_value=0, max_value=60, initial=3)
     attachment = forms.FileField(label=_("เอกสารแนบ (PDF หรือรูปภาพ)"), required=False,
                                  widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
@@ -51,6 +51,8 @@ class DirectiveForm(forms.Form):
 
     def clean_due_date(self) -> Any:
         value = self.cleaned_data["due_date"]
+        if value is None:
+            raise forms.ValidationError(_("กรุณาระบุกำหนดเสร็จ (วัน เดือน ปี พ.ศ.)"))
         if value < timezone.localdate():
             raise forms.ValidationError(_("กำหนดเสร็จต้องไม่เป็นวันที่ผ่านมาแล้ว"))
         return value

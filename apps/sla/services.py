@@ -240,7 +240,12 @@ def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "", 
         with translation.override("th"):
             title = _("ข้อตกลงระดับการให้บริการ (Service Level Agreement) การรับและจัดการเรื่องร้องเรียน"
                       " %(name)s") % {"name": body.display_name}
-    agreement = Agreement.objects.create(body=body, number=number, status=AgreementStatus.DRAFT, title=title)
+    # The signatory usually stays the same from one version to the next: carried over, editable.
+    previous = source if isinstance(source, Agreement) else None
+    agreement = Agreement.objects.create(
+        body=body, number=number, status=AgreementStatus.DRAFT, title=title,
+        signatory_name=previous.signatory_name if previous else "",
+        signatory_position=previous.signatory_position if previous else "")
     if source is not None:
         AgreementRow.objects.bulk_create([
             AgreementRow(agreement=agreement, sla_class=k[0], stage=k[1], days=v[0], day_type=v[1])

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import segno
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +30,7 @@ from apps.sla.selectors import (
     local_date,
     rows_of,
 )
+from apps.ui.forms import ThaiDateWidget, thai_date_parse
 from apps.ui.pdf import pdf_render, sarabun_font_css
 from apps.ui.thai import format_date, thai_digits
 from tenants.db import current_schema
@@ -115,18 +117,92 @@ def announcement_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _grid(draft: Agreement, framework_rows: dict[tuple[str, str], tuple[int, str]],
+          typed: dict[tuple[str, str], tuple[str, str]], refused: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
+    """The editor's grid: a row per class, a cell per stage with the draft's value and day type
+    (or what was just typed, when it was refused), the national limit beside it and the refusal."""
+    type_labels, stage_labels = dict(DayType.choices), dict(Stage.choices)
+    own = rows_of(draft)
+    grid = []
+    for sla_class, class_label in SlaClass.choices:
+        cells = []
+        for stage in Stage.values:
+            key = (sla_class, stage)
+            national = framework_rows.get(key)
+            if key in typed:
+                days, day_type = typed[key]
+            elif key in own:
+                days, day_type = str(own[key][0]), own[key][1]
+            else:
+                days, day_type = "", national[1] if national else DayType.CALENDAR
+            cells.append({"key": f"{sla_class}__{stage}", "days": days, "day_type": day_type,
+                          "stage_label": stage_labels[stage],
+                          "national": f"{national[0]} {type_labels.get(national[1], '')}" if national else "",
+                          "editable": national is not None, "refused": refused.get(key, "")})
+        if any(cell["editable"] for cell in cells):
+            grid.append({"label": class_label, "cells": cells})
+    return grid
+
+
+def _grid_save(request: HttpRequest, draft: Agreement) -> tuple[dict[tuple[str, str], tuple[str, str]],
+                                                                 dict[tuple[str, str], str]]:
+    """Every changed cell through the service (each row is checked against the framework on its
+    own); the refused ones come back with their message, the others are saved."""
+    own = rows_of(draft)
+    typed: dict[tuple[str, str], tuple[str, str]] = {}
+    refused: dict[tuple[str, str], str] = {}
+    for sla_class in SlaClass.values:
+        for stage in Stage.values:
+            key = (sla_class, stage)
+            days_text = request.POST.get(f"days__{sla_class}__{stage}")
+            if days_text is None:
+                continue
+            day_type = request.POST.get(f"type__{sla_class}__{stage}", "")
+            typed[key] = (days_text.strip(), day_type)
+            try:
+                days = int(days_text.strip())
+            except ValueError:
+                refused[key] = _("กรุณาระบุจำนวนวันเป็นตัวเลข")
+                continue
+            if own.get(key) == (days, day_type):
+                continue
+            try:
+                services.sla_agreement_row_set(agreement=draft, actor=request.user, sla_class=sla_class, stage=stage,
+                                               days=days, day_type=day_type)
+            except ValidationError as error:
+                refused[key] = " ".join(error.messages)
+    return typed, refused
+
+
+def _preview(request: HttpRequest, body: LocalBody, draft: Agreement, effective: dt.date) -> dict[str, Any]:
+    """What the announcement will say once published (Thai digits, as it will be printed)."""
+    return {"table": [{**row, "cells": [{**cell, "days_text": thai_digits(cell["days"]) if cell["days"] else "–"}
+                                        for cell in row["cells"]]} for row in _table(rows_of(draft))],
+            "stages": Stage.choices, "number": thai_digits(draft.number) if draft.number else "",
+            "effective": thai_digits(format_date(effective, long=True, language="th")),
+            "effective_iso": effective.isoformat(), "agreement": draft, "body": body}
+
+
 @staff_view(roles=(Role.ADMIN,), hide=True)
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
+    """The SLA editor: a grid of classes by stages with the national limit beside each cell, the
+    announcement's details, then publication after a preview and a confirmation."""
     body = _body(request)
     errors: list[str] = []
+    typed: dict[tuple[str, str], tuple[str, str]] = {}
+    refused: dict[tuple[str, str], str] = {}
+    preview: dict[str, Any] | None = None
     draft = Agreement.objects.filter(body=body, status=AgreementStatus.DRAFT).order_by("-id").first()
+    effective_value: Any = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "create" and draft is None:
                 services.sla_agreement_draft_create(body=body, actor=request.user,
                                                     number=request.POST.get("number", "").strip())
+            elif action == "grid" and draft is not None:
+                typed, refused = _grid_save(request, draft)
             elif action == "row" and draft is not None:
                 services.sla_agreement_row_set(agreement=draft, actor=request.user,
                                                sla_class=request.POST.get("sla_class", ""),
@@ -139,20 +215,35 @@ def manage(request: HttpRequest) -> HttpResponse:
                                               signatory_name=request.POST.get("signatory_name", "").strip(),
                                               signatory_position=request.POST.get("signatory_position", "").strip())
             elif action == "publish" and draft is not None:
-                effective = dt.date.fromisoformat(request.POST.get("effective_from", ""))
-                services.sla_agreement_publish(agreement=draft, effective_from=effective, actor=request.user)
+                effective_value = ThaiDateWidget().value_from_datadict(request.POST, None, "effective_from")
+                effective = thai_date_parse(effective_value)
+                if effective is None:
+                    raise ValidationError(_("กรุณาระบุวันที่มีผลบังคับใช้ (วัน เดือน ปี พ.ศ.)"))
+                if request.POST.get("confirm") != "1":
+                    preview = _preview(request, body, draft, effective)
+                else:
+                    services.sla_agreement_publish(agreement=draft, effective_from=effective, actor=request.user)
+                    messages.success(request, _("ประกาศข้อตกลงแล้ว มีผลตั้งแต่ %(date)s") % {
+                        "date": format_date(effective, long=True)})
             else:
                 raise Http404
-            return redirect(request.path)
+            if not refused and preview is None:
+                return redirect(request.path)
         except ValidationError as error:
             errors = list(error.messages)
         except ValueError:
             errors = [_("ข้อมูลไม่ถูกต้อง")]
+    today = local_date(timezone.now())
+    framework = framework_in_force(on=today)
+    framework_rows = rows_of(framework) if framework else {}
     return render(request, "sla/manage.html", {
-        "body": body, "draft": draft, "errors": errors, "table": _table(rows_of(draft)) if draft else [],
-        "stages": Stage.choices, "classes": SlaClass.choices, "day_types": DayType.choices,
+        "body": body, "draft": draft, "errors": errors, "refused_count": len(refused),
+        "grid": _grid(draft, framework_rows, typed, refused) if draft else [],
+        "stages": Stage.choices, "day_types": DayType.choices, "preview": preview,
+        "effective_widget": ThaiDateWidget().render("effective_from", effective_value or today,
+                                                    attrs={"id": "effective_from", "required": True}),
         "history": agreements_history(body_id=body.pk), "current": agreement_current_published(body_id=body.pk),
-    }, status=400 if errors else 200)
+    }, status=400 if errors or refused else 200)
 
 
 @staff_view(roles=(Role.ADMIN,), hide=True)
@@ -167,8 +258,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 services.sla_body_closure_delete(body=body, closure_id=int(request.POST.get("closure") or 0),
                                                  actor=request.user)
             else:
-                services.sla_body_closure_add(body=body, date=dt.date.fromisoformat(request.POST.get("date", "")),
-                                              reason=request.POST.get("reason", ""), actor=request.user)
+                date = thai_date_parse(ThaiDateWidget().value_from_datadict(request.POST, None, "date"))
+                if date is None:
+                    raise ValueError("no date")
+                services.sla_body_closure_add(body=body, date=date, reason=request.POST.get("reason", ""),
+                                              actor=request.user)
             return redirect(request.path)
         except ValidationError as error:
             errors = list(error.messages)
@@ -176,6 +270,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
             errors = [_("กรุณาระบุวันที่ให้ถูกต้อง")]
     since = local_date(timezone.now()) - dt.timedelta(days=365)
     closures = BodyClosure.objects.filter(body=body, date__gte=since).order_by("date")
+    date_value = ThaiDateWidget().value_from_datadict(request.POST, None, "date") if errors else None
     return render(request, "sla/calendar.html", {"body": body, "closures": closures, "errors": errors,
-                                                 "form": request.POST if errors else {}},
+                                                 "form": request.POST if errors else {},
+                                                 "date_widget": ThaiDateWidget().render(
+                                                     "date", date_value,
+                                                     attrs={"id": "closure-date", "required": True})},
                   status=400 if errors else 200)

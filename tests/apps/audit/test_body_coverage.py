@@ -155,7 +155,8 @@ def _sla_manage(body: LocalBody, client: Client) -> list[str]:
     assert client.post("/sla/manage/", {"action": "details", "number": "9/2569", "signatory_name": "นายก ทดสอบ",
                                         "signatory_position": "นายกเทศมนตรี"}).status_code == 302
     effective = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    assert client.post("/sla/manage/", {"action": "publish", "effective_from": effective}).status_code == 302
+    assert client.post("/sla/manage/", {"action": "publish", "effective_from": effective,
+                                         "confirm": "1"}).status_code == 302
     return ["sla.draft_create", "sla.row_set", "sla.draft_update", "sla.publish"]
 
 

@@ -171,3 +171,22 @@ def test_conduct_queue_page(district, banlat, outside_body) -> None:  # type: ig
          tracking_code="CONDV2")
     page = signed_in(district).get("/oversight/conduct/").content.decode()
     assert "CONDV1" in page and "CONDV2" not in page
+
+
+def test_directive_due_date_is_entered_in_the_buddhist_era(district, banlat) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(district)
+    page = client.get("/oversight/directives/new/").content.decode()
+    assert 'name="due_date_0"' in page and 'name="due_date_2"' in page and 'type="date"' not in page
+    assert "ค.ศ." not in page
+    response = client.post("/oversight/directives/new/", {
+        "title": "ประกาศ SLA ภายในกำหนด", "measure": "ack", "due_date_0": "31", "due_date_1": "3",
+        "due_date_2": "2642", "remind_days_before": 3, "bodies": [banlat.dla_code]})
+    assert response.status_code == 302
+    assert DirectiveTarget.objects.get(body=banlat, directive__title="ประกาศ SLA ภายในกำหนด").directive.due_date \
+        == dt.date(2099, 3, 31)
+    refused = client.post("/oversight/directives/new/", {
+        "title": "วันที่ผิด", "measure": "ack", "due_date_0": "30", "due_date_1": "2", "due_date_2": "2642",
+        "remind_days_before": 3, "bodies": [banlat.dla_code]})
+    assert refused.status_code == 200
+    assert "วันที่ไม่ถูกต้อง กรุณาระบุวัน เดือน และปี พ.ศ." in refused.content.decode()
+    assert not DirectiveTarget.objects.filter(directive__title="วันที่ผิด").exists()

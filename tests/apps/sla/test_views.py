@@ -103,7 +103,8 @@ def test_manage_hides_from_outsiders_and_refuses_looser_rows(banlat) -> None:
     assert refused.status_code == 400
     assert "ค ต้องประสานหลายหน่วย" in refused.content.decode()
     assert "ไม่เกิน 30 วัน" in refused.content.decode()
-    assert client.post("/sla/manage/", {"action": "publish", "effective_from": "2025-03-01"}).status_code == 302
+    assert client.post("/sla/manage/", {"action": "publish", "effective_from": "2025-03-01",
+                                        "confirm": "1"}).status_code == 302
     assert Agreement.objects.get(body=banlat, number="3/2568").status == AgreementStatus.PUBLISHED
 
 
@@ -126,3 +127,70 @@ def test_announcement_carries_the_bodys_emblem_in_html_and_pdf(banlat, published
     from pypdf import PdfReader
 
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+
+
+def test_editor_grid_saves_cells_and_refuses_a_looser_one_in_place(banlat) -> None:
+    client = signed_in(banlat, "admin")
+    assert client.post("/sla/manage/", {"action": "create", "number": "4/2568"}).status_code == 302
+    page = client.get("/sla/manage/").content.decode()
+    assert 'href="/staff/"' in page  # the staff navigation is kept
+    assert 'name="days__B__reply" type="number" min="1" inputmode="numeric" required value="15"' in page
+    assert "กรอบประเทศ: ไม่เกิน <span class=\"nowrap\">15 วัน</span>" in page
+    refused = client.post("/sla/manage/", {"action": "grid", "days__B__reply": "10", "type__B__reply": "calendar",
+                                           "days__C__resolve": "31", "type__C__resolve": "calendar"})
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert '<td class="sla-cell sla-cell--refused" data-cell="C__resolve">' in text
+    assert 'value="31" aria-invalid="true" aria-describedby="error-C__resolve"' in text
+    assert ('<p class="sla-cell__error" id="error-C__resolve">ประเภทเรื่อง “ค ต้องประสานหลายหน่วย” ขั้นตอน '
+            '“ดำเนินการแล้วเสร็จ”: กำหนด 31 วัน ไม่เป็นไปตามกรอบขั้นต่ำระดับประเทศ ซึ่งกำหนดไว้ไม่เกิน 30 วัน</p>') in text
+    draft = Agreement.objects.get(body=banlat, number="4/2568")
+    rows = {(r.sla_class, r.stage): (r.days, r.day_type) for r in draft.rows.all()}
+    assert rows[("B", "reply")] == (10, "calendar")  # the other cell was saved
+    assert rows[("C", "resolve")] == (30, "calendar")  # the refused one was not
+
+
+def test_publishing_shows_the_announcement_first_and_needs_a_confirmation(banlat, published) -> None:
+    client = signed_in(banlat, "admin")
+    assert client.post("/sla/manage/", {"action": "create", "number": "13/2568"}).status_code == 302
+    draft = Agreement.objects.get(body=banlat, number="13/2568")
+    # The signatory of the version in force is carried over to the new draft.
+    assert (draft.signatory_name, draft.signatory_position) == ("นายสมชาย ใจดี", "นายกเทศมนตรีตำบลบ้านลาด")
+    page = client.get("/sla/manage/").content.decode()
+    assert 'name="effective_from_0"' in page and 'name="effective_from_2"' in page  # day, month, พ.ศ.
+    assert 'type="date"' not in page
+    preview = client.post("/sla/manage/", {"action": "publish", "effective_from_0": "1",
+                                           "effective_from_1": "10", "effective_from_2": "2569"})
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "ตัวอย่างประกาศก่อนเผยแพร่" in text
+    assert "ทั้งนี้ ตั้งแต่วันที่ ๑ ตุลาคม ๒๕๖๙ เป็นต้นไป" in text
+    assert "ที่ ๑๓/๒๕๖๘" in text and "(นายสมชาย ใจดี)" in text
+    assert '<input type="hidden" name="effective_from" value="2026-10-01">' in text
+    draft.refresh_from_db()
+    assert draft.status == AgreementStatus.DRAFT  # nothing published before the confirmation
+    confirmed = client.post("/sla/manage/", {"action": "publish", "confirm": "1", "effective_from": "2026-10-01"})
+    assert confirmed.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.effective_from) == (AgreementStatus.PUBLISHED, dt.date(2026, 10, 1))
+
+
+def test_a_bad_buddhist_era_date_is_refused_with_a_message(banlat) -> None:
+    client = signed_in(banlat, "admin")
+    assert client.post("/sla/manage/", {"action": "create", "number": "5/2568"}).status_code == 302
+    refused = client.post("/sla/manage/", {"action": "publish", "effective_from_0": "31",
+                                           "effective_from_1": "2", "effective_from_2": "2569"})
+    assert refused.status_code == 400
+    assert "วันที่ไม่ถูกต้อง กรุณาระบุวัน เดือน และปี พ.ศ." in refused.content.decode()
+    assert Agreement.objects.get(body=banlat, number="5/2568").status == AgreementStatus.DRAFT
+
+
+def test_office_closure_is_entered_in_the_buddhist_era(banlat) -> None:
+    from apps.sla.models import BodyClosure
+
+    client = signed_in(banlat, "admin")
+    page = client.get("/sla/calendar/").content.decode()
+    assert 'name="date_2"' in page and 'type="date"' not in page and 'href="/staff/"' in page
+    assert client.post("/sla/calendar/", {"action": "add", "date_0": "5", "date_1": "12", "date_2": "2569",
+                                          "reason": "งานประจำปี"}).status_code == 302
+    assert BodyClosure.objects.filter(body=banlat, date=dt.date(2026, 12, 5)).exists()
