@@ -3,7 +3,9 @@
 Replaces django-tenants' TenantMainMiddleware: the same switch of schema and URLconf, plus an
 in-process cache of the host lookup, and the lifecycle rules: an unknown host is a 404 (never the
 public site, never another body), a suspended body a 503 "temporarily closed" page, an archived
-one a 410, a body still provisioning a 404.
+one is read-only (tracking, case pages and statistics answer; everything else is a 410 page saying
+no new complaint is taken), a body still provisioning a 404; a redirect host (the old slug and code
+of an upgraded body, the hosts of a merged one) is a permanent redirect to the body's primary domain.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, set_urlconf
@@ -23,13 +25,39 @@ from tenants.models import BodyStatus, Domain, LocalBody
 
 
 def resolve_host(host: str) -> LocalBody | None:
+    """The body a host is for; on a redirect host (tenants.models.Domain.redirect) the body carries
+    `redirect_host`, its primary domain (each cached entry is its own instance)."""
     cached = cache.get(host)
     if cached is not cache.MISSING:
         return cached  # type: ignore[return-value]
     domain = Domain.objects.select_related("tenant").filter(domain=host).first()
     body = domain.tenant if domain else None
+    if body is not None and domain is not None:
+        body.redirect_host = primary_host(body) if domain.redirect else ""  # type: ignore[attr-defined]
     cache.put(host, body)
     return body
+
+
+def primary_host(body: LocalBody) -> str:
+    """The body's primary domain: where canonical links and redirects point."""
+    primary = Domain.objects.filter(tenant=body, is_primary=True, redirect=False).values_list("domain", flat=True)
+    return primary.first() or ""
+
+
+def _permanent_redirect(request: HttpRequest, host: str) -> HttpResponse:
+    _host, port = split_domain_port(request.get_host())
+    netloc = f"{host}:{port}" if port else host
+    return HttpResponsePermanentRedirect(f"{request.scheme}://{netloc}{request.get_full_path()}")
+
+
+def _open_while_archived(request: HttpRequest) -> bool:
+    """What an archived body's portal still answers (TENANT_ARCHIVED_OPEN_ROUTES): citizens track
+    and read their cases and the statistics; nothing is filed or changed."""
+    try:
+        match = resolve(request.path_info, urlconf=settings.ROOT_URLCONF)
+    except Resolver404:
+        return False
+    return request.method in settings.TENANT_ARCHIVED_OPEN_ROUTES.get(match.view_name, ())
 
 
 def _open_while_suspended(request: HttpRequest) -> bool:
@@ -53,7 +81,10 @@ class TenantResolutionMiddleware:
             return render(request, "tenants/unknown_host.html", {"host": host}, status=404)
         if body.status == BodyStatus.SUSPENDED and not _open_while_suspended(request):
             return render(request, "tenants/suspended.html", {"body": body}, status=503)
-        if body.status == BodyStatus.ARCHIVED:
+        redirect_host = getattr(body, "redirect_host", "")
+        if redirect_host:
+            return _permanent_redirect(request, redirect_host)
+        if body.status == BodyStatus.ARCHIVED and not _open_while_archived(request):
             return render(request, "tenants/archived.html", {"body": body}, status=410)
 
         request.tenant = body  # type: ignore[attr-defined]

@@ -109,6 +109,12 @@ class LocalBody(TenantMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    # An upgrade (อบต. → เทศบาลตำบล) gives the body a new DLA code; the old one is kept so that a
+    # registry import never makes it again, and its domains answer with a redirect.
+    previous_dla_code = models.CharField(_("รหัส อปท. เดิม"), max_length=7, blank=True)
+    # Set when the body was merged into another (tenants.lifecycle): its cases live there now.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("รวมเข้ากับ"))
 
     # Schemas are made by tenants.provisioning (a clone of the template), never by save().
     auto_create_schema = False
@@ -141,6 +147,10 @@ class LocalBody(TenantMixin):
 
 
 class Domain(DomainMixin):
+    # A host kept for old links (the slug and code before an upgrade, a merged body's hosts): it
+    # answers every request with a permanent redirect to the same path on the body's primary domain.
+    redirect = models.BooleanField(_("เปลี่ยนเส้นทางไปโดเมนหลัก"), default=False)
+
     class Meta:
         verbose_name = _("โดเมน")
         verbose_name_plural = _("โดเมน")

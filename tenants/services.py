@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,11 +12,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record
-from tenants import archive, cache, lifeline, provisioning
+from tenants import archive, cache, lifeline, merging, provisioning
 from tenants.db import use_public_schema
 from tenants.models import BANGKOK_CODE, PLATFORM_CODE, BodyKind, BodyStatus, Domain, LocalBody, Province
 from tenants.progress import Progress
@@ -49,6 +50,21 @@ def platform_ensure() -> LocalBody:
     return platform
 
 
+@dataclass(frozen=True)
+class UpgradeProposal:
+    """A registry row with a new code that looks like an existing body whose code left the registry
+    (same district, same name or same area): an upgrade, proposed instead of a new, empty body."""
+
+    old_code: str
+    new_code: str
+    kind: str
+    name_th: str
+
+    def __str__(self) -> str:
+        return (f"{self.old_code} → {self.new_code} ({self.name_th}): "
+                f"rongthuk bodies upgrade {self.old_code} {self.new_code} --kind {self.kind}")
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -56,6 +72,46 @@ class ImportReport:
     provisioned: int = 0
     errors: list[RowError] = field(default_factory=list)
     provision_ms: list[float] = field(default_factory=list)
+    upgrades: list[UpgradeProposal] = field(default_factory=list)
+    # Rows whose code a body had before its upgrade: never made again.
+    former_codes: list[str] = field(default_factory=list)
+
+
+def _bare_name(name: str) -> str:
+    for prefix in ("องค์การบริหารส่วนตำบล", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร", "อบต.", "ทต.", "ทม.", "ทน."):
+        name = name.removeprefix(prefix)
+    return "".join(name.split())
+
+
+def registry_upgrades_find(rows: Sequence[RegistryRow], *, provinces: set[str] | None
+                           ) -> tuple[list[UpgradeProposal], list[str]]:
+    """Upgrades the registry shows (old code gone, a new code with the same district and name or
+    area), and rows carrying a code some body had before its upgrade."""
+    codes = {r.dla_code for r in rows}
+    known = set(LocalBody.objects.filter(dla_code__in=codes).values_list("dla_code", flat=True))
+    former = sorted(set(LocalBody.objects.filter(previous_dla_code__in=codes).values_list("previous_dla_code",
+                                                                                          flat=True)))
+    fresh = [r for r in rows if r.dla_code not in known and r.dla_code not in former]
+    if not fresh:
+        return [], former
+    gone = LocalBody.objects.bodies().exclude(dla_code__in=codes).exclude(dla_code=BANGKOK_CODE).filter(
+        district_id__in={r.district_code for r in fresh}, merged_into__isnull=True)
+    if provinces is not None:
+        gone = gone.filter(province_id__in=provinces)
+    candidates = list(gone)
+    proposals: list[UpgradeProposal] = []
+    used: set[int] = set()
+    for row in fresh:
+        for body in candidates:
+            if body.pk in used or body.district_id != row.district_code:
+                continue
+            same_name = _bare_name(body.name_th) == _bare_name(row.name_th)
+            same_area = body.area_km2 is not None and row.area_km2 is not None and body.area_km2 == row.area_km2
+            if same_name or same_area:
+                proposals.append(UpgradeProposal(body.dla_code, row.dla_code, row.kind, row.name_th))
+                used.add(body.pk)
+                break
+    return proposals, former
 
 
 _UPDATABLE = ["kind", "name_th", "province_id", "district_id", "address", "moo", "postcode", "area_km2",
@@ -208,6 +264,9 @@ def bodies_import(
                 on_error(item)
         elif provinces is None or item.province_code in provinces:
             rows.append(item)
+    report.upgrades, report.former_codes = registry_upgrades_find(rows, provinces=provinces)
+    held = {p.new_code for p in report.upgrades} | set(report.former_codes)
+    rows = [r for r in rows if r.dla_code not in held]
     names_en = dict(Province.objects.values_list("code", "name_en"))
     for start in range(0, len(rows), 2000):
         created, updated = bodies_upsert(rows[start:start + 2000], province_names_en=names_en)
@@ -319,3 +378,180 @@ def body_restore(*, path: Path, code: str | None = None, actor: object = None,
                      target=report.body, changes={"after": summary}, body=report.body)
     cache.clear()
     return report
+
+
+class BodyLifecycleError(ValueError):
+    """A refused lifecycle change; the message is for the person who asked (Thai)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+_DLA_CODE = re.compile(r"^[2-6]\d{6}$")
+
+
+def _locked(body: LocalBody) -> LocalBody:
+    return LocalBody.objects.select_for_update().get(pk=body.pk)
+
+
+def _after_commit_clear_hosts() -> None:
+    transaction.on_commit(cache.clear)
+
+
+@transaction.atomic
+def body_rename(*, body: LocalBody, name_th: str, name_en: str | None = None, actor: object = None,
+                actor_label: str = "") -> LocalBody:
+    """A new display name; the slug, the code and every link stay as they are."""
+    name_th = " ".join(name_th.split())
+    if not name_th:
+        raise BodyLifecycleError("กรุณาระบุชื่อใหม่ของหน่วยงาน")
+    if len(name_th) > 200 or (name_en is not None and len(name_en) > 200):
+        raise BodyLifecycleError("ชื่อหน่วยงานยาวเกิน 200 ตัวอักษร")
+    body = _locked(body)
+    before = {"name_th": body.name_th, "name_en": body.name_en}
+    body.name_th = name_th
+    if name_en is not None:
+        body.name_en = " ".join(name_en.split())
+    after = {"name_th": body.name_th, "name_en": body.name_en}
+    if after == before:
+        return body
+    body.save(update_fields=["name_th", "name_en", "updated_at"])
+    changes = {"before": before, "after": after}
+    audit_record(kind="body.rename", actor=actor, actor_label=actor_label, target=body, changes=changes)
+    audit_record(kind="body.rename", actor=None, actor_label=actor_label or _label(actor), target=body,
+                 changes=changes, body=body)
+    _after_commit_clear_hosts()
+    return body
+
+
+def _label(actor: object) -> str:
+    get_username = getattr(actor, "get_username", None)
+    return str(get_username()) if callable(get_username) else "platform"
+
+
+def _code_taken(code: str, *, exclude: LocalBody | None = None) -> LocalBody | None:
+    found = LocalBody.objects.filter(models.Q(dla_code=code) | models.Q(previous_dla_code=code))
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.first()
+
+
+@transaction.atomic
+def body_upgrade(*, body: LocalBody, new_code: str, kind: str, name_th: str = "", actor: object = None,
+                 actor_label: str = "") -> LocalBody:
+    """A change of type with a new DLA code (อบต. → เทศบาลตำบล): the same body, schema and cases;
+    the new code and its slug become the body's primary domains, and the old code's and slug's
+    hosts answer with a permanent redirect, so citizens' links and tracking codes keep working.
+    The schema keeps its name (schema names are never renamed: files and logs carry it)."""
+    new_code = new_code.strip()
+    if not _DLA_CODE.match(new_code):
+        raise BodyLifecycleError(f"รหัส อปท. ใหม่ต้องเป็นตัวเลข 7 หลักขึ้นต้นด้วย 2–6 ได้รับ {new_code!r}")
+    if kind not in BodyKind.values or kind == BodyKind.PLATFORM:
+        raise BodyLifecycleError(f"ไม่รู้จักประเภท อปท. {kind!r}")
+    body = _locked(body)
+    if body.kind == BodyKind.PLATFORM or body.status in (BodyStatus.PROVISIONING, BodyStatus.ARCHIVED):
+        raise BodyLifecycleError(f"ยกฐานะ{body.display_name}ไม่ได้ในสถานะ “{body.get_status_display()}”")
+    if new_code == body.dla_code:
+        raise BodyLifecycleError(f"รหัส {new_code} เป็นรหัสปัจจุบันของ{body.display_name}อยู่แล้ว")
+    other = _code_taken(new_code, exclude=body)
+    if other is not None:
+        raise BodyLifecycleError(f"รหัส {new_code} เป็นของ{other.display_name}อยู่แล้ว")
+    name_th = " ".join(name_th.split()) or body.name_th
+    province_en = body.province.name_en if body.province_id and body.province else ""
+    base = base_slug(dla_code=new_code, kind=kind, name_th=name_th, province_name_en=province_en)
+    taken = set(LocalBody.objects.exclude(pk=body.pk).filter(slug__startswith=base).values_list("slug", flat=True))
+    slug = assign_slugs([(new_code, base)], taken)[new_code]
+    before = {"dla_code": body.dla_code, "kind": body.kind, "name_th": body.name_th, "slug": body.slug}
+
+    primary, alias = domain_names(slug, new_code)
+    mine = Domain.objects.filter(tenant=body)
+    clash = Domain.objects.filter(domain__in=[primary, alias]).exclude(tenant=body).first()
+    if clash is not None:
+        raise BodyLifecycleError(f"โดเมน {clash.domain} เป็นของหน่วยงานอื่นอยู่แล้ว")
+    # The platform's hosts of the old slug and code keep answering, as redirects.
+    old_hosts = domain_names(body.slug, body.dla_code)
+    mine.filter(domain__in=old_hosts).exclude(domain__in=[primary, alias]).update(redirect=True, is_primary=False)
+    mine.exclude(domain__in=[primary, alias]).update(is_primary=False)
+    for name, is_primary in ((primary, True), (alias, False)):
+        Domain.objects.update_or_create(domain=name, defaults={"tenant": body, "is_primary": is_primary,
+                                                               "redirect": False})
+
+    body.previous_dla_code = body.dla_code
+    body.dla_code, body.kind, body.name_th, body.slug = new_code, kind, name_th, slug
+    body.save(update_fields=["previous_dla_code", "dla_code", "kind", "name_th", "slug", "updated_at"])
+    changes = {"before": before, "after": {"dla_code": new_code, "kind": kind, "name_th": name_th, "slug": slug}}
+    audit_record(kind="body.upgrade", actor=actor, actor_label=actor_label, target=body, changes=changes)
+    audit_record(kind="body.upgrade", actor=None, actor_label=actor_label or _label(actor), target=body,
+                 changes=changes, body=body)
+    _after_commit_clear_hosts()
+    return body
+
+
+@dataclass
+class MergeReport:
+    absorbed: LocalBody
+    into: LocalBody
+    dry_run: bool
+    counts: dict[str, int]
+
+
+def _merge_check(absorbed: LocalBody, into: LocalBody) -> None:
+    if absorbed.pk == into.pk:
+        raise BodyLifecycleError("หน่วยงานที่ถูกรวมกับหน่วยงานที่รับต้องเป็นคนละหน่วยงาน")
+    for body in (absorbed, into):
+        if body.kind == BodyKind.PLATFORM or body.status == BodyStatus.PROVISIONING:
+            raise BodyLifecycleError(f"{body.display_name} ยังไม่พร้อมใช้งาน รวมหน่วยงานไม่ได้")
+    if absorbed.merged_into_id is not None:
+        raise BodyLifecycleError(f"{absorbed.display_name} ถูกรวมเข้ากับหน่วยงานอื่นไปแล้ว")
+    if into.status == BodyStatus.ARCHIVED:
+        raise BodyLifecycleError(f"{into.display_name} ปิดถาวรแล้ว รับการรวมหน่วยงานไม่ได้")
+
+
+def body_merge(*, absorbed: LocalBody, into: LocalBody, dry_run: bool = False, actor: object = None,
+               actor_label: str = "") -> MergeReport:
+    """Merge `absorbed` into `into`: every step registered in tenants.merging moves its data (the
+    cases with their codes, timelines, files and clocks; their facts re-attributed), the absorbed
+    body's hosts become redirects to the receiving body's primary domain, and the absorbed body is
+    archived with `merged_into` set. A dry run counts and writes nothing. Refused, with the reason,
+    when a step finds a conflict (e.g. the same tracking code on both sides after a transfer)."""
+    with transaction.atomic():
+        absorbed, into = (LocalBody.objects.select_for_update().get(pk=b.pk) for b in (absorbed, into))
+        _merge_check(absorbed, into)
+        counts: dict[str, int] = {}
+        conflicts: list[str] = []
+        for step in merging.STEPS:
+            counts.update(step.count(absorbed, into))
+            conflicts += step.conflicts(absorbed, into)
+        counts["domains"] = Domain.objects.filter(tenant=absorbed).count()
+        if conflicts:
+            raise BodyLifecycleError("รวมหน่วยงานไม่ได้: " + "; ".join(conflicts))
+        if dry_run:
+            return MergeReport(absorbed, into, True, counts)
+        moved: dict[str, int] = {}
+        for step in merging.STEPS:
+            moved.update(step.apply(absorbed, into))
+        moved["domains"] = Domain.objects.filter(tenant=absorbed).update(tenant=into, is_primary=False, redirect=True)
+        status_before = absorbed.status
+        absorbed.status, absorbed.merged_into = BodyStatus.ARCHIVED, into
+        absorbed.save(update_fields=["status", "merged_into", "updated_at"])
+        changes = {"before": {"status": status_before},
+                   "after": {"status": BodyStatus.ARCHIVED, "merged_into": into.dla_code, **moved}}
+        label = actor_label or _label(actor)
+        audit_record(kind="body.merge", actor=actor, actor_label=actor_label, target=absorbed, changes=changes)
+        for body in (absorbed, into):
+            audit_record(kind="body.merge", actor=None, actor_label=label, target=absorbed, changes=changes, body=body)
+        _after_commit_clear_hosts()
+    return MergeReport(absorbed, into, False, moved)
+
+
+@transaction.atomic
+def body_status_change(*, body: LocalBody, status: str, actor: object = None, actor_label: str = "") -> LocalBody:
+    """Suspend, resume or archive, with a clear refusal for a change that is not allowed."""
+    body = _locked(body)
+    try:
+        return body_set_status(body=body, status=status, actor=actor)
+    except ValueError as error:
+        raise BodyLifecycleError(
+            f"เปลี่ยนสถานะ{body.display_name}จาก “{body.get_status_display()}” เป็น "
+            f"“{BodyStatus(status).label}” ไม่ได้") from error

@@ -70,4 +70,21 @@ TENANT_SUSPENDED_OPEN_ROUTES = {
     "portal:complaint-conduct": {"POST"},
     "portal:complaint-receipt": {"GET", "HEAD"},
 }
+# What an archived body's portal still answers: citizens track and read their cases (the tracking
+# look-up is a POST; the case page's own forms are not), read the statistics and the published SLA.
+TENANT_ARCHIVED_OPEN_ROUTES = {
+    "healthz": {"GET", "HEAD"},
+    "set_language": {"POST"},
+    "portal:body-home": {"GET", "HEAD"},
+    "portal:track": {"GET", "HEAD", "POST"},
+    "portal:track-case": {"GET", "HEAD"},
+    "portal:track-forget": {"POST"},
+    "portal:track-file": {"GET", "HEAD"},
+    "portal:stats": {"GET", "HEAD"},
+    "portal:stats-csv": {"GET", "HEAD"},
+    "portal:stats-pdf": {"GET", "HEAD"},
+    "sla:agreement": {"GET", "HEAD"},
+    "sla:announcement": {"GET", "HEAD"},
+    "sla:announcement-pdf": {"GET", "HEAD"},
+}
 TENANT_LIMIT_SET_CALLS = True

@@ -43,7 +43,7 @@ def test_suspended_body_is_closed_with_503_and_archived_with_410(client: Client,
     assert "ปิดให้บริการ" in response.content.decode()
     banlat.status = BodyStatus.ARCHIVED
     banlat.save(update_fields=["status"])
-    assert client.get("/", HTTP_HOST="banlat.localhost").status_code == 410
+    assert client.get("/complaints/new/", HTTP_HOST="banlat.localhost").status_code == 410
 
 
 def test_host_lookups_are_cached(client: Client, banlat: LocalBody) -> None:

@@ -8,16 +8,25 @@ from django.utils import timezone
 
 from tenants import provisioning
 from tenants.archive import ArchiveError
-from tenants.models import LocalBody
+from tenants.middleware import primary_host
+from tenants.models import BodyKind, BodyStatus, LocalBody
 from tenants.services import (
+    BodyLifecycleError,
     bangkok_ensure,
     bodies_import,
     bodies_migrate,
     bodies_provision_pending,
     body_export,
+    body_merge,
+    body_rename,
     body_restore,
+    body_status_change,
+    body_upgrade,
 )
 
+# The first digit of a DLA code is the body's type.
+KIND_BY_CODE_DIGIT = {"2": BodyKind.PAO, "3": BodyKind.CITY, "4": BodyKind.TOWN,
+                      "5": BodyKind.SUBDISTRICT_MUNICIPALITY, "6": BodyKind.SAO}
 DEFAULT_REGISTRY = Path(__file__).resolve().parents[2] / "data" / "lao.csv"
 
 
@@ -35,6 +44,23 @@ class Command(BaseCommand):
         sub.add_parser("migrate", help="migrate public, the template, then bodies with pending migrations")
         sub.add_parser("provision", help="finish provisioning bodies left half-done")
         sub.add_parser("relations", help="relations (tables, indexes, sequences, toast) in a body's schema")
+        ren = sub.add_parser("rename", help="a body's new name (the slug and links stay)")
+        ren.add_argument("code")
+        ren.add_argument("name_th")
+        ren.add_argument("--name-en", default=None)
+        upg = sub.add_parser("upgrade", help="a change of type with a new DLA code (อบต. → เทศบาลตำบล)")
+        upg.add_argument("code", help="the body's current DLA code")
+        upg.add_argument("new_code")
+        upg.add_argument("--kind", default=None, choices=[k for k in BodyKind.values if k != BodyKind.PLATFORM],
+                         help="default: from the new code's first digit")
+        upg.add_argument("--name", default="", help="the new name, if it changes")
+        mrg = sub.add_parser("merge", help="merge a body into another: cases, facts, clocks, domains")
+        mrg.add_argument("absorbed", help="DLA code of the body that is absorbed")
+        mrg.add_argument("into", help="DLA code of the receiving body")
+        mrg.add_argument("--dry-run", action="store_true", help="report the counts, change nothing")
+        for name, text in (("suspend", "close a body's site for now (503)"), ("resume", "reopen a suspended body"),
+                           ("archive", "close a body for good: its portal becomes read-only")):
+            sub.add_parser(name, help=text).add_argument("code")
         exp = sub.add_parser("export", help="write one body's archive: schema data, public rows, files, manifest")
         exp.add_argument("code", help="the body's DLA code")
         exp.add_argument("-o", "--output", default=None, help="archive file (default: body-<code>-<date>.tar)")
@@ -53,6 +79,11 @@ class Command(BaseCommand):
         elif action == "provision":
             timings = bodies_provision_pending()
             self.stdout.write(f"provisioned {len(timings)} bodies")
+        elif action in ("rename", "upgrade", "merge", "suspend", "resume", "archive"):
+            try:
+                getattr(self, f"_{action}")(options)
+            except BodyLifecycleError as error:
+                raise CommandError(error.message) from error
         elif action == "export":
             self._export(options)
         elif action == "restore":
@@ -74,11 +105,52 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        for proposal in report.upgrades:
+            self.stdout.write(f"proposed upgrade (no new body made): {proposal}")
+        if report.former_codes:
+            former = ", ".join(report.former_codes)
+            self.stdout.write(f"rows with a code a body had before its upgrade, left out: {former}")
         active = LocalBody.objects.live().count()
         self.stdout.write(
             f"created {report.created}, updated {report.updated}, provisioned {report.provisioned}, "
             f"rejected rows {len(report.errors)}; {active} bodies active"
         )
+
+    def _rename(self, options: dict[str, Any]) -> None:
+        body = body_rename(body=_body(options["code"]), name_th=options["name_th"], name_en=options["name_en"],
+                           actor_label=_operator())
+        self.stdout.write(f"{body.dla_code}: {body.display_name} (slug {body.slug})")
+
+    def _upgrade(self, options: dict[str, Any]) -> None:
+        new_code = str(options["new_code"])
+        kind = options["kind"] or KIND_BY_CODE_DIGIT.get(new_code[:1], "")
+        old_code = str(options["code"])
+        body = body_upgrade(body=_body(old_code), new_code=new_code, kind=kind, name_th=options["name"],
+                            actor_label=_operator())
+        self.stdout.write(f"{old_code} → {body.dla_code}: {body.display_name}, primary domain "
+                          f"{primary_host(body)}; the old code's and slug's hosts redirect there")
+
+    def _merge(self, options: dict[str, Any]) -> None:
+        report = body_merge(absorbed=_body(options["absorbed"]), into=_body(options["into"]),
+                            dry_run=options["dry_run"], actor_label=_operator())
+        title = "dry run, nothing changed" if report.dry_run else "merged"
+        self.stdout.write(f"{report.absorbed.dla_code} {report.absorbed.display_name} → {report.into.dla_code} "
+                          f"{report.into.display_name} ({title})")
+        for name, count in report.counts.items():
+            self.stdout.write(f"  {name}: {count:,}")
+
+    def _suspend(self, options: dict[str, Any]) -> None:
+        self._status(options, BodyStatus.SUSPENDED)
+
+    def _resume(self, options: dict[str, Any]) -> None:
+        self._status(options, BodyStatus.ACTIVE)
+
+    def _archive(self, options: dict[str, Any]) -> None:
+        self._status(options, BodyStatus.ARCHIVED)
+
+    def _status(self, options: dict[str, Any], status: str) -> None:
+        body = body_status_change(body=_body(options["code"]), status=status, actor_label=_operator())
+        self.stdout.write(f"{body.dla_code} {body.display_name}: {body.get_status_display()}")
 
     def _export(self, options: dict[str, Any]) -> None:
         body = _body(str(options["code"]))
