@@ -21,6 +21,7 @@ KINDS: dict[str, Promise] = {
     "calendar.create": _("เพิ่มวันปิดทำการ"),
     "calendar.delete": _("ลบวันปิดทำการ"),
     "calendar.update": _("แก้ไขวันปิดทำการ"),
+    "calendar.hours": _("แก้ไขเวลาทำการและวันทำการ"),
     "sla.draft_create": _("สร้างร่างข้อตกลงระดับการให้บริการ"),
     "sla.row_set": _("แก้ไขระยะเวลาในร่างข้อตกลง"),
     "sla.draft_update": _("แก้ไขรายละเอียดร่างข้อตกลง"),

@@ -1,11 +1,12 @@
 """Working-day arithmetic on a body's calendar (pure: no database).
 
-A working day is Monday–Friday that is neither a Thai public holiday (from `holidays`, with an
-explicit language so the names never depend on the process locale), nor a national extra day off
-announced by the cabinet, nor one of the body's own closures. Working time is counted in office
-hours (default 08:30–16:30 Asia/Bangkok): "N working days" is N × the office day's length of
-office time, so a complaint received on Friday at 15:00 with a one-working-day limit is due on
-Monday at 15:00, and one received on Saturday is due on Monday at 16:30.
+A working day is one of the body's weekdays (Monday–Friday, unless it opens a Saturday service
+point) that is neither a Thai public holiday (from `holidays`, with an explicit language so the
+names never depend on the process locale), nor a national extra day off announced by the cabinet,
+nor one of the body's own closures. Working time is counted in the body's office hours (by default
+08:30–16:30 Asia/Bangkok): "N working days" is N × the office day's length of office time, so a
+complaint received on Friday at 15:00 with a one-working-day limit is due on Monday at 15:00, and
+one received on Saturday is due on Monday at 16:30.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ class Calendar:
     office_start: dt.time = dt.time(8, 30)
     office_end: dt.time = dt.time(16, 30)
     tz: ZoneInfo = BANGKOK
+    # Python weekday numbers (0 is Monday) the office opens on.
+    weekdays: frozenset[int] = frozenset(range(5))
 
     @classmethod
     def build(cls, days_off: Iterable[dt.date] = (), *, office_start: dt.time = dt.time(8, 30),
-              office_end: dt.time = dt.time(16, 30)) -> Calendar:
-        return cls(frozenset(days_off), office_start, office_end, BANGKOK)
+              office_end: dt.time = dt.time(16, 30), weekdays: Iterable[int] = range(5)) -> Calendar:
+        return cls(frozenset(days_off), office_start, office_end, BANGKOK, frozenset(weekdays))
 
     @property
     def office_seconds(self) -> float:
@@ -53,7 +56,7 @@ class Calendar:
         return (end - start).total_seconds()
 
     def is_working_day(self, day: dt.date) -> bool:
-        return (day.weekday() < 5 and day not in self.extra_days_off
+        return (day.weekday() in self.weekdays and day not in self.extra_days_off
                 and day not in thai_public_holidays(day.year))
 
     def office_window(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:

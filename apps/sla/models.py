@@ -152,6 +152,31 @@ class BodyClosure(models.Model):
         return f"{self.body_id} {self.date} {self.reason}"
 
 
+WEEKDAYS_DEFAULT = "12345"  # ISO weekday numbers: 1 is Monday
+
+
+class BodyOfficeHours(models.Model):
+    """A body's office hours and working days (some open a Saturday service point), in which the
+    SLA calendar counts working time. No row: 08:30–16:30, Monday to Friday (settings.SLA_OFFICE_HOURS).
+    Public schema: office hours are public information, and the sweep reads every body's at once."""
+
+    body = models.OneToOneField(LocalBody, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    opens_at = models.TimeField(_("เวลาเปิดทำการ"))
+    closes_at = models.TimeField(_("เวลาปิดทำการ"))
+    weekdays = models.CharField(_("วันทำการ"), max_length=7, default=WEEKDAYS_DEFAULT,
+                                help_text="ISO weekday numbers, 1 = Monday … 7 = Sunday")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("เวลาทำการของหน่วยงาน")
+        verbose_name_plural = _("เวลาทำการของหน่วยงาน")
+        constraints = [models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
+                                              name="sla_office_hours_order")]
+
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.opens_at:%H:%M}–{self.closes_at:%H:%M} {self.weekdays}"
+
+
 class StageClock(models.Model):
     """One stage of one complaint in one cycle (progress reports: one row per period, `seq`).
 

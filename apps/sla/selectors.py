@@ -11,14 +11,17 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from apps.sla import clock
 from apps.sla.calendar import BANGKOK, Calendar
 from apps.sla.models import (
+    WEEKDAYS_DEFAULT,
     Agreement,
     AgreementRow,
     AgreementStatus,
     BodyClosure,
+    BodyOfficeHours,
     Framework,
     FrameworkRow,
     NationalDayOff,
@@ -75,9 +78,48 @@ def body_calendar(*, body_id: int | None, around: dt.datetime | None = None) -> 
     any clock: the longest limit is weeks, the validation horizon 12 months)."""
     centre = local_date(around or timezone.now())
     start, end = centre - dt.timedelta(days=730), centre + dt.timedelta(days=730)
+    hours = BodyOfficeHours.objects.filter(body_id=body_id).first() if body_id is not None else None
+    return _calendar(calendar_days_off(body_id=body_id, start=start, end=end), hours)
+
+
+def _calendar(days_off: Iterable[dt.date], hours: BodyOfficeHours | None) -> Calendar:
+    if hours is None:
+        opens, closes = office_hours_default()
+        return Calendar.build(days_off, office_start=opens, office_end=closes)
+    return Calendar.build(days_off, office_start=hours.opens_at, office_end=hours.closes_at,
+                          weekdays=weekdays_of(hours.weekdays))
+
+
+def office_hours_default() -> tuple[dt.time, dt.time]:
     office = getattr(settings, "SLA_OFFICE_HOURS", ("08:30", "16:30"))
-    return Calendar.build(calendar_days_off(body_id=body_id, start=start, end=end),
-                          office_start=dt.time.fromisoformat(office[0]), office_end=dt.time.fromisoformat(office[1]))
+    return dt.time.fromisoformat(office[0]), dt.time.fromisoformat(office[1])
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    opens_at: dt.time
+    closes_at: dt.time
+    weekdays: str  # ISO weekday digits
+    is_default: bool
+
+
+# ISO weekday number and its Thai name, for the body admin's calendar page.
+WEEKDAY_CHOICES = (("1", gettext_lazy("วันจันทร์")), ("2", gettext_lazy("วันอังคาร")), ("3", gettext_lazy("วันพุธ")),
+                   ("4", gettext_lazy("วันพฤหัสบดี")), ("5", gettext_lazy("วันศุกร์")), ("6", gettext_lazy("วันเสาร์")),
+                   ("7", gettext_lazy("วันอาทิตย์")))
+
+
+def office_hours_of(*, body_id: int) -> OfficeHours:
+    hours = BodyOfficeHours.objects.filter(body_id=body_id).first()
+    if hours is None:
+        opens, closes = office_hours_default()
+        return OfficeHours(opens, closes, WEEKDAYS_DEFAULT, True)
+    return OfficeHours(hours.opens_at, hours.closes_at, hours.weekdays, False)
+
+
+def weekdays_of(iso_digits: str) -> frozenset[int]:
+    """"12345" (ISO weekdays, 1 is Monday) → Python weekday numbers."""
+    return frozenset(int(d) - 1 for d in iso_digits if d in "1234567")
 
 
 def bodies_calendars(*, body_ids: Iterable[int], around: dt.datetime) -> dict[int, Calendar]:
@@ -90,7 +132,8 @@ def bodies_calendars(*, body_ids: Iterable[int], around: dt.datetime) -> dict[in
     for body_id, day in BodyClosure.objects.filter(body_id__in=ids, date__gte=start, date__lte=end) \
             .values_list("body_id", "date"):
         closures[body_id].add(day)
-    return {i: Calendar.build(national | closures[i]) for i in ids}
+    hours = {h.body_id: h for h in BodyOfficeHours.objects.filter(body_id__in=ids)}
+    return {i: _calendar(national | closures[i], hours.get(i)) for i in ids}
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,12 @@ from apps.sla import clock
 from apps.sla.calendar import Calendar
 from apps.sla.escalation import Escalation
 from apps.sla.models import (
+    WEEKDAYS_DEFAULT,
     Agreement,
     AgreementRow,
     AgreementStatus,
     BodyClosure,
+    BodyOfficeHours,
     DayType,
     Framework,
     FrameworkRow,
@@ -34,6 +36,7 @@ from apps.sla.selectors import (
     body_calendar,
     framework_in_force,
     local_date,
+    office_hours_default,
     rows_of,
 )
 from apps.ui.normalise import check_lengths
@@ -373,3 +376,32 @@ def sla_body_closure_delete(*, body: Any, closure_id: int, actor: Any = None) ->
     audit_record(kind="calendar.delete", actor=actor, target=closure, body=body,
                  target_label=closure.date.isoformat(), changes={"before": audit_snapshot(closure, ("date", "reason"))})
     closure.delete()
+
+
+@transaction.atomic
+def sla_office_hours_set(*, body: Any, opens_at: dt.time, closes_at: dt.time, weekdays: str,
+                         actor: Any = None) -> BodyOfficeHours:
+    """The body's office hours and working days: working-day limits of cases received from now
+    on are counted in them (a case's deadlines already set do not move)."""
+    digits = "".join(sorted(set(weekdays)))
+    if not digits or any(d not in "1234567" for d in digits):
+        raise ValidationError(_("กรุณาเลือกวันทำการอย่างน้อยหนึ่งวัน"))
+    if opens_at >= closes_at:
+        raise ValidationError(_("เวลาเปิดทำการต้องก่อนเวลาปิดทำการ"))
+    hours = BodyOfficeHours.objects.select_for_update().filter(body=body).first()
+    fields = ("opens_at", "closes_at", "weekdays")
+    if hours is None:
+        default_open, default_close = office_hours_default()
+        before = {"opens_at": default_open, "closes_at": default_close, "weekdays": WEEKDAYS_DEFAULT}
+        hours = BodyOfficeHours(body=body)
+    else:
+        before = audit_snapshot(hours, fields)
+    hours.opens_at, hours.closes_at, hours.weekdays = opens_at, closes_at, digits
+    after = {"opens_at": opens_at, "closes_at": closes_at, "weekdays": digits}
+    changes = audit_diff(before, after)
+    if not changes.get("after"):
+        return hours
+    hours.save()
+    audit_record(kind="calendar.hours", actor=actor, target=hours, body=body, target_label=str(body),
+                 changes=changes)
+    return hours

@@ -24,10 +24,12 @@ from apps.complaints.models import Role
 from apps.sla import services
 from apps.sla.models import Agreement, AgreementStatus, BodyClosure, DayType, Stage
 from apps.sla.selectors import (
+    WEEKDAY_CHOICES,
     agreement_current_published,
     agreements_history,
     framework_in_force,
     local_date,
+    office_hours_of,
     rows_of,
 )
 from apps.ui.forms import ThaiDateWidget, thai_date_parse
@@ -257,6 +259,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "delete":
                 services.sla_body_closure_delete(body=body, closure_id=int(request.POST.get("closure") or 0),
                                                  actor=request.user)
+            elif request.POST.get("action") == "hours":
+                services.sla_office_hours_set(
+                    body=body, opens_at=_time(request.POST.get("opens_at", "")),
+                    closes_at=_time(request.POST.get("closes_at", "")),
+                    weekdays="".join(request.POST.getlist("weekdays")), actor=request.user)
             else:
                 date = thai_date_parse(ThaiDateWidget().value_from_datadict(request.POST, None, "date"))
                 if date is None:
@@ -267,7 +274,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             errors = list(error.messages)
         except ValueError:
-            errors = [_("กรุณาระบุวันที่ให้ถูกต้อง")]
+            errors = [_("กรุณาระบุเวลาให้ถูกต้อง (ชั่วโมง:นาที)") if request.POST.get("action") == "hours"
+                      else _("กรุณาระบุวันที่ให้ถูกต้อง")]
     since = local_date(timezone.now()) - dt.timedelta(days=365)
     closures = BodyClosure.objects.filter(body=body, date__gte=since).order_by("date")
     date_value = ThaiDateWidget().value_from_datadict(request.POST, None, "date") if errors else None
@@ -275,5 +283,15 @@ def calendar(request: HttpRequest) -> HttpResponse:
                                                  "form": request.POST if errors else {},
                                                  "date_widget": ThaiDateWidget().render(
                                                      "date", date_value,
-                                                     attrs={"id": "closure-date", "required": True})},
+                                                     attrs={"id": "closure-date", "required": True}),
+                                                 "hours": office_hours_of(body_id=body.pk),
+                                                 "weekday_choices": WEEKDAY_CHOICES},
                   status=400 if errors else 200)
+
+
+def _time(value: str) -> dt.time:
+    """A time from the form (HH:MM); ValueError, shown as the page's error, otherwise."""
+    parsed = dt.time.fromisoformat(value.strip())
+    if parsed.second or parsed.microsecond or parsed.tzinfo:
+        raise ValueError(value)
+    return parsed

@@ -165,7 +165,9 @@ def _calendar(body: LocalBody, client: Client) -> list[str]:
                                           "reason": "งานประจำปีของเทศบาล"}).status_code == 302
     closure = BodyClosure.objects.get(body=body, date=dt.date(2026, 12, 24))
     assert client.post("/sla/calendar/", {"action": "delete", "closure": closure.pk}).status_code == 302
-    return ["calendar.create", "calendar.delete"]
+    assert client.post("/sla/calendar/", {"action": "hours", "opens_at": "08:00", "closes_at": "16:00",
+                                          "weekdays": ["1", "2", "3", "4", "5", "6"]}).status_code == 302
+    return ["calendar.create", "calendar.delete", "calendar.hours"]
 
 
 def _profile(body: LocalBody, client: Client) -> list[str]:

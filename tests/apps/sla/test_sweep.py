@@ -174,7 +174,7 @@ def _due_cases(body, n: int, received) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db
 def test_a_batch_reads_the_public_schema_once_whatever_the_number_of_bodies(banlat, thasen) -> None:
-    """The public reads of a batch (the bodies, their calendars, the offices) are one query each,
+    """The public reads of a batch (the bodies, their calendars and office hours, the offices) are one query each,
     the claim two (the due clocks, their marks); every further body costs only its own writes, the
     same for each body."""
     _due_cases(banlat, 2, at("2025-03-03", "09:00"))
@@ -186,12 +186,14 @@ def test_a_batch_reads_the_public_schema_once_whatever_the_number_of_bodies(banl
         assert stage_clocks_sweep(now=at("2025-03-04", "15:00")).bodies == {banlat.pk, thasen.pk}
 
     def public_reads(queries: CaptureQueriesContext) -> dict[str, int]:
-        tables = ("oversight_oversightprofile", "tenants_localbody", "sla_bodyclosure", "sla_stageclock")
+        tables = ("oversight_oversightprofile", "tenants_localbody", "sla_bodyclosure", "sla_bodyofficehours",
+                  "sla_stageclock")
         return {t: sum(bool(re.search(rf'\b{t}\b', q["sql"])) for q in queries.captured_queries) for t in tables}
 
-    once = {"oversight_oversightprofile": 1, "tenants_localbody": 1, "sla_bodyclosure": 1, "sla_stageclock": 2}
+    once = {"oversight_oversightprofile": 1, "tenants_localbody": 1, "sla_bodyclosure": 1, "sla_bodyofficehours": 1,
+            "sla_stageclock": 2}
     assert public_reads(one) == public_reads(two) == once
     # One body's writes, whatever its number of cases: its schema, a savepoint, the cases, the
     # executives, the events, the e-mails, the outbox pointers, the savepoint's release.
-    assert len(one.captured_queries) == 18
+    assert len(one.captured_queries) == 19
     assert len(two.captured_queries) - len(one.captured_queries) == 8
