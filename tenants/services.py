@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from tenants import archive, cache, lifeline, merging, provisioning
@@ -405,9 +406,9 @@ def body_rename(*, body: LocalBody, name_th: str, name_en: str | None = None, ac
     """A new display name; the slug, the code and every link stay as they are."""
     name_th = " ".join(name_th.split())
     if not name_th:
-        raise BodyLifecycleError("กรุณาระบุชื่อใหม่ของหน่วยงาน")
+        raise BodyLifecycleError(_("กรุณาระบุชื่อใหม่ของหน่วยงาน"))
     if len(name_th) > 200 or (name_en is not None and len(name_en) > 200):
-        raise BodyLifecycleError("ชื่อหน่วยงานยาวเกิน 200 ตัวอักษร")
+        raise BodyLifecycleError(_("ชื่อหน่วยงานยาวเกิน 200 ตัวอักษร"))
     body = _locked(body)
     before = {"name_th": body.name_th, "name_en": body.name_en}
     body.name_th = name_th
@@ -446,17 +447,19 @@ def body_upgrade(*, body: LocalBody, new_code: str, kind: str, name_th: str = ""
     The schema keeps its name (schema names are never renamed: files and logs carry it)."""
     new_code = new_code.strip()
     if not _DLA_CODE.match(new_code):
-        raise BodyLifecycleError(f"รหัส อปท. ใหม่ต้องเป็นตัวเลข 7 หลักขึ้นต้นด้วย 2–6 ได้รับ {new_code!r}")
+        raise BodyLifecycleError(_("รหัส อปท. ใหม่ต้องเป็นตัวเลข 7 หลักขึ้นต้นด้วย 2–6 ได้รับ %(code)s") % {"code": repr(new_code)})
     if kind not in BodyKind.values or kind == BodyKind.PLATFORM:
-        raise BodyLifecycleError(f"ไม่รู้จักประเภท อปท. {kind!r}")
+        raise BodyLifecycleError(_("ไม่รู้จักประเภท อปท. %(kind)s") % {"kind": repr(kind)})
     body = _locked(body)
     if body.kind == BodyKind.PLATFORM or body.status in (BodyStatus.PROVISIONING, BodyStatus.ARCHIVED):
-        raise BodyLifecycleError(f"ยกฐานะ{body.display_name}ไม่ได้ในสถานะ “{body.get_status_display()}”")
+        raise BodyLifecycleError(_("ยกฐานะ%(name)sไม่ได้ในสถานะ “%(status)s”")
+                                 % {"name": body.display_name, "status": body.get_status_display()})
     if new_code == body.dla_code:
-        raise BodyLifecycleError(f"รหัส {new_code} เป็นรหัสปัจจุบันของ{body.display_name}อยู่แล้ว")
+        raise BodyLifecycleError(_("รหัส %(code)s เป็นรหัสปัจจุบันของ%(name)sอยู่แล้ว")
+                                 % {"code": new_code, "name": body.display_name})
     other = _code_taken(new_code, exclude=body)
     if other is not None:
-        raise BodyLifecycleError(f"รหัส {new_code} เป็นของ{other.display_name}อยู่แล้ว")
+        raise BodyLifecycleError(_("รหัส %(code)s เป็นของ%(name)sอยู่แล้ว") % {"code": new_code, "name": other.display_name})
     name_th = " ".join(name_th.split()) or body.name_th
     province_en = body.province.name_en if body.province_id and body.province else ""
     base = base_slug(dla_code=new_code, kind=kind, name_th=name_th, province_name_en=province_en)
@@ -468,7 +471,7 @@ def body_upgrade(*, body: LocalBody, new_code: str, kind: str, name_th: str = ""
     mine = Domain.objects.filter(tenant=body)
     clash = Domain.objects.filter(domain__in=[primary, alias]).exclude(tenant=body).first()
     if clash is not None:
-        raise BodyLifecycleError(f"โดเมน {clash.domain} เป็นของหน่วยงานอื่นอยู่แล้ว")
+        raise BodyLifecycleError(_("โดเมน %(domain)s เป็นของหน่วยงานอื่นอยู่แล้ว") % {"domain": clash.domain})
     # The platform's hosts of the old slug and code keep answering, as redirects.
     old_hosts = domain_names(body.slug, body.dla_code)
     mine.filter(domain__in=old_hosts).exclude(domain__in=[primary, alias]).update(redirect=True, is_primary=False)
@@ -498,14 +501,14 @@ class MergeReport:
 
 def _merge_check(absorbed: LocalBody, into: LocalBody) -> None:
     if absorbed.pk == into.pk:
-        raise BodyLifecycleError("หน่วยงานที่ถูกรวมกับหน่วยงานที่รับต้องเป็นคนละหน่วยงาน")
+        raise BodyLifecycleError(_("หน่วยงานที่ถูกรวมกับหน่วยงานที่รับต้องเป็นคนละหน่วยงาน"))
     for body in (absorbed, into):
         if body.kind == BodyKind.PLATFORM or body.status == BodyStatus.PROVISIONING:
-            raise BodyLifecycleError(f"{body.display_name} ยังไม่พร้อมใช้งาน รวมหน่วยงานไม่ได้")
+            raise BodyLifecycleError(_("%(name)s ยังไม่พร้อมใช้งาน รวมหน่วยงานไม่ได้") % {"name": body.display_name})
     if absorbed.merged_into_id is not None:
-        raise BodyLifecycleError(f"{absorbed.display_name} ถูกรวมเข้ากับหน่วยงานอื่นไปแล้ว")
+        raise BodyLifecycleError(_("%(name)s ถูกรวมเข้ากับหน่วยงานอื่นไปแล้ว") % {"name": absorbed.display_name})
     if into.status == BodyStatus.ARCHIVED:
-        raise BodyLifecycleError(f"{into.display_name} ปิดถาวรแล้ว รับการรวมหน่วยงานไม่ได้")
+        raise BodyLifecycleError(_("%(name)s ปิดถาวรแล้ว รับการรวมหน่วยงานไม่ได้") % {"name": into.display_name})
 
 
 def body_merge(*, absorbed: LocalBody, into: LocalBody, dry_run: bool = False, actor: object = None,
@@ -525,7 +528,7 @@ def body_merge(*, absorbed: LocalBody, into: LocalBody, dry_run: bool = False, a
             conflicts += step.conflicts(absorbed, into)
         counts["domains"] = Domain.objects.filter(tenant=absorbed).count()
         if conflicts:
-            raise BodyLifecycleError("รวมหน่วยงานไม่ได้: " + "; ".join(conflicts))
+            raise BodyLifecycleError(_("รวมหน่วยงานไม่ได้: %(reasons)s") % {"reasons": "; ".join(conflicts)})
         if dry_run:
             return MergeReport(absorbed, into, True, counts)
         moved: dict[str, int] = {}
@@ -553,5 +556,6 @@ def body_status_change(*, body: LocalBody, status: str, actor: object = None, ac
         return body_set_status(body=body, status=status, actor=actor)
     except ValueError as error:
         raise BodyLifecycleError(
-            f"เปลี่ยนสถานะ{body.display_name}จาก “{body.get_status_display()}” เป็น "
-            f"“{BodyStatus(status).label}” ไม่ได้") from error
+            _("เปลี่ยนสถานะ%(name)sจาก “%(before)s” เป็น “%(after)s” ไม่ได้")
+            % {"name": body.display_name, "before": body.get_status_display(), "after": BodyStatus(status).label}
+        ) from error

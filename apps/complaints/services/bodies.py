@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from apps.complaints.models import (
     Attachment,
@@ -81,8 +82,8 @@ def cases_conflicts(absorbed: LocalBody, into: LocalBody) -> list[str]:
     if not codes:
         return []
     shown = ", ".join(codes[:5]) + (" …" if len(codes) > 5 else "")
-    return [f"เรื่อง {len(codes)} เรื่องมีเลขติดตามเดียวกันทั้งสองหน่วยงาน (ส่งต่อระหว่างกัน): {shown} "
-            "ปิดเรื่องที่ส่งต่อให้เสร็จและรวมเรื่องซ้ำก่อน"]
+    return [_("เรื่อง %(count)d เรื่องมีเลขติดตามเดียวกันทั้งสองหน่วยงาน (ส่งต่อระหว่างกัน): %(codes)s")
+            % {"count": len(codes), "codes": shown}]
 
 
 def _insert_select(source: str, target: str, table: str, overrides: dict[str, str], tail: str) -> int:

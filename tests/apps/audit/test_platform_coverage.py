@@ -312,7 +312,35 @@ def test_every_admin_action_is_audited(rf: Any, db: None) -> None:
     request.user = User(is_superuser=True, is_active=True)
     actions = sorted(f"{model._meta.label_lower}:{name}" for model, model_admin in admin.site._registry.items()
                      for name in model_admin.get_actions(request) if name != "delete_selected")
-    assert actions == ["api.apikey:revoke"]
+    assert actions == ["api.apikey:revoke", "tenants.localbody:archive", "tenants.localbody:resume",
+                       "tenants.localbody:suspend"]
+
+
+def test_body_status_actions_and_the_lifecycle_page_are_audited(db: None) -> None:
+    """The body actions (suspend, resume, archive) and the lifecycle page (rename, upgrade, merge:
+    /admin/tenants/localbody/<id>/lifecycle/) write through tenants.services, one entry each."""
+    client = _client(_superuser())
+    body = LocalBody.objects.get(dla_code="6760406")
+    before = last_id("public")
+    for action in ("suspend", "resume"):
+        response = client.post(reverse("admin:tenants_localbody_changelist"),
+                               {"action": action, "_selected_action": [body.pk]})
+        assert response.status_code == 302
+    page = reverse("admin:tenants_localbody_lifecycle", args=[body.pk])
+    assert client.get(page).status_code == 200
+    assert client.post(page, {"action": "rename", "name_th": "สามพระยาใหม่", "name_en": ""}).status_code == 302
+    dry = client.post(page, {"action": "merge_dry_run", "into": "4760401"})
+    assert dry.status_code == 200 and 'id="merge-counts"' in dry.content.decode()
+    assert client.post(page, {"action": "upgrade", "new_code": "5760499", "kind": "subdistrict_municipality",
+                              "upgrade_name": ""}).status_code == 302
+    assert client.post(reverse("admin:tenants_localbody_changelist"),
+                       {"action": "archive", "_selected_action": [body.pk]}).status_code == 302
+    entries = entries_since("public", before)
+    assert [(e.kind, e.actor_label) for e in entries if e.target_id == str(body.pk)] == [
+        ("body.status", "national-audit"), ("body.status", "national-audit"), ("body.rename", "national-audit"),
+        ("body.upgrade", "national-audit"), ("body.status", "national-audit")]
+    assert [e.changes["after"]["status"] for e in entries if e.kind == "body.status"] == [
+        "suspended", "active", "archived"]
 
 
 def test_framework_rows_import_is_audited_in_its_transaction(db: None) -> None:
