@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,13 +12,39 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 
 from apps.audit.admin import AuditedAdmin, NoDeleteAdmin
-from tenants.models import BodyKind, BodyStatus, District, Domain, LocalBody, Province, Subdistrict
+from tenants.models import BodyKind, BodyStatus, District, Domain, LocalBody, Province, Subdistrict, domain_clean
 from tenants.resources import LocalBodyResource
-from tenants.services import BodyLifecycleError, body_merge, body_rename, body_status_change, body_upgrade
+from tenants.services import (
+    BodyLifecycleError,
+    body_merge,
+    body_rename,
+    body_status_change,
+    body_upgrade,
+    domain_names,
+)
+
+
+class DomainForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Domain
+        fields = ["domain", "is_primary", "redirect"]
+
+    def clean_domain(self) -> str:
+        value = str(self.cleaned_data.get("domain", ""))
+        body = getattr(self.instance, "tenant", None) if self.instance.tenant_id else None
+        if body is not None and value.strip().lower() in domain_names(body.slug, body.dla_code):
+            return value.strip().lower()  # the registry's own names
+        if self.instance.pk and value == self.instance.domain:
+            return value
+        return domain_clean(value)
 
 
 class DomainInline(admin.TabularInline):
+    """A body's domains: the registry's `<slug>.` and `<code>.` names, and its own (custom) domains,
+    accepted by the tenant middleware as soon as they are saved (README, "Custom domains")."""
+
     model = Domain
+    form = DomainForm
     extra = 0
 
 

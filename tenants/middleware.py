@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.shortcuts import render
@@ -30,10 +31,15 @@ def resolve_host(host: str) -> LocalBody | None:
     cached = cache.get(host)
     if cached is not cache.MISSING:
         return cached  # type: ignore[return-value]
-    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+    primary = Domain.objects.filter(tenant=OuterRef("tenant"), is_primary=True, redirect=False)
+    domain = (Domain.objects.select_related("tenant").filter(domain=host)
+              .annotate(primary_domain=Subquery(primary.values("domain")[:1])).first())
     body = domain.tenant if domain else None
     if body is not None and domain is not None:
-        body.redirect_host = primary_host(body) if domain.redirect else ""  # type: ignore[attr-defined]
+        # Where canonical links point (a custom domain once it is primary), and where a redirect
+        # host sends its requests: one query with the lookup, cached with it.
+        body.primary_host = domain.primary_domain or ""  # type: ignore[attr-defined]
+        body.redirect_host = body.primary_host if domain.redirect else ""  # type: ignore[attr-defined]
     cache.put(host, body)
     return body
 

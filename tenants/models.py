@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -144,6 +148,29 @@ class LocalBody(TenantMixin):
         if prefix and not self.name_th.startswith(prefix):
             return f"{prefix}{self.name_th}"
         return self.name_th
+
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def domain_clean(value: str) -> str:
+    """A host name as the domain table keeps it (lower case, no trailing dot, IDNA for Thai names),
+    or ValidationError in Thai: not a host name, an IP address, or a name under the platform's own
+    domain (those are the registry's `<slug>.` and `<code>.` names)."""
+    name = (value or "").strip().lower().rstrip(".")
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise ValidationError(_("ชื่อโดเมนไม่ถูกต้อง")) from error
+    labels = name.split(".")
+    if len(name) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels) \
+            or labels[-1].isdigit():
+        raise ValidationError(_("ชื่อโดเมนไม่ถูกต้อง"))
+    platform = settings.PLATFORM_DOMAIN.lower()
+    if name == platform or name.endswith(f".{platform}"):
+        raise ValidationError(_("โดเมนย่อยของ %(domain)s เป็นของระบบ ใช้เป็นโดเมนของหน่วยงานเองไม่ได้")
+                              % {"domain": platform})
+    return name
 
 
 class Domain(DomainMixin):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
@@ -19,7 +20,16 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_record
 from tenants import archive, cache, lifeline, merging, provisioning
 from tenants.db import use_public_schema
-from tenants.models import BANGKOK_CODE, PLATFORM_CODE, BodyKind, BodyStatus, Domain, LocalBody, Province
+from tenants.models import (
+    BANGKOK_CODE,
+    PLATFORM_CODE,
+    BodyKind,
+    BodyStatus,
+    Domain,
+    LocalBody,
+    Province,
+    domain_clean,
+)
 from tenants.progress import Progress
 from tenants.registry import Geography, RegistryRow, RowError, read_registry
 from tenants.slugs import assign_slugs, base_slug
@@ -559,3 +569,59 @@ def body_status_change(*, body: LocalBody, status: str, actor: object = None, ac
             _("เปลี่ยนสถานะ%(name)sจาก “%(before)s” เป็น “%(after)s” ไม่ได้")
             % {"name": body.display_name, "before": body.get_status_display(), "after": BodyStatus(status).label}
         ) from error
+
+
+@transaction.atomic
+def body_domain_add(*, body: LocalBody, domain: str, make_primary: bool = False, actor: object = None,
+                    actor_label: str = "") -> Domain:
+    """A body's own domain (e.g. complaint.banlat.go.th): answered at once by every web process (the
+    tenant middleware decides, no ALLOWED_HOSTS edit). With `make_primary`, it becomes where
+    canonical links point and the body's platform hosts answer with a permanent redirect to it —
+    only once its certificate is issued (README, "Custom domains")."""
+    try:
+        name = domain_clean(domain)
+    except ValidationError as error:
+        raise BodyLifecycleError(" ".join(error.messages)) from error
+    body = _locked(body)
+    existing = Domain.objects.filter(domain=name).first()
+    if existing is not None and existing.tenant_id != body.pk:
+        raise BodyLifecycleError(_("โดเมน %(domain)s เป็นของหน่วยงานอื่นอยู่แล้ว") % {"domain": name})
+    before = {"primary": primary_domain_of(body)}
+    row = existing or Domain(domain=name, tenant=body, is_primary=False)
+    row.redirect = False
+    if make_primary:
+        Domain.objects.filter(tenant=body).exclude(domain=name).update(is_primary=False, redirect=True)
+        row.is_primary = True
+    row.save()
+    changes = {"before": before, "after": {"domain": name, "primary": primary_domain_of(body)}}
+    audit_record(kind="domain.add", actor=actor, actor_label=actor_label, target=body, changes=changes)
+    audit_record(kind="domain.add", actor=None, actor_label=actor_label or _label(actor), target=body,
+                 changes=changes, body=body)
+    _after_commit_clear_hosts()
+    return row
+
+
+@transaction.atomic
+def body_domain_remove(*, body: LocalBody, domain: str, actor: object = None, actor_label: str = "") -> None:
+    """Remove a body's own domain; if it was primary, the body's platform hosts are primary again."""
+    body = _locked(body)
+    name = (domain or "").strip().lower().rstrip(".")
+    row = Domain.objects.filter(tenant=body, domain=name).first()
+    platform_hosts = domain_names(body.slug, body.dla_code)
+    if row is None or name in platform_hosts:
+        raise BodyLifecycleError(_("ไม่พบโดเมน %(domain)s ของหน่วยงานนี้ที่ลบได้") % {"domain": name})
+    was_primary = row.is_primary
+    row.delete()
+    if was_primary:
+        Domain.objects.filter(tenant=body, domain__in=platform_hosts).update(redirect=False)
+        Domain.objects.filter(tenant=body, domain=platform_hosts[0]).update(is_primary=True)
+    changes = {"before": {"domain": name, "primary": was_primary}, "after": {"primary": primary_domain_of(body)}}
+    audit_record(kind="domain.remove", actor=actor, actor_label=actor_label, target=body, changes=changes)
+    audit_record(kind="domain.remove", actor=None, actor_label=actor_label or _label(actor), target=body,
+                 changes=changes, body=body)
+    _after_commit_clear_hosts()
+
+
+def primary_domain_of(body: LocalBody) -> str:
+    return Domain.objects.filter(tenant=body, is_primary=True, redirect=False).values_list(
+        "domain", flat=True).first() or ""

@@ -60,6 +60,8 @@ KINDS: dict[str, Promise] = {
     "body.rename": _("เปลี่ยนชื่อหน่วยงาน"),
     "body.upgrade": _("ยกฐานะหน่วยงาน (รหัส อปท. ใหม่)"),
     "body.merge": _("รวมหน่วยงาน"),
+    "domain.add": _("เพิ่มโดเมนของหน่วยงาน"),
+    "domain.remove": _("ลบโดเมนของหน่วยงาน"),
     "api_key.create": _("ออกกุญแจ API"),
     "api_key.update": _("แก้ไขกุญแจ API"),
     "api_key.revoke": _("ยกเลิกกุญแจ API"),

@@ -4,6 +4,7 @@ and its emblem from the body's public profile."""
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 
 from apps.portal.selectors import body_profile_get
 
@@ -15,4 +16,9 @@ def ui(request: HttpRequest) -> dict[str, object]:
     if body is not None:
         profile = body_profile_get(body=body)
         logo = profile.logo.url if profile and profile.logo else ""
-    return {"current_body": body, "current_body_logo": logo}
+    # The body's primary domain (a custom domain once the body makes it primary): search engines
+    # and shared links follow it, whichever of the body's hosts served the page.
+    primary = getattr(tenant, "primary_host", "") if tenant is not None else ""
+    port = split_domain_port(request.get_host())[1] if primary else ""
+    canonical = f"{request.scheme}://{primary}{':' + port if port else ''}{request.path}" if primary else ""
+    return {"current_body": body, "current_body_logo": logo, "canonical_url": canonical}

@@ -16,9 +16,12 @@ SECRET_KEY = _secret or "rongthuk-development-key-not-for-production"  # noqa: S
 # The platform's own host; every body lives at <slug>.<PLATFORM_DOMAIN>.
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
 PLATFORM_PORT = env_opt("PLATFORM_PORT") or ""
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", "127.0.0.1", "testserver"]
-)
+# Any host passes Django's own check: the tenant middleware (tenants.middleware) is the host gate.
+# It answers only the hosts in the domain table (the platform's, each body's `<slug>.` and
+# `<dla_code>.` names, and the custom domains bodies add in the admin, e.g. complaint.banlat.go.th)
+# and every other host with the 404 page, before any view reads the host; so a body's own domain
+# needs no edit here and no restart.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
 # Empty: a form is accepted only from the origin it was served on (CsrfViewMiddleware compares
 # Origin with the request's own scheme and host), so one body's pages can never post to another's.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

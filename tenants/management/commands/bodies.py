@@ -9,13 +9,15 @@ from django.utils import timezone
 from tenants import provisioning
 from tenants.archive import ArchiveError
 from tenants.middleware import primary_host
-from tenants.models import BodyKind, BodyStatus, LocalBody
+from tenants.models import BodyKind, BodyStatus, Domain, LocalBody
 from tenants.services import (
     BodyLifecycleError,
     bangkok_ensure,
     bodies_import,
     bodies_migrate,
     bodies_provision_pending,
+    body_domain_add,
+    body_domain_remove,
     body_export,
     body_merge,
     body_rename,
@@ -61,6 +63,12 @@ class Command(BaseCommand):
         for name, text in (("suspend", "close a body's site for now (503)"), ("resume", "reopen a suspended body"),
                            ("archive", "close a body for good: its portal becomes read-only")):
             sub.add_parser(name, help=text).add_argument("code")
+        dom = sub.add_parser("domain", help="a body's own domain (e.g. complaint.banlat.go.th)")
+        dom.add_argument("verb", choices=["add", "remove"])
+        dom.add_argument("code")
+        dom.add_argument("domain")
+        dom.add_argument("--primary", action="store_true",
+                         help="make it the primary domain (after its certificate is issued)")
         exp = sub.add_parser("export", help="write one body's archive: schema data, public rows, files, manifest")
         exp.add_argument("code", help="the body's DLA code")
         exp.add_argument("-o", "--output", default=None, help="archive file (default: body-<code>-<date>.tar)")
@@ -79,7 +87,7 @@ class Command(BaseCommand):
         elif action == "provision":
             timings = bodies_provision_pending()
             self.stdout.write(f"provisioned {len(timings)} bodies")
-        elif action in ("rename", "upgrade", "merge", "suspend", "resume", "archive"):
+        elif action in ("rename", "upgrade", "merge", "suspend", "resume", "archive", "domain"):
             try:
                 getattr(self, f"_{action}")(options)
             except BodyLifecycleError as error:
@@ -138,6 +146,18 @@ class Command(BaseCommand):
                           f"{report.into.display_name} ({title})")
         for name, count in report.counts.items():
             self.stdout.write(f"  {name}: {count:,}")
+
+    def _domain(self, options: dict[str, Any]) -> None:
+        body = _body(options["code"])
+        if options["verb"] == "add":
+            body_domain_add(body=body, domain=options["domain"], make_primary=options["primary"],
+                            actor_label=_operator())
+        else:
+            body_domain_remove(body=body, domain=options["domain"], actor_label=_operator())
+        names = Domain.objects.filter(tenant=body).order_by("-is_primary", "domain")
+        for row in names:
+            state = "primary" if row.is_primary else ("redirect" if row.redirect else "alias")
+            self.stdout.write(f"{row.domain} ({state})")
 
     def _suspend(self, options: dict[str, Any]) -> None:
         self._status(options, BodyStatus.SUSPENDED)
