@@ -1,4 +1,5 @@
-"""`Authorization: Api-Key <key>` (or `X-Api-Key: <key>`) for the national reporting API."""
+"""`Authorization: Api-Key <key>` (or `X-Api-Key: <key>`) for the national reporting API, and
+`Authorization: Bearer <token>` (a staff member's token) for the staff API on a body's sub-domain."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import hmac
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from api.models import PREFIX_LENGTH, ApiKey, hash_key
 from apps.oversight.scoping import Scope
+from apps.tokens.models import StaffToken
+from apps.tokens.services import staff_token_for_raw
 
 
 class ApiClient:
@@ -70,3 +74,21 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 def client_scope(request: Any) -> Scope:
     return request.user.scope
+
+
+class StaffTokenAuthentication(authentication.BaseAuthentication):
+    """The staff API on a body's sub-domain: `Authorization: Bearer <token>`, a staff member's
+    personal access token (apps.tokens), found only in this body's schema. request.user is the
+    token's user (their role applies) and request.auth the token (its read or write scope)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, StaffToken] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith("Bearer "):
+            return None
+        token = staff_token_for_raw(header[len("Bearer "):].strip())
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("โทเคนไม่ถูกต้อง หมดอายุ หรือถูกยกเลิกแล้ว"))
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="staff"'

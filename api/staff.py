@@ -1,13 +1,12 @@
 """Staff API on a body's sub-domain: JSON intake for the body's own systems and front desks
-(`/api/staff/v1/complaints/`). Signed-in staff of this body only; the same service, validation and
-Thai error messages as the intake form."""
+(POST `/api/staff/v1/complaints/`). Staff of this body only (a session or a token); the same
+service, validation and Thai error messages as the intake form. The rest of the staff API is
+api.staff_cases."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -18,7 +17,6 @@ from rest_framework.views import APIView
 from apps.complaints.access import IsStaffOfThisBody
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.idempotency import scoped_key
-from apps.complaints.policies import get_complaint_for_user
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.status import Channel
 from apps.complaints.validation import Complainant
@@ -47,6 +45,10 @@ class IntakeSerializer(serializers.Serializer):
     is_confidential = serializers.BooleanField(required=False, default=False)
     # Conduct and corruption complaints about the district office's own people go to the province.
     about_district_office = serializers.BooleanField(required=False, default=False)
+    # The case's id in the system it came from, unique per source: the same reference again
+    # returns the case filed with it.
+    external_source = serializers.CharField(allow_blank=True, required=False, default="", max_length=40)
+    external_id = serializers.CharField(allow_blank=True, required=False, default="", max_length=80)
 
 
 INTAKE_RESULT = inline_serializer("StaffIntakeResult", {
@@ -54,12 +56,6 @@ INTAKE_RESULT = inline_serializer("StaffIntakeResult", {
     "second_factor": serializers.CharField(allow_blank=True), "second_factor_kind": serializers.CharField(),
     "department": serializers.IntegerField(allow_null=True), "replayed": serializers.BooleanField(),
     "attachments_not_received": serializers.ListField(child=serializers.CharField()),
-})
-COMPLAINT = inline_serializer("StaffComplaint", {
-    "id": serializers.IntegerField(), "tracking_code": serializers.CharField(), "status": serializers.CharField(),
-    "channel": serializers.CharField(), "category": serializers.IntegerField(),
-    "department": serializers.IntegerField(allow_null=True), "received_at": serializers.DateTimeField(),
-    "routed_to_oversight": serializers.BooleanField(),
 })
 REFUSAL = OpenApiResponse(OpenApiTypes.OBJECT, description="Refused, with a Thai message (English when chosen)")
 STAFF_TAGS = ["staff (on each body's sub-domain, signed-in staff)"]
@@ -70,6 +66,8 @@ def _refusal(error: ComplaintError) -> dict[str, Any]:
 
 
 class ComplaintIntakeView(APIView):
+    """POST of the staff API's complaints collection (api.staff_cases.ComplaintsView)."""
+
     permission_classes = [IsStaffOfThisBody]
 
     @extend_schema(summary="File a complaint received at the front desk, by phone, letter, LINE or e-mail",
@@ -100,20 +98,3 @@ class ComplaintIntakeView(APIView):
             "department": case.department_id, "replayed": result.replayed,
             "attachments_not_received": list(result.failed_files),
         }, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
-
-
-class ComplaintDetailView(APIView):
-    permission_classes = [IsStaffOfThisBody]
-
-    @extend_schema(summary="One complaint the signed-in staff member may see (404 otherwise)", tags=STAFF_TAGS,
-                   responses={200: COMPLAINT, 403: REFUSAL, 404: REFUSAL})
-    def get(self, request: Request, pk: int) -> Response:
-        try:
-            case = get_complaint_for_user(request.user, pk)
-        except Http404:
-            return Response({"message": _("ไม่พบเรื่อง")}, status=status.HTTP_404_NOT_FOUND)
-        return Response({
-            "id": case.pk, "tracking_code": case.tracking_code, "status": case.status,
-            "channel": case.channel, "category": case.category_id, "department": case.department_id,
-            "received_at": case.received_at, "routed_to_oversight": case.routed_to_oversight,
-        })

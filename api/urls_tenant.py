@@ -1,10 +1,16 @@
-"""API on a body's sub-domain."""
+"""API on a body's sub-domain: the staff REST API (api.staff, api.staff_cases)."""
 
 from django.urls import path
 
-from api import staff
+from api import staff_cases
 
 urlpatterns = [
-    path("staff/v1/complaints/", staff.ComplaintIntakeView.as_view(), name="staff-api-intake"),
-    path("staff/v1/complaints/<int:pk>/", staff.ComplaintDetailView.as_view(), name="staff-api-complaint"),
+    path("staff/v1/complaints/", staff_cases.ComplaintsView.as_view(), name="staff-api-intake"),
+    path("staff/v1/complaints/<int:pk>/", staff_cases.ComplaintDetailView.as_view(), name="staff-api-complaint"),
+    path("staff/v1/complaints/<int:pk>/identity/", staff_cases.ComplaintIdentityView.as_view(),
+         name="staff-api-identity"),
+    path("staff/v1/complaints/<int:pk>/files/<int:attachment_id>/", staff_cases.ComplaintAttachmentView.as_view(),
+         name="staff-api-attachment"),
+    *[path(f"staff/v1/complaints/<int:pk>/{name}/", view.as_view(), name=f"staff-api-{name}")
+      for name, view in staff_cases.ACTION_VIEWS.items()],
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api.open311.staff_views import api_keys_view
 from api.open311.urls import body_urlpatterns as open311_body
+from api.staff_pages import tokens_view, webhook_view, webhooks_view
 from rongthuk import views
 
 urlpatterns = [
@@ -13,6 +14,9 @@ urlpatterns = [
     path("staff/", include("apps.onboarding.staff_urls")),
     path("", include("apps.line.urls")),
     path("staff/api-keys/", api_keys_view, name="staff-api-keys"),
+    path("staff/tokens/", tokens_view, name="staff-tokens"),
+    path("staff/admin/webhooks/", webhooks_view, name="staff-webhooks"),
+    path("staff/admin/webhooks/<int:pk>/", webhook_view, name="staff-webhook"),
     path("open311/v2/", include(open311_body)),
     path("staff/", include("apps.complaints.urls")),
     path("sla/", include("apps.portal.sla_urls")),

@@ -35,6 +35,11 @@ KINDS: dict[str, Promise] = {
     "data_request.access": _("ส่งออกข้อมูลตามคำขอเข้าถึง"),
     "data_request.erase": _("ลบข้อมูลระบุตัวตามคำขอ"),
     "data_request.refuse": _("ปฏิเสธคำขอของเจ้าของข้อมูล"),
+    "token.create": _("ออกโทเคนสำหรับ API"),
+    "token.revoke": _("ยกเลิกโทเคนสำหรับ API"),
+    "webhook.create": _("ลงทะเบียนปลายทาง webhook"),
+    "webhook.update": _("แก้ไขปลายทาง webhook"),
+    "webhook.secret": _("ออกรหัสลับ webhook ใหม่"),
     # Accounts (either schema).
     "account.login": _("เข้าสู่ระบบ"),
     "account.logout": _("ออกจากระบบ"),
@@ -105,6 +110,8 @@ GROUPS: dict[str, Promise] = {
     "directive": _("หนังสือสั่งการ"),
     "line": _("บัญชี LINE Official Account"),
     "api_key": _("กุญแจ API"),
+    "token": _("โทเคนสำหรับ API"),
+    "webhook": _("Webhook"),
     "account": _("การเข้าสู่ระบบ"),
     "invitation": _("คำเชิญผู้ดูแลระบบ"),
 }

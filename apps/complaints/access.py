@@ -29,6 +29,7 @@ from apps.accounts.models import User
 from apps.accounts.second_factor import is_verified
 from apps.accounts.signin import SESSION_SCHEMA
 from apps.complaints.models import StaffMember
+from apps.tokens.models import StaffToken
 from tenants.db import current_schema
 
 if TYPE_CHECKING:
@@ -69,10 +70,16 @@ def _stamped_here(request: HttpRequest | Request) -> bool:
             and is_verified(request))
 
 
+def _token_here(request: HttpRequest | Request) -> bool:
+    # The staff API's `Authorization: Bearer` token (api.authentication): it lives in this body's
+    # schema, so a token found is this body's. Pages never read it (an HttpRequest has no `auth`).
+    return isinstance(getattr(request, "auth", None), StaffToken)
+
+
 def staff_signed_in(request: HttpRequest | Request, *roles: str) -> StaffMember | None:
     """The request's staff member of this body (in one of `roles`, if given), or None: not signed
-    in, signed in on another body, not staff, or another role."""
-    if not _stamped_here(request):
+    in (or no token of this body), signed in on another body, not staff, or another role."""
+    if not (_token_here(request) or _stamped_here(request)):
         return None
     member = staff_member(request.user)
     if member is None or (roles and member.role not in roles):

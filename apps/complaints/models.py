@@ -145,6 +145,10 @@ class Complaint(models.Model):
     sla_snapshot = models.JSONField(default=dict, blank=True)
     # The intake's Idempotency-Key, scoped by sender (apps.complaints.idempotency); empty for most.
     idempotency_key = models.CharField(max_length=100, blank=True, default="")
+    # The case's id in the system it came from (Traffy Fondue, a provincial app), given through
+    # Open311 or the staff API: unique per source, copied to the fact, searchable.
+    external_source = models.CharField(_("ระบบต้นทาง"), max_length=40, blank=True, default="")
+    external_id = models.CharField(_("เลขอ้างอิงของระบบต้นทาง"), max_length=80, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,6 +160,8 @@ class Complaint(models.Model):
             # Partial: only the few cases that came with a key are in it.
             models.UniqueConstraint(fields=["idempotency_key"], name="complaint_idempotency_key_unique",
                                     condition=~models.Q(idempotency_key="")),
+            models.UniqueConstraint(fields=["external_source", "external_id"], name="complaint_external_ref_unique",
+                                    condition=~models.Q(external_id="")),
         ]
         indexes = [
             # The inbox's newest-first order (scanned backwards) and its keyset of (received_at, id).

@@ -43,6 +43,9 @@ class ComplaintFact(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
+    # The case's id in the system it came from (e.g. Traffy Fondue's ticket): an id, not content.
+    external_source = models.CharField(max_length=40, blank=True, default="")
+    external_id = models.CharField(max_length=80, blank=True, default="")
     transferred_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     # The current cycle (a reopen starts a new one).
@@ -85,6 +88,10 @@ class ComplaintFact(models.Model):
             models.UniqueConstraint(fields=["tracking_code"], name="fact_tracking_code_unique",
                                     condition=models.Q(transferred_from__isnull=True)),
             models.UniqueConstraint(fields=["body", "complaint_id"], name="fact_body_complaint_unique"),
+            # Unique per source within a body (a transferred case's copy in the receiving body
+            # keeps the reference); the national Open311 endpoint looks it up by this index.
+            models.UniqueConstraint(fields=["external_source", "external_id", "body"], name="fact_external_ref_unique",
+                                    condition=~models.Q(external_id="")),
         ]
         indexes = [
             models.Index(fields=["province_code", "district_code", "received_at"], name="fact_area_received"),

@@ -15,6 +15,7 @@ _CASE_FIELDS = [
     "tracking_code", "national_category", "sla_class", "channel", "status", "routed_to_oversight",
     "about_district_office", "subdistrict_code", "received_at", "acknowledged_at", "routed_at", "first_reply_at",
     "resolved_at", "closed_at", "reopen_count", "cycle_started_at", "transferred_to_agency", "rating",
+    "external_source", "external_id",
 ]
 
 

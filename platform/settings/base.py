@@ -99,7 +99,12 @@ NOTIFICATION_BACKENDS = {
     "email": env_opt("NOTIFY_EMAIL_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
     "sms": env_opt("NOTIFY_SMS_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
     "line": env_opt("NOTIFY_LINE_BACKEND") or "apps.line.backend.LinePushBackend",
+    "webhook": "apps.webhooks.delivery.WebhookBackend",
 }
+# Webhook deliveries: seconds to wait for the receiver; whether URLs may point at private or
+# loopback addresses (never in production: server-side request forgery; tests set it).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False) and not _production
 # An HTTP SMS gateway for apps.complaints.notifications.HttpSmsBackend.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)

@@ -47,6 +47,10 @@ TENANT_APPS = [
     "apps.audit",
     # Three tables: the body's LINE Official Account, its LINE users (chat state), processed events.
     "apps.line",
+    # One table each: staff API tokens (apps.tokens), webhook endpoints (apps.webhooks; their
+    # deliveries are rows of the body's outbox).
+    "apps.tokens",
+    "apps.webhooks",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.complaints import notifications
+from apps.complaints import notifications, webhooks
 from apps.complaints.conduct import PROVINCE, handling_office
 from apps.complaints.models import Complaint, ComplaintEvent, EventKind, Role, StaffMember
 from apps.complaints.services.record import SYSTEM
@@ -104,6 +104,7 @@ def complaint_sla_alerts_record(*, body: LocalBody, alerts: Sequence[SlaAlert], 
             notices.append(notifications.StaffNotice(complaint=complaint, recipients=recipients, subject=subject,
                                                      text=text, send_at=alert.send_at))
     ComplaintEvent.objects.bulk_create(events)
+    webhooks.events_queue(events)
     created = notifications.queue_staff(notices, body=body)
     counts.notifications = len(created)
     counts.deferred_notifications = sum(1 for n in created if n.next_attempt_at > now)

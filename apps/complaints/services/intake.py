@@ -4,6 +4,7 @@ and SLA clocks, and the citizen's receipt, in one transaction."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +81,8 @@ def complaint_submit(
     idempotency_key: str = "",
     source_label: str = "",
     media_url: str = "",
+    external_source: str = "",
+    external_id: str = "",
 ) -> SubmitResult:
     """File a complaint from any channel: the citizen on the portal, staff for walk-in, phone,
     letter, LINE, e-mail and 1111 forwards, or another system through Open311 (the caller has
@@ -97,6 +100,9 @@ def complaint_submit(
     if not citizen and channel not in (Channel.WEB, Channel.OPEN311):
         staff_require(actor, Role.ADMIN, Role.EXECUTIVE, Role.OFFICER, Role.CLERK)
     if (earlier := idempotency.existing(idempotency_key)) is not None:
+        return _replayed(earlier)
+    external_source, external_id = external_ref_clean(external_source, external_id)
+    if external_id and (earlier := _by_external_ref(external_source, external_id)) is not None:
         return _replayed(earlier)
     media_url = clean_media_url(media_url)
     category_obj = _active_category(category)
@@ -131,7 +137,7 @@ def complaint_submit(
         pin_hash=make_password(pin) if pin else "",
         received_at=now, cycle_started_at=now, status=Status.RECEIVED,
         sla_snapshot=sla_snapshot_for(body=body, sla_class=national.sla_class, at=now),
-        idempotency_key=idempotency_key,
+        idempotency_key=idempotency_key, external_source=external_source, external_id=external_id,
     )
     if person:
         complaint.complainant_name = person.name
@@ -149,6 +155,8 @@ def complaint_submit(
     try:
         _save_with_unique_code(complaint)
     except IntegrityError as error:
+        if _constraint(error) == EXTERNAL_REF_CONSTRAINT:
+            return _replayed(Complaint.objects.get(external_source=external_source, external_id=external_id))
         if not idempotency.is_clash(error):
             raise
         # Another request with the same key won the race: its case is the answer.
@@ -172,6 +180,35 @@ def complaint_submit(
     if pin:
         return SubmitResult(complaint, pin, "pin", failed_files=failed)
     return SubmitResult(complaint, complaint.phone_last4, "phone", failed_files=failed)
+
+
+EXTERNAL_REF_CONSTRAINT = "complaint_external_ref_unique"
+_SOURCE = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+
+
+def external_ref_clean(source: str, external_id: str) -> tuple[str, str]:
+    """A source is a short lower-case name (`traffy`, `1111`, `provincial-app`); an id is up to 80
+    visible ASCII characters. Both or neither."""
+    source, external_id = (source or "").strip().lower(), (external_id or "").strip()
+    if not source and not external_id:
+        return "", ""
+    if not external_id:
+        raise ComplaintError(_("กรุณาระบุเลขอ้างอิงของระบบต้นทาง"), field="external_id")
+    if not _SOURCE.fullmatch(source):
+        raise ComplaintError(_("ชื่อระบบต้นทางต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข . _ หรือ - ไม่เกิน 40 ตัว"),
+                             field="external_source")
+    if len(external_id) > 80 or not all(33 <= ord(ch) < 127 for ch in external_id):
+        raise ComplaintError(_("เลขอ้างอิงของระบบต้นทางต้องเป็นอักขระ ASCII ที่มองเห็นได้ ไม่เกิน 80 ตัว"),
+                             field="external_id")
+    return source, external_id
+
+
+def _by_external_ref(source: str, external_id: str) -> Complaint | None:
+    return Complaint.objects.filter(external_source=source, external_id=external_id).first()
+
+
+def _constraint(error: IntegrityError) -> str | None:
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
 
 
 def _replayed(complaint: Complaint) -> SubmitResult:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
+from apps.complaints import webhooks
 from apps.complaints.access import staff_role
 from apps.complaints.attachments import CleanFile
 from apps.complaints.context import current_body
@@ -50,11 +51,14 @@ def event_add(complaint: Complaint, kind: str, *, actor: Actor = None, actor_lab
         actor_label, data = actor.label, {**(data or {}), "office_user": actor.user_id}
     # Every event's text passes the one normalisation step and a bound, whichever service wrote it.
     text = clean_text(text, field="text", label=_("ข้อความ"), max_length=2 * MAX_DESCRIPTION)
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint, kind=kind, actor=user_or_none(actor), actor_label=actor_label,
         text=text, is_public=is_public, from_status=from_status, to_status=to_status,
         data=data or {}, created_at=at or timezone.now(),
     )
+    # The body's webhook endpoints hear of it through the outbox, in this same transaction.
+    webhooks.events_queue([event])
+    return event
 
 
 def status_set(complaint: Complaint, target: str, *, actor: Actor = None, actor_label: str = "",

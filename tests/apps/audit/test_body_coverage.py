@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -24,6 +24,8 @@ from apps.oversight.models import DirectiveTarget
 from apps.oversight.scoping import Scope
 from apps.oversight.services import directive_issue
 from apps.sla.models import BodyClosure
+from apps.tokens.models import StaffToken
+from apps.webhooks.models import WebhookEndpoint
 from tenants.models import LocalBody
 from tests.apps.audit.helpers import entries_since, last_id, url_names
 from tests.apps.complaints.staff_helpers import make_case, signed_in
@@ -59,8 +61,13 @@ NOT_ADMINISTRATIVE = {
     "sla:agreement": "public page",
     "sla:announcement": "public page",
     "sla:announcement-pdf": "public page",
-    "staff-api-intake": "case work (JSON intake): the case's timeline records it",
+    "staff-api-intake": "case work (JSON intake): the case's timeline records it; the list is read-only",
     "staff-api-complaint": "read-only",
+    "staff-api-identity": "identity reveal: IdentityAccess, shown on the audit page",
+    "staff-api-attachment": "download",
+    **{f"staff-api-{action}": "case work (staff API): the case's timeline records it, with the token" for action in (
+        "acknowledge", "assign", "reply", "note", "request-info", "resume", "resolve", "close", "reject", "reopen",
+        "transfer", "transfer-accept", "transfer-return", "merge")},
     "set_language": "a visitor's language choice",
     "portal:body-home": "citizen page",
     "portal:complaint-new": "citizen intake",
@@ -212,6 +219,37 @@ def _api_keys(body: LocalBody, client: Client) -> list[str]:
     return ["api_key.create", "api_key.revoke"]
 
 
+def _tokens(body: LocalBody, client: Client) -> list[str]:
+    issued = client.post("/staff/tokens/", {"action": "issue", "name": "บอทกลุ่มงาน", "scope": "write", "days": 30})
+    assert issued.status_code == 200
+    with schema_context(body.schema_name):
+        token = StaffToken.objects.get(name="บอทกลุ่มงาน")
+    assert client.post("/staff/tokens/", {"action": "revoke", "token": token.pk}).status_code == 302
+    return ["token.create", "token.revoke"]
+
+
+def _webhooks(body: LocalBody, client: Client) -> list[str]:
+    with override_settings(WEBHOOK_ALLOW_PRIVATE_ADDRESSES=True):
+        response = client.post("/staff/admin/webhooks/", {"name": "ระบบ GIS", "url": "http://127.0.0.1:9/hook",
+                                                           "events": ["case.created", "case.status_changed"]})
+    assert response.status_code == 200 and response.context["secret"]
+    return ["webhook.create"]
+
+
+def _webhook(body: LocalBody, client: Client) -> list[str]:
+    with schema_context(body.schema_name):
+        endpoint = WebhookEndpoint.objects.create(name="ระบบ GIS", url="http://127.0.0.1:9/hook",
+                                                  events=["case.created"], secret_encrypted="x",
+                                                  created_at=timezone.now())
+    with override_settings(WEBHOOK_ALLOW_PRIVATE_ADDRESSES=True):
+        response = client.post(f"/staff/admin/webhooks/{endpoint.pk}/", {
+            "action": "update", "name": "ระบบ GIS", "url": "http://127.0.0.1:9/hook",
+            "events": ["case.created", "case.replied"], "is_active": "on"})
+    assert response.status_code == 302
+    assert client.post(f"/staff/admin/webhooks/{endpoint.pk}/", {"action": "rotate"}).status_code == 200
+    return ["webhook.update", "webhook.secret"]
+
+
 ADMINISTRATIVE: dict[str, Driver] = {
     "staff:departments": _department_create,
     "staff:department-edit": _department_edit,
@@ -227,6 +265,9 @@ ADMINISTRATIVE: dict[str, Driver] = {
     "portal:body-profile": _profile,
     "line-channel": _line_channel,
     "staff-api-keys": _api_keys,
+    "staff-tokens": _tokens,
+    "staff-webhooks": _webhooks,
+    "staff-webhook": _webhook,
 }
 
 
@@ -309,7 +350,7 @@ def test_audit_page_is_paginated_and_filtered_by_kind(banlat: LocalBody) -> None
     assert {e.kind for e, _changes in staff_only.context["rows"]} == {"staff.create"}
     offered = [value for value, _label in first.context["groups"]]
     assert offered == ["department", "category", "staff", "calendar", "sla", "profile", "retention", "data_request",
-                       "directive", "line", "api_key", "account", "invitation"]
+                       "directive", "line", "api_key", "token", "webhook", "account", "invitation"]
     second = client.get("/staff/admin/audit/?kind=department&page=2")
     assert {e.kind for e, _changes in second.context["rows"]} == {"department.create"}
     for role in ("executive", "officer", "clerk"):

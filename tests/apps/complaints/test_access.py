@@ -16,6 +16,8 @@ from apps.complaints.models import Category, Complaint, ComplaintEvent, Departme
 from apps.oversight.models import DirectiveTarget
 from apps.portal.models import BodyProfile
 from apps.sla.models import Agreement, BodyClosure
+from apps.tokens.models import StaffToken
+from apps.webhooks.models import WebhookEndpoint
 from tenants.models import LocalBody
 from tests.apps.audit.helpers import url_names
 from tests.apps.complaints.staff_helpers import anonymous, make_case, signed_in
@@ -39,7 +41,8 @@ PUBLIC = {
 PUBLIC_PREFIXES = ("portal:", "open311")  # citizens' pages; Open311 answers to API keys (api/open311)
 
 # route → (path, how a refusal looks): "page" sends a visitor to sign in and an outsider gets 403;
-# "hidden" is the same 404 for everyone; "api" is DRF's 403.
+# "hidden" is the same 404 for everyone; "api" is DRF's 403; "api-hidden" (the staff API about one
+# case) the same 404 for everyone.
 STAFF: dict[str, tuple[str, str]] = {
     "staff:inbox": ("/staff/", "page"),
     "staff:bulk": ("/staff/bulk/", "page"),
@@ -69,8 +72,16 @@ STAFF: dict[str, tuple[str, str]] = {
     "sla:manage": ("/sla/manage/", "hidden"),
     "sla:calendar": ("/sla/calendar/", "hidden"),
     "portal:body-profile": ("/settings/profile/", "hidden"),
+    "staff-tokens": ("/staff/tokens/", "page"),
+    "staff-webhooks": ("/staff/admin/webhooks/", "page"),
+    "staff-webhook": ("/staff/admin/webhooks/1/", "hidden"),
     "staff-api-intake": ("/api/staff/v1/complaints/", "api"),
-    "staff-api-complaint": ("/api/staff/v1/complaints/{case}/", "api"),
+    "staff-api-complaint": ("/api/staff/v1/complaints/{case}/", "api-hidden"),
+    "staff-api-identity": ("/api/staff/v1/complaints/{case}/identity/", "api-hidden"),
+    "staff-api-attachment": ("/api/staff/v1/complaints/{case}/files/1/", "api-hidden"),
+    **{f"staff-api-{action}": (f"/api/staff/v1/complaints/{{case}}/{action}/", "api-hidden") for action in (
+        "acknowledge", "assign", "reply", "note", "request-info", "resume", "resolve", "close", "reject", "reopen",
+        "transfer", "transfer-accept", "transfer-return", "merge")},
 }
 # What a refused request might try to write.
 ATTEMPT = {"action": "create", "number": "1/2569", "code": "x", "name_th": "กองใหม่", "username": "intruder",
@@ -92,7 +103,8 @@ def _fingerprint(body: LocalBody) -> tuple[int, ...]:
               DirectiveTarget.objects.filter(acknowledged_at__isnull=False).count())
     with schema_context(body.schema_name):
         return public + tuple(model.objects.count() for model in (
-            Complaint, ComplaintEvent, Department, Category, StaffMember, User, Notification, AuditEntry))
+            Complaint, ComplaintEvent, Department, Category, StaffMember, User, Notification, AuditEntry, StaffToken,
+            WebhookEndpoint))
 
 
 def _client(kind: str, banlat: LocalBody, thasen: LocalBody) -> Client:
@@ -116,6 +128,7 @@ EXPECTED = {
     ("page", "anonymous"): 302, ("page", "other_body"): 302, ("page", "outsider"): 403,
     ("hidden", "anonymous"): 404, ("hidden", "other_body"): 404, ("hidden", "outsider"): 404,
     ("api", "anonymous"): 403, ("api", "other_body"): 403, ("api", "outsider"): 403,
+    ("api-hidden", "anonymous"): 404, ("api-hidden", "other_body"): 404, ("api-hidden", "outsider"): 404,
 }
 
 

@@ -194,6 +194,7 @@ def test_a_batch_reads_the_public_schema_once_whatever_the_number_of_bodies(banl
             "sla_stageclock": 2}
     assert public_reads(one) == public_reads(two) == once
     # One body's writes, whatever its number of cases: its schema, a savepoint, the cases, the
-    # executives, the events, the e-mails, the outbox pointers, the savepoint's release.
-    assert len(one.captured_queries) == 19
-    assert len(two.captured_queries) - len(one.captured_queries) == 8
+    # executives, the events, the body's webhook endpoints, the e-mails, the outbox pointers, the
+    # savepoint's release.
+    assert len(one.captured_queries) == 20
+    assert len(two.captured_queries) - len(one.captured_queries) == 9

@@ -1,0 +1,106 @@
+"""The outbox's `webhook` provider: one signed POST of one stored event to one endpoint.
+
+The outbox row (apps.complaints.models.Notification) holds the endpoint's id as its recipient,
+the event id as its subject and the JSON body, exactly as first written: every attempt sends the
+same bytes with the same event id, a fresh timestamp and a signature over both. Any answer other
+than 2xx, a refused address or no answer within WEBHOOK_TIMEOUT is a failure: the outbox keeps
+the row and retries with backoff."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import time
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from apps.ui.secrets import decrypt
+from apps.webhooks.addresses import resolve_checked, url_parts
+from apps.webhooks.models import WebhookEndpoint
+from apps.webhooks.signing import signature
+
+if TYPE_CHECKING:
+    from apps.complaints.models import Notification
+
+USER_AGENT = "Rongthuk-Webhooks/1"
+
+
+class DeliveryFailed(ConnectionError):
+    pass
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the address that was checked, with the URL's host name for SNI and the certificate."""
+
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+def post_signed(*, url: str, secret: str, event_id: str, event: str, body: bytes,
+                timestamp: int | None = None) -> int:
+    """POST `body` to `url` signed with `secret`; returns the HTTP status (raises on no answer)."""
+    scheme, host, port, path = url_parts(url)
+    address = resolve_checked(host, port)
+    stamp = int(timestamp if timestamp is not None else time.time())
+    connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(host, address, port, float(settings.WEBHOOK_TIMEOUT))
+    default_port = 443 if scheme == "https" else 80
+    headers = {
+        "Host": host if port == default_port else f"{host}:{port}",
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "X-Rongthuk-Event": event,
+        "X-Rongthuk-Event-Id": event_id,
+        "X-Rongthuk-Timestamp": str(stamp),
+        "X-Rongthuk-Signature": signature(secret, stamp, body),
+    }
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(65536)  # the answer is not used; a bounded read lets the connection close cleanly
+        return response.status
+    finally:
+        connection.close()
+
+
+class WebhookBackend:
+    def send(self, notification: Notification, *, idempotency_key: str) -> None:
+        endpoint = WebhookEndpoint.objects.filter(pk=_endpoint_id(notification.recipient)).first()
+        if endpoint is None or not endpoint.is_active:
+            # Removed or switched off by the body's admin: nothing is sent, and the log says so.
+            raise DeliveryFailed("endpoint disabled")
+        event = _event_name(notification.body)
+        status = post_signed(url=endpoint.url, secret=decrypt(endpoint.secret_encrypted),
+                             event_id=notification.subject, event=event, body=notification.body.encode())
+        if not 200 <= status < 300:
+            raise DeliveryFailed(f"HTTP {status}")
+
+
+def _endpoint_id(recipient: str) -> int:
+    return int(recipient) if recipient.isdigit() else 0
+
+
+def _event_name(body: str) -> str:
+    import json
+
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        return ""
+    return str(data.get("type", "")) if isinstance(data, dict) else ""
