@@ -161,6 +161,8 @@ def _test_env() -> dict[str, str]:
     if folder:
         env["RONGTHUK_BROKER_FOLDER"] = Path(str(folder)).parent.name
     env["PYTHONUNBUFFERED"] = "1"
+    # Webhook receivers in tests listen on 127.0.0.1 (apps.webhooks.addresses refuses it otherwise).
+    env["WEBHOOK_ALLOW_PRIVATE_ADDRESSES"] = "1"
     return env
 
 

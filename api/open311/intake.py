@@ -28,6 +28,7 @@ _PARAMETERS = {
     "category": "service_code", "description": "description", "name": "first_name/last_name",
     "phone": "phone", "email": "email", "location": "lat/long", "subdistrict": "attribute[subdistrict]",
     "moo": "attribute[moo]", "location_text": "address_string", "media_url": "media_url",
+    "external_source": "external_source", "external_id": "external_id",
 }
 
 
@@ -119,6 +120,7 @@ def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: b
                 location_text=address, latitude=latitude, longitude=longitude,
                 media_url=_text(data, "media_url"), privacy_notice_shown=False,
                 source_label=f"Open311: {key.name}", idempotency_key=idempotency_key,
+                external_source=_text(data, "external_source"), external_id=_text(data, "external_id"),
             )
         except ComplaintError as error:
             raise bad(_PARAMETERS.get(error.field or "", error.field or "request"), str(error)) from error

@@ -85,7 +85,13 @@ def list_filters(query: Mapping[str, Any]) -> tuple[CaseFilters, list[str] | Non
     end = _moment("end_date", str(query["end_date"]), end=True) if query.get("end_date") else None
     if start and end and end <= start:
         raise bad("end_date", _("ต้องหลัง start_date"))
-    if ids is None and start is None:
+    external_ids = [e.strip() for e in str(query.get("external_id", "")).split(",") if e.strip()] or None
+    external_source = str(query.get("external_source", "")).strip().lower()
+    if external_ids is not None and not external_source:
+        raise bad("external_source", _("ต้องระบุพร้อมกับ external_id"))
+    if external_ids is not None and len(external_ids) > MAX_IDS:
+        raise bad("external_id", _("ขอได้ครั้งละไม่เกิน %(max)d เรื่อง") % {"max": MAX_IDS})
+    if ids is None and external_ids is None and start is None:
         # The spec's default window: the 90 days before end_date (or now).
         start = (end or timezone.now()) - DEFAULT_WINDOW
     updated_after = _moment("updated_after", str(query["updated_after"])) if query.get("updated_after") else None
@@ -93,6 +99,7 @@ def list_filters(query: Mapping[str, Any]) -> tuple[CaseFilters, list[str] | Non
     size = _positive("page_size", query.get("page_size"), settings.OPEN311_MAX_PAGE_SIZE,
                      maximum=settings.OPEN311_MAX_PAGE_SIZE)
     return CaseFilters(ids=ids, received_from=start, received_to=end, open=open_, updated_after=updated_after,
+                       external_source=external_source, external_ids=external_ids,
                        offset=(page - 1) * size, limit=size), codes
 
 

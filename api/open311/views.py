@@ -116,7 +116,7 @@ def _status_note(status: str) -> str:
 def _request_item(case: PublicCase, services: dict[int | str, catalogue.Service]) -> dict[str, Any]:
     service = services.get(case.category_id) if case.category_id is not None else None
     service = service or services.get(case.national_category)
-    return {
+    item = {
         "service_request_id": case.public_id,
         "status": "open" if case.is_open else "closed",
         "status_notes": _status_note(case.status),
@@ -135,6 +135,10 @@ def _request_item(case: PublicCase, services: dict[int | str, catalogue.Service]
         "long": case.longitude,
         "media_url": case.media_url,
     }
+    if case.external_id:
+        # An extension, only on cases that have it: the case's id in the system it came from.
+        item.update(external_source=case.external_source, external_id=case.external_id)
+    return item
 
 
 class RequestsView(Open311View):

@@ -14,19 +14,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints.context import current_body
 from apps.complaints.models import Attachment, Complaint, ComplaintEvent, Department, EventKind, StaffMember
 from apps.complaints.policies import Actor, visible_complaints
 from apps.complaints.status import OPEN_STATUSES, Status
 from apps.reporting.models import ComplaintFact
 from apps.reporting.selectors import (
-    UNLISTED_STATUSES,
     CaseFilters,
     PublicCase,
     content_withheld,
     fact_deadlines,
-    status_filter,
+    open311_filter,
 )
 from apps.ui.normalise import ascii_digits
 from tenants.models import LocalBody
@@ -170,28 +168,17 @@ def complaint_public_cases(*, filters: CaseFilters, category_ids: Sequence[int] 
     corruption cases at all. Three queries a page: the cases, their deadlines (facts), their
     photo links."""
     body = current_body()
-    # Conduct and corruption cases are the oversight office's: not even their existence is public.
-    cases = (Complaint.objects.exclude(status__in=UNLISTED_STATUSES).exclude(routed_to_oversight=True)
-             .exclude(sla_class__in=OVERSIGHT_CLASSES).select_related("category"))
+    cases = open311_filter(Complaint.objects.select_related("category"), filters)
     if filters.ids is not None:
         cases = cases.filter(pk__in=[pk for code, pk in filters.ids if code == body.dla_code])
     if filters.tickets is not None:
         cases = cases.filter(idempotency_key__in=list(filters.tickets))
     if category_ids is not None:
         cases = cases.filter(category_id__in=list(category_ids))
-    if filters.national_categories is not None:
-        cases = cases.filter(national_category__in=filters.national_categories)
-    if filters.received_from is not None:
-        cases = cases.filter(received_at__gte=filters.received_from)
-    if filters.received_to is not None:
-        cases = cases.filter(received_at__lt=filters.received_to)
-    if filters.updated_after is not None:
-        cases = cases.filter(updated_at__gt=filters.updated_after)
-    cases = cases.filter(status_filter(filters.open)).order_by("-received_at", "-id")
     page = list(cases.only(
         "id", "category__id", "category__name_th", "category__name_en", "national_category", "sla_class", "status",
         "description", "location_text", "moo", "subdistrict_code", "latitude", "longitude", "is_confidential",
-        "routed_to_oversight", "received_at", "updated_at",
+        "routed_to_oversight", "received_at", "updated_at", "external_source", "external_id",
     )[filters.offset:filters.offset + filters.limit])
     ids = [case.pk for case in page]
     deadlines = fact_deadlines(body_id=body.pk, complaint_ids=ids)
@@ -217,6 +204,7 @@ def complaint_public_cases(*, filters: CaseFilters, category_ids: Sequence[int] 
             latitude=None if withheld else case.latitude, longitude=None if withheld else case.longitude,
             media_url=None if withheld else media.get(case.pk),
             subdistrict_code="" if withheld else case.subdistrict_code,
+            external_source=case.external_source, external_id=case.external_id,
         ))
     return result
 

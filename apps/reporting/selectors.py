@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints.status import OPEN_STATUSES, Status
@@ -39,6 +40,9 @@ class PublicCase:
     longitude: Decimal | None = None
     media_url: str | None = None
     subdistrict_code: str = ""
+    # The case's id in the system it came from (e.g. Traffy Fondue's), when it has one.
+    external_source: str = ""
+    external_id: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -66,6 +70,9 @@ class CaseFilters:
     updated_after: dt.datetime | None = None
     # A body's cases by the stored idempotency keys of an integration (apps.complaints.idempotency).
     tickets: Sequence[str] | None = None
+    # Cases by the id they have in the system they came from (`external_source` is required with them).
+    external_source: str = ""
+    external_ids: Sequence[str] | None = None
     offset: int = 0
     limit: int = 1000
 
@@ -77,11 +84,33 @@ def status_filter(open_: bool | None) -> Q:
     return q if open_ else ~q
 
 
+Rows = TypeVar("Rows", bound=Model)
+
+
+def open311_filter(rows: QuerySet[Rows], filters: CaseFilters) -> QuerySet[Rows]:
+    """The Open311 list's rule and filters, for a body's cases and for the facts alike (both carry
+    these columns): never a conduct or corruption case (not even its existence is public), nor a
+    transfer not yet accepted; the national categories, the received window, `updated_after`,
+    open/closed and external references; newest first."""
+    rows = rows.exclude(status__in=UNLISTED_STATUSES).exclude(routed_to_oversight=True) \
+        .exclude(sla_class__in=OVERSIGHT_CLASSES)
+    if filters.national_categories is not None:
+        rows = rows.filter(national_category__in=filters.national_categories)
+    if filters.received_from is not None:
+        rows = rows.filter(received_at__gte=filters.received_from)
+    if filters.received_to is not None:
+        rows = rows.filter(received_at__lt=filters.received_to)
+    if filters.updated_after is not None:
+        rows = rows.filter(updated_at__gt=filters.updated_after)
+    if filters.external_ids is not None:
+        rows = rows.filter(external_source=filters.external_source, external_id__in=list(filters.external_ids))
+    return rows.filter(status_filter(filters.open)).order_by("-received_at", "-id")
+
+
 def fact_public_cases(*, filters: CaseFilters, body_id: int | None = None) -> list[PublicCase]:
     """One page of cases across every body (or one), newest first, from the facts only; conduct
     and corruption cases are the oversight office's and are not listed."""
-    facts = (ComplaintFact.objects.exclude(status__in=UNLISTED_STATUSES).exclude(routed_to_oversight=True)
-             .exclude(sla_class__in=OVERSIGHT_CLASSES).select_related("body"))
+    facts = open311_filter(ComplaintFact.objects.select_related("body"), filters)
     if body_id is not None:
         facts = facts.filter(body_id=body_id)
     if filters.ids is not None:
@@ -89,15 +118,6 @@ def fact_public_cases(*, filters: CaseFilters, body_id: int | None = None) -> li
         for code, complaint_id in filters.ids:
             wanted |= Q(body__dla_code=code, complaint_id=complaint_id)
         facts = facts.filter(wanted)
-    if filters.national_categories is not None:
-        facts = facts.filter(national_category__in=filters.national_categories)
-    if filters.received_from is not None:
-        facts = facts.filter(received_at__gte=filters.received_from)
-    if filters.received_to is not None:
-        facts = facts.filter(received_at__lt=filters.received_to)
-    if filters.updated_after is not None:
-        facts = facts.filter(updated_at__gt=filters.updated_after)
-    facts = facts.filter(status_filter(filters.open)).order_by("-received_at", "-id")
     page = facts[filters.offset:filters.offset + filters.limit]
     return [
         PublicCase(
@@ -106,6 +126,7 @@ def fact_public_cases(*, filters: CaseFilters, body_id: int | None = None) -> li
             received_at=fact.received_at, updated_at=fact.updated_at, expected_at=fact.resolve_due_at,
             subdistrict_code="" if content_withheld(is_confidential=False, routed_to_oversight=fact.routed_to_oversight,
                                                     sla_class=fact.sla_class) else fact.subdistrict_code,
+            external_source=fact.external_source, external_id=fact.external_id,
         )
         for fact in page
     ]

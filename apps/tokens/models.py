@@ -36,7 +36,7 @@ class StaffToken(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+", db_index=False)
     created_at = models.DateTimeField()
-    expires_at = models.DateTimeField(_("หมดอายุ"))
+    expires_at = models.DateTimeField(_("หมดอายุเมื่อ"))
     revoked_at = models.DateTimeField(_("ยกเลิกเมื่อ"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("ใช้ล่าสุด"), null=True, blank=True)
 

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('prefix', models.CharField(editable=False, max_length=8, unique=True)),
                 ('token_hash', models.CharField(editable=False, max_length=64)),
                 ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField(verbose_name='หมดอายุ')),
+                ('expires_at', models.DateTimeField(verbose_name='หมดอายุเมื่อ')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='ยกเลิกเมื่อ')),
                 ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='ใช้ล่าสุด')),
                 ('created_by', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
