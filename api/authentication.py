@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -92,3 +93,14 @@ class StaffTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="staff"'
+
+
+class StaffTokenScheme(OpenApiAuthenticationExtension):
+    """The staff API's Bearer token in the OpenAPI document."""
+
+    target_class = "api.authentication.StaffTokenAuthentication"
+    name = "staffToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer",
+                "description": "A staff member's personal access token (`rtk_…`), made at /staff/tokens/ on the body"}

@@ -66,8 +66,10 @@ NOT_FOUND = _("ไม่พบเรื่อง")
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
                                description="The same key on a retry returns the first result; nothing is done twice.")
 REFUSAL = OpenApiResponse(inline_serializer("StaffRefusal", {
-    "message": serializers.CharField(), "field": serializers.CharField(allow_null=True, required=False),
-    "errors": serializers.DictField(required=False)}), description="Refused, in Thai (English when chosen)")
+    "message": serializers.CharField(required=False), "field": serializers.CharField(allow_null=True, required=False),
+    "errors": serializers.DictField(required=False),
+    "detail": serializers.CharField(required=False, help_text="unreadable input (DRF's parser)")}),
+    description="Refused, in Thai (English when chosen): `message` (and `field` or `errors`), or `detail`")
 
 
 class ReadOnlyToken(exceptions.PermissionDenied):
@@ -102,12 +104,10 @@ class StaffApiView(APIView):
                   exceptions.NotFound, Http404)
         if self.hide and isinstance(exc, hidden) and not isinstance(exc, ReadOnlyToken):
             return Response({"message": str(NOT_FOUND)}, status=status.HTTP_404_NOT_FOUND)
-        if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed,
+                            exceptions.PermissionDenied)):
             # A refusal answers 403 with the message (not DRF's 401 challenge), like the session API.
             return Response({"message": str(exc.detail)}, status=status.HTTP_403_FORBIDDEN)
-        if isinstance(exc, exceptions.APIException) and not isinstance(exc.detail, (dict, list)):
-            return Response({"message": str(exc.detail)}, status=exc.status_code,
-                            headers={"Retry-After": str(exc.wait)} if getattr(exc, "wait", None) else None)
         return super().handle_exception(exc)
 
     def case(self, request: Request, pk: int) -> Complaint:
@@ -170,8 +170,8 @@ def case_detail(case: Complaint, user: Any) -> dict[str, Any]:
 class CaseSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     tracking_code = serializers.CharField()
-    status = serializers.ChoiceField(choices=Status.choices)
-    channel = serializers.ChoiceField(choices=Channel.choices)
+    status = serializers.CharField(help_text="apps.complaints.status.Status")
+    channel = serializers.CharField(help_text="apps.complaints.status.Channel")
     category = serializers.IntegerField()
     category_name = serializers.CharField(allow_blank=True)
     national_category = serializers.CharField()
@@ -243,10 +243,10 @@ class CasePagination(CursorPagination):
 
 
 class ListFilters(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[("open", "open"), *Status.choices], required=False)
+    status = serializers.ChoiceField(choices=["open", *Status.values], required=False)
     department = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     category = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.values, required=False)
     overdue = serializers.BooleanField(required=False)
     due_soon = serializers.BooleanField(required=False)
     updated_since = serializers.DateTimeField(required=False)
@@ -492,12 +492,17 @@ class ComplaintActionView(StaffApiView):
 
 def _action_view(name: str) -> type[ComplaintActionView]:
     body_class, _run, summary = ACTIONS[name]
-    view = type(f"Complaint{name.title().replace('-', '')}View", (ComplaintActionView,), {"action_name": name})
-    view.post = extend_schema(  # type: ignore[method-assign]
+
+    # A function of its own per action: the schema decorator annotates the function it is given.
+    def post(self: ComplaintActionView, request: Request, pk: int) -> Response:
+        return ComplaintActionView.post(self, request, pk)
+
+    documented = extend_schema(
         summary=summary, tags=STAFF_TAGS, parameters=[IDEMPOTENCY], request=body_class,
         responses={200: ACTION_RESULT, 400: REFUSAL, 403: REFUSAL, 404: REFUSAL},
-        operation_id=f"staff_complaint_{name.replace('-', '_')}")(ComplaintActionView.post)
-    return view
+        operation_id=f"staff_complaint_{name.replace('-', '_')}")(post)
+    return type(f"Complaint{name.title().replace('-', '')}View", (ComplaintActionView,),
+                {"action_name": name, "post": documented})
 
 
 ACTION_VIEWS = {name: _action_view(name) for name in ACTIONS}

@@ -60,7 +60,9 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
         return redirect("staff-tokens")
     form = TokenForm(request.POST if action == "issue" else None, admin=admin)
     raw, status = "", 200
-    if request.method == "POST" and action == "issue":
+    if request.method == "POST" and action != "issue":
+        status = 400  # neither issue nor revoke: nothing to do
+    elif request.method == "POST":
         if form.is_valid():
             target = me
             if admin and form.cleaned_data.get("user"):
