@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.open311.urls import national_urlpatterns as open311_national
-from rongthuk import views
+from rongthuk import health
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("oversight/", include("apps.accounts.urls_oversight")),
     path("oversight/", include("apps.oversight.urls")),

@@ -5,10 +5,10 @@ from django.urls import include, path
 from api.open311.staff_views import api_keys_view
 from api.open311.urls import body_urlpatterns as open311_body
 from api.staff_pages import tokens_view, webhook_view, webhooks_view
-from rongthuk import views
+from rongthuk import health
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("staff/", include("apps.accounts.urls_staff")),
     path("staff/directives/", include("apps.oversight.staff_urls")),
     path("staff/", include("apps.onboarding.staff_urls")),

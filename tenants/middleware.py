@@ -1,8 +1,8 @@
 """Which body a request is for, from its host name.
 
-Replaces django-tenants' TenantMainMiddleware: the same switch of schema and URLconf, plus an
-in-process cache of the host lookup, and the lifecycle rules: an unknown host is a 404 (never the
-public site, never another body), a suspended body a 503 "temporarily closed" page, an archived
+Replaces django-tenants' TenantMainMiddleware: the same switch of schema and URLconf, from the
+host → body table held whole in the process (tenants.cache), and the lifecycle rules: an unknown
+host is a 404 (never the public site, never another body), a suspended body a 503 "temporarily closed" page, an archived
 one is read-only (tracking, case pages and statistics answer; everything else is a 410 page saying
 no new complaint is taken), a body still provisioning a 404; a redirect host (the old slug and code
 of an upgraded body, the hosts of a merged one) is a permanent redirect to the body's primary domain.
@@ -13,35 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, set_urlconf
 from django_tenants.utils import get_public_schema_name
 
-from tenants import cache
+from tenants import cache, connections
 from tenants.db import use_body, use_public_schema
 from tenants.models import BodyStatus, Domain, LocalBody
 
 
+def resolve_domain(host: str) -> Domain | None:
+    """The Domain row for a host, from the process's whole table (tenants.cache): no query."""
+    return cache.lookup(host)
+
+
 def resolve_host(host: str) -> LocalBody | None:
-    """The body a host is for; on a redirect host (tenants.models.Domain.redirect) the body carries
-    `redirect_host`, its primary domain (each cached entry is its own instance)."""
-    cached = cache.get(host)
-    if cached is not cache.MISSING:
-        return cached  # type: ignore[return-value]
-    primary = Domain.objects.filter(tenant=OuterRef("tenant"), is_primary=True, redirect=False)
-    domain = (Domain.objects.select_related("tenant").filter(domain=host)
-              .annotate(primary_domain=Subquery(primary.values("domain")[:1])).first())
-    body = domain.tenant if domain else None
-    if body is not None and domain is not None:
-        # Where canonical links point (a custom domain once it is primary), and where a redirect
-        # host sends its requests: one query with the lookup, cached with it.
-        body.primary_host = domain.primary_domain or ""  # type: ignore[attr-defined]
-        body.redirect_host = body.primary_host if domain.redirect else ""  # type: ignore[attr-defined]
-    cache.put(host, body)
-    return body
+    """The body a host is for (its `primary_host` set: tenants.cache)."""
+    domain = resolve_domain(host)
+    return domain.tenant if domain is not None else None
 
 
 def primary_host(body: LocalBody) -> str:
@@ -82,12 +73,13 @@ class TenantResolutionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         use_public_schema()
         host, _port = split_domain_port(request.get_host())
-        body = resolve_host(host.lower().rstrip("."))
+        domain = resolve_domain(host)
+        body = domain.tenant if domain is not None else None
         if body is None or body.status == BodyStatus.PROVISIONING:
             return render(request, "tenants/unknown_host.html", {"host": host}, status=404)
         if body.status == BodyStatus.SUSPENDED and not _open_while_suspended(request):
             return render(request, "tenants/suspended.html", {"body": body}, status=503)
-        redirect_host = getattr(body, "redirect_host", "")
+        redirect_host = cache.primary_host(body.pk) if domain is not None and domain.redirect else ""
         if redirect_host:
             return _permanent_redirect(request, redirect_host)
         if body.status == BodyStatus.ARCHIVED and not _open_while_archived(request):
@@ -98,4 +90,6 @@ class TenantResolutionMiddleware:
         if body.schema_name == get_public_schema_name():
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
-        return self.get_response(request)
+        response = self.get_response(request)
+        connections.body_served(body.schema_name)
+        return response

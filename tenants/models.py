@@ -207,3 +207,17 @@ class HostCacheVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class PageVersion(models.Model):
+    """What a body's public pages show, as a number: database triggers bump a body's row (scope =
+    its schema) in the same transaction as a change to its public profile or its published
+    agreement, and the national row (scope "") with the framework, the national categories and
+    the geography. The citizen pages' shared cache keys each page by these numbers
+    (apps.portal.page_cache), so a cached page is never older than what it shows."""
+
+    scope = models.CharField(max_length=63, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.scope or 'national'}: {self.version}"

@@ -19,6 +19,8 @@ from apps.complaints.access import staff_role
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import Category, Department, Role, StaffMember
 from apps.complaints.policies import Actor
+from tenants.db import current_schema
+from tenants.pages import page_version_bump
 
 DEPARTMENT_FIELDS = ("code", "name_th", "name_en", "is_active", "position")
 CATEGORY_FIELDS = ("name_th", "name_en", "national_category", "department", "is_active", "position")
@@ -76,6 +78,7 @@ def category_save(*, actor: Actor, category: Category | None = None, name_th: st
     category.department = department
     category.is_active, category.position = is_active, position
     category.save()
+    page_version_bump(schema=current_schema())  # the complaint form lists the categories
     changes = audit_diff(before, audit_snapshot(category, CATEGORY_FIELDS))
     if changes:
         audit_record(kind="category.create" if created else "category.update", actor=actor, target=category,

@@ -8,12 +8,13 @@ logged and skipped, never turned into an error page.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.db import transaction
 from django.http import HttpRequest
+
+from . import page_cache
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,4 +37,4 @@ def new_form_key(request: HttpRequest) -> str:
     sent = request.POST.get("idempotency_key", "") if request.method == "POST" else ""
     if sent and len(sent) <= 64 and sent.isascii() and sent.isprintable():
         return sent
-    return secrets.token_urlsafe(18)
+    return page_cache.hole(request, "form_key")  # a new one for every response, cached page or not

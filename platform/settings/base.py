@@ -31,6 +31,8 @@ PUBLIC_SCHEMA_URLCONF = "rongthuk.urls_public"
 WSGI_APPLICATION = "rongthuk.wsgi.application"
 
 MIDDLEWARE = [
+    # Probes first: /healthz and /readyz answer on any host and the bare IP (rongthuk.health).
+    "rongthuk.health.ProbeMiddleware",
     # First, so every response (the unknown-host page too) carries the security headers and the CSP.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -63,6 +65,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "apps.portal.context_processors.ui",
+                # Last: while a citizen page is rendered for the shared cache, the CSRF token and
+                # the CSP nonce become placeholders filled per response (apps.portal.page_cache).
+                "apps.portal.context_processors.page_holes",
             ],
         },
     },
@@ -119,6 +124,12 @@ DEFAULT_FROM_EMAIL = env_opt("DEFAULT_FROM_EMAIL") or "noreply@rongthuk.localhos
 # and how many reverse proxies append to X-Forwarded-For before the app (nginx: 1).
 PORTAL_TILE_URL = env_str("PORTAL_TILE_URL", "")
 PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0)
+# Citizen pages from the shared cache (apps.portal.page_cache): on unless PORTAL_PAGE_CACHE=0 (the
+# load bench's baseline). Pages that show figures (the body's home, /stats/) may be this many
+# seconds behind the facts; the others change only with their version and live at most a day.
+PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", default=True)
+PORTAL_FIGURES_STALENESS = env_int("PORTAL_FIGURES_STALENESS", 300)
+PORTAL_PAGE_TTL = env_int("PORTAL_PAGE_TTL", 86_400)
 
 # LINE Messaging API (apps.line): the hosts the SDK calls (tests point them at a local fake
 # platform), how long a call may take, and how long a half-finished chat conversation is kept.

@@ -61,8 +61,9 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 # Bodies are cloned from this migrated schema; it is never a body itself.
 TENANT_TEMPLATE_SCHEMA = "body_template"
-# Seconds a host → body lookup stays in a process's cache; changes clear the local cache at once.
-TENANT_CACHE_TTL = env_int("TENANT_CACHE_TTL", 30)
+# Each process holds the whole host → body table (tenants.cache); it is reloaded when the version
+# row changes (below) and, whatever happens, after this many seconds.
+TENANT_CACHE_TTL = env_int("TENANT_CACHE_TTL", 600)
 # How often each process reads the host cache's version (tenants.cache): a suspension or a new
 # domain reaches every process within this many seconds, whatever the TTL.
 TENANT_CACHE_CHECK_SECONDS = float(env_int("TENANT_CACHE_CHECK_MS", 1000)) / 1000

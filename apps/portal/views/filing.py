@@ -18,6 +18,7 @@ from apps.complaints.status import Channel
 from apps.complaints.validation import Complainant
 from apps.portal import selectors
 from apps.portal.forms import MAX_PHOTO_BYTES, MAX_PHOTOS, ComplaintForm
+from apps.portal.page_cache import cached_page
 from apps.portal.resilience import new_form_key, receipt_after_commit
 from apps.portal.services import INTAKE_LIMITS, throttle_exceeded, throttle_record
 from apps.ui import thai
@@ -55,6 +56,7 @@ _SERVICE_FIELDS = {"privacy": "consent", "subdistrict": "subdistrict"}
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@cached_page()
 def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpResponse:
     body = body_of(request)
     categories = _categories(oversight=oversight)

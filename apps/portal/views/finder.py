@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from apps.portal import selectors
+from apps.portal.page_cache import cached_page
 from apps.ui import thai
 from tenants.models import LocalBody
 
@@ -28,6 +29,7 @@ def _finder_item(request: HttpRequest, body: LocalBody) -> dict[str, str]:
 
 
 @require_GET
+@cached_page(params=("province", "district", "q"))
 def platform_home(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("province", "")[:2]
     district = request.GET.get("district", "")[:4]
@@ -51,6 +53,7 @@ def platform_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_control(public=True, max_age=300)
+@cached_page(params=("province",))
 def finder_districts(request: HttpRequest) -> JsonResponse:
     code = request.GET.get("province", "")[:2]
     rows = [{"code": d.code, "name": thai.localised_name(d)}
@@ -60,6 +63,7 @@ def finder_districts(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @cache_control(public=True, max_age=120)
+@cached_page(params=("q", "district"))
 def finder_bodies(request: HttpRequest) -> JsonResponse:
     query = request.GET.get("q", "")[:60]
     district = request.GET.get("district", "")[:4]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from apps.categories.models import NationalCategory
 from apps.portal import selectors
+from apps.portal.page_cache import cached_page
 from apps.ui import thai
 from apps.ui.csp import allow_tiles_from
 
@@ -15,6 +16,7 @@ from .common import body_center, body_of
 
 
 @require_GET
+@cached_page(figures=True)
 def body_home(request: HttpRequest) -> HttpResponse:
     body = body_of(request)
     fiscal_year = selectors.current_fiscal_year()

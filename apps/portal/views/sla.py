@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from apps.categories.models import SlaClass
 from apps.complaints.access import staff_view
 from apps.complaints.models import Role
+from apps.portal.page_cache import cached_page
 from apps.sla import services
 from apps.sla.models import Agreement, AgreementStatus, BodyClosure, DayType, Stage
 from apps.sla.selectors import (
@@ -72,6 +73,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
             "page_url": request.build_absolute_uri("/sla/")}
 
 
+@cached_page()
 def agreement_page(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/agreement.html", _context(request))
 

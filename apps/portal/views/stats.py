@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from apps.categories.models import NationalCategory
 from apps.portal import selectors
+from apps.portal.page_cache import cached_page
 from apps.ui import thai
 from apps.ui.pdf import pdf_render
 from apps.ui.spreadsheet import SafeCsvWriter
@@ -51,6 +52,7 @@ def _stats_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @require_GET
+@cached_page(params=("year", "round"), figures=True)
 def stats(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/stats.html", _stats_context(request))
 

@@ -21,6 +21,7 @@ from apps.complaints.services.workflow import complaint_citizen_respond, complai
 from apps.complaints.status import Status
 from apps.portal import selectors
 from apps.portal.forms import MAX_PHOTOS, RateForm, ReopenForm, RespondForm, TrackForm
+from apps.portal.page_cache import cached_page
 from apps.portal.services import TRACK_LIMITS, throttle_exceeded, throttle_record
 from apps.ui.downloads import user_file_response
 
@@ -37,6 +38,7 @@ def _tracked(request: HttpRequest) -> Complaint | None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@cached_page()
 def track(request: HttpRequest) -> HttpResponse:
     initial = {"code": request.GET.get("code", "")[:20]}
     form = TrackForm(request.POST if request.method == "POST" else None, initial=initial)

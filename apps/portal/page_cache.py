@@ -1,0 +1,155 @@
+"""Citizen pages from the shared cache.
+
+A page is stored once per body schema, language, scheme, host, path and query, under the version of
+what it shows: the host table's version (any change to a body or domain), the national page
+version and the body's (tenants.PageVersion: bumped by database triggers in the transaction that
+changes a profile, an agreement, the framework, the national categories or the geography, and by
+the category service) and the local date (an agreement published for a later date comes into
+force at midnight). Pages with figures (the body's home, /stats/) also expire after
+PORTAL_FIGURES_STALENESS seconds: a new complaint is counted within that time.
+
+Nothing personal is ever stored: only GET responses with status 200 of pages that read no session
+(citizen pages), never for a browser that carries a flash message, and never for a query string
+the page does not declare. What differs per response is a *hole*: the CSRF token, the CSP nonce
+and the complaint form's idempotency key are rendered as placeholders and filled for every
+response, from the cache or not, so every browser gets its own token (and its CSRF cookie) and
+every form its own key.
+
+The shared cache is CACHES["shared"]: Redis when configured, else the `rongthuk_cache` table —
+shared by every web process, transactional, no server to run (`make demo`, the tests), and one
+primary-key read per page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import zlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+
+from tenants import cache as host_cache
+from tenants.models import PageVersion
+
+_RENDERING = "_page_cache_rendering"
+NATIONAL = ""
+
+
+def _fill_csrf(request: HttpRequest) -> str:
+    return get_token(request)
+
+
+def _fill_nonce(request: HttpRequest) -> str:
+    return str(getattr(request, "csp_nonce", ""))
+
+
+def _fill_form_key(request: HttpRequest) -> str:
+    return secrets.token_urlsafe(18)
+
+
+FILLERS: dict[str, Callable[[HttpRequest], str]] = {
+    "csrf_token": _fill_csrf, "csp_nonce": _fill_nonce, "form_key": _fill_form_key,
+}
+
+
+def _marker(name: str) -> str:
+    # The same in every process (cached pages are filled by whichever process serves them); made
+    # from SECRET_KEY, so no text a page shows can forge one.
+    return "ph" + salted_hmac("rongthuk.page-cache.hole", name).hexdigest()[:24]
+
+
+MARKERS = {name: _marker(name) for name in FILLERS}
+_MARKER_BYTES = {name: marker.encode() for name, marker in MARKERS.items()}
+
+
+def rendering_for_cache(request: HttpRequest) -> bool:
+    return bool(getattr(request, _RENDERING, False))
+
+
+def hole(request: HttpRequest, name: str) -> str:
+    """The value for this response, or its placeholder while the page is rendered for the cache."""
+    return MARKERS[name] if rendering_for_cache(request) else FILLERS[name](request)
+
+
+def _fill(request: HttpRequest, content: bytes) -> bytes:
+    for name, marker in _MARKER_BYTES.items():
+        if marker in content:
+            # Each occurrence gets the same value: one CSRF token per response is what Django does.
+            content = content.replace(marker, FILLERS[name](request).encode())
+    return content
+
+
+def page_versions(*, schema: str) -> tuple[object, ...]:
+    """Everything a page's key depends on besides its address. One query."""
+    scopes = [NATIONAL] if schema == "public" else [NATIONAL, schema]
+    found = dict(PageVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    return (host_cache.version(), found.get(NATIONAL, 0), found.get(schema, 0) if schema != "public" else 0,
+            timezone.localdate().isoformat())
+
+
+def _cacheable(request: HttpRequest, params: tuple[str, ...]) -> bool:
+    if not settings.PORTAL_PAGE_CACHE or request.method != "GET":
+        return False
+    if CookieStorage.cookie_name in request.COOKIES:  # a flash message waits for this browser
+        return False
+    return all(key in params and len(request.GET.getlist(key)) == 1 for key in request.GET)
+
+
+def _key(request: HttpRequest, schema: str) -> str:
+    query = "&".join(f"{k}={request.GET[k]}" for k in sorted(request.GET))
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"page:{schema}:{translation.get_language()}:{digest}"
+
+
+def _response(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(_fill(request, zlib.decompress(entry["body"])), status=200)
+    for header, value in entry["headers"]:
+        response[header] = value
+    return response
+
+
+def cached_page(*, params: tuple[str, ...] = (), figures: bool = False) -> Callable[..., Any]:
+    """Serve a citizen GET page from the shared cache. `params`: the query parameters the page
+    reads (any other parameter: rendered, not stored); `figures`: it shows statistics."""
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not _cacheable(request, params):
+                return view(request, *args, **kwargs)
+            schema = request.tenant.schema_name  # type: ignore[attr-defined]
+            store = caches["shared"]
+            key = _key(request, schema)
+            version = page_versions(schema=schema)  # read before the page: a change after it moves it
+            entry = store.get(key)
+            if entry is not None and entry.get("version") == version:
+                return _response(request, entry)
+            setattr(request, _RENDERING, True)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                setattr(request, _RENDERING, False)
+            if not isinstance(response, HttpResponse) or response.streaming:
+                return response
+            if response.status_code == 200 and not response.cookies:
+                headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+                entry = {"version": version, "body": zlib.compress(response.content, 1), "headers": headers}
+                ttl = settings.PORTAL_FIGURES_STALENESS if figures else settings.PORTAL_PAGE_TTL
+                store.set(key, entry, ttl)
+            response.content = _fill(request, response.content)
+            return response
+
+        return wrapper
+
+    return decorate
