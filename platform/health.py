@@ -19,8 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from kombu import Connection
 
-from rongthuk.celery import app as celery_app
 from tenants import cache
 from tenants.db import use_public_schema
 
@@ -64,7 +64,8 @@ def broker_problem() -> str | None:
                 return f"broker: folder {folder} is not writable"
         return None
     try:
-        with celery_app.connection_for_write() as broker:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2,
+                        transport_options={**options, "max_retries": 0}) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
             # ensure_connection proves the socket; a command proves the server answers (a hung
             # Redis accepts connections and never replies: socket_timeout ends the wait).

@@ -134,7 +134,9 @@ def cached_page(*, params: tuple[str, ...] = (), figures: bool = False) -> Calla
             version = page_versions(schema=schema)  # read before the page: a change after it moves it
             entry = store.get(key)
             if entry is not None and entry.get("version") == version:
-                return _response(request, entry)
+                response = _response(request, entry)
+                response["X-Page-Cache"] = "hit"
+                return response
             setattr(request, _RENDERING, True)
             try:
                 response = view(request, *args, **kwargs)
@@ -148,6 +150,7 @@ def cached_page(*, params: tuple[str, ...] = (), figures: bool = False) -> Calla
                 ttl = settings.PORTAL_FIGURES_STALENESS if figures else settings.PORTAL_PAGE_TTL
                 store.set(key, entry, ttl)
             response.content = _fill(request, response.content)
+            response["X-Page-Cache"] = "miss"
             return response
 
         return wrapper

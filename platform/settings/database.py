@@ -43,8 +43,12 @@ DATABASES = {
     "default": {
         "ENGINE": "django_tenants.postgresql_backend",
         **_database,
+        # Recycled by age and by the bodies served (tenants.connections): a backend's memory grows
+        # with every body schema it touches (deploy/SCALING.md, "Database memory").
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": "test_" + str(_database["NAME"])},
     }
 }
+# Distinct bodies one connection may serve before it is closed (≈ 59 KB of catalog each).
+DATABASE_CONN_MAX_BODIES = env_int("DATABASE_CONN_MAX_BODIES", 1000)
