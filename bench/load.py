@@ -210,8 +210,12 @@ def field_value(html: bytes, name: str) -> str:
 
 
 class Load:
-    def __init__(self, *, port: int, cast: Cast, mix: dict[str, float], shape: str, seed: int) -> None:
+    def __init__(self, *, port: int, cast: Cast, mix: dict[str, float], shape: str, seed: int,
+                 replay: list[tuple[str, str]] | None = None) -> None:
         self.port, self.cast, self.shape = port, cast, shape
+        # The citizen pages asked for (to replay: the "warm" phase asks only for pages already cached).
+        self.asked: list[tuple[str, str]] = []
+        self.replay = replay
         self.rng = random.Random(seed)
         self.kinds, self.weights = list(mix), list(mix.values())
         self.latency: dict[str, list[float]] = defaultdict(list)
@@ -246,14 +250,23 @@ class Load:
         return reply
 
     async def citizen(self) -> None:
+        if self.replay:
+            host, path = self.rng.choice(self.replay)
+            await self.timed("citizen", "GET", host, path)
+            return
         if self.rng.random() < 0.1:
             district = self.rng.choice(self.cast.districts)
             path = self.rng.choice(["/", f"/?province={district[:2]}", f"/?district={district}",
                                     f"/finder/districts.json?province={district[:2]}",
                                     f"/finder/bodies.json?district={district}"])
-            await self.timed("citizen", "GET", settings.PLATFORM_DOMAIN, path)
+            host = settings.PLATFORM_DOMAIN
         else:
-            await self.timed("citizen", "GET", self.host(), self.rng.choice(CITIZEN_PATHS))
+            host, path = self.host(), self.rng.choice(CITIZEN_PATHS)
+        self.asked.append((host, path))
+        await self.timed("citizen", "GET", host, path)
+
+    async def healthz(self) -> None:
+        await self.timed("healthz", "GET", self.host(), "/healthz")
 
     async def submit(self) -> None:
         host = self.host()
@@ -307,7 +320,7 @@ class Load:
                          headers={"Authorization": f"Api-Key {self.cast.api_key}"})
 
     async def user(self, until: float) -> None:
-        actions = {"citizen": self.citizen, "submit": self.submit, "track": self.track,
+        actions = {"citizen": self.citizen, "healthz": self.healthz, "submit": self.submit, "track": self.track,
                    "staff inbox": self.staff_inbox, "staff case": self.staff_case, "oversight": self.oversight,
                    "national api": self.api}
         while time.monotonic() < until:
@@ -378,7 +391,10 @@ def main() -> None:
     parser.add_argument("--cache", choices=("database", "redis"), default="database",
                         help="the shared cache: the rongthuk_cache table (make demo), or Redis at --redis-url")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
-    parser.add_argument("--phases", default="baseline,cached,mix")
+    parser.add_argument("--phases", default="healthz,baseline,cached,warm,mix",
+                        help="healthz: /healthz on random hosts (the framework's ceiling); baseline: citizen pages, "
+                             "page cache off; cached: the same, cache on (cold: random pages, most not yet stored); "
+                             "warm: the pages the cached phase asked for, again (all stored); mix: every kind")
     parser.add_argument("--seed", type=int, default=16)
     args = parser.parse_args()
 
@@ -394,22 +410,27 @@ def main() -> None:
     results: list[list[str]] = []
     rates: dict[str, float] = {}
     p95s: dict[str, float] = {}
-    hit_ratio = ""
+    hits: dict[str, str] = {}
     memory: list[tuple[int, str, int, int]] = []
+    asked: list[tuple[str, str]] = []
     for phase in args.phases.split(","):
         cached = phase != "baseline"
-        mix = FULL_MIX if phase == "mix" else {"citizen": 1}
+        mix = FULL_MIX if phase == "mix" else {"healthz": 1} if phase == "healthz" else {"citizen": 1}
         port = free_port()
         server = start_server(port=port, cache=cached, extra_env=extra)
         try:
-            load = Load(port=port, cast=cast, mix=mix, shape=args.shape, seed=args.seed)
+            load = Load(port=port, cast=cast, mix=mix, shape=args.shape, seed=args.seed,
+                        replay=asked if phase == "warm" else None)
             elapsed = asyncio.run(load.run(seconds=args.seconds, concurrency=args.concurrency))
             results += rows(phase, load, elapsed)
-            rates[phase] = len(load.latency["citizen"]) / elapsed
-            p95s[phase] = percentile(load.latency["citizen"], .95)
+            main_kind = "healthz" if phase == "healthz" else "citizen"
+            rates[phase] = len(load.latency[main_kind]) / elapsed
+            p95s[phase] = percentile(load.latency[main_kind], .95)
             if phase == "cached":
+                asked = load.asked
+            if phase in ("cached", "warm"):
                 total = load.cache["hit"] + load.cache["miss"]
-                hit_ratio = f"{load.cache['hit'] / total:.1%} of {total}" if total else "n/a"
+                hits[phase] = f"{load.cache['hit'] / total:.1%} of {total}" if total else "n/a"
             memory = backends(database)
             connection.close()
         finally:
@@ -419,10 +440,12 @@ def main() -> None:
     print()
     print(table(["phase", "kind", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"], results))
     print()
-    if "baseline" in rates and "cached" in rates:
-        print(f"citizen pages, cache on / cache off: {rates['cached'] / rates['baseline']:.2f}× req/s "
-              f"({rates['cached']:.1f} vs {rates['baseline']:.1f}), p95 {p95s['cached']:.1f} vs "
-              f"{p95s['baseline']:.1f} ms; page-cache hits {hit_ratio}")
+    if "baseline" in rates:
+        for phase in ("cached", "warm", "healthz"):
+            if phase in rates:
+                print(f"{phase} / baseline (citizen pages, cache off): {rates[phase] / rates['baseline']:.2f}× req/s "
+                      f"({rates[phase]:.1f} vs {rates['baseline']:.1f}), p95 {p95s[phase]:.1f} vs "
+                      f"{p95s['baseline']:.1f} ms" + (f"; page-cache hits {hits[phase]}" if phase in hits else ""))
     print()
     print("PostgreSQL backends of the last phase, at its end (RssAnon: private memory; VmRSS includes shared buffers):")
     print(table(["pid", "backend", "RssAnon MB", "VmRSS MB"],
