@@ -40,7 +40,9 @@ def test_a_custom_domain_is_served_at_once_and_canonical_links_follow_the_primar
     body_domain_add(body=banlat, domain=CUSTOM, make_primary=True, actor_label="cli:test")
     moved = Client().get("/track/?x=1", HTTP_HOST="banlat.localhost:8000")
     assert moved.status_code == 301 and moved["Location"] == f"http://{CUSTOM}:8000/track/?x=1"
-    assert Client().get("/healthz", HTTP_HOST="5760601.localhost").status_code == 301
+    assert Client().get("/sla/", HTTP_HOST="5760601.localhost").status_code == 301
+    # Probes are answered on every host, a redirect host too (rongthuk.health).
+    assert Client().get("/healthz", HTTP_HOST="5760601.localhost").json()["schema"] == banlat.schema_name
     page = Client().get("/stats/", HTTP_HOST=CUSTOM)
     assert f'<link rel="canonical" href="http://{CUSTOM}/stats/">' in page.content.decode()
 
