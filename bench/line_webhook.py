@@ -108,6 +108,7 @@ def main() -> None:
     with schema_context(body.schema_name):
         category = Category.objects.filter(is_active=True, national_category_id="road").get()
     client = Client()
+    answered: dict[str, int] = {}
     rows: dict[str, list[float]] = {k: [] for k in (
         "follow (new LINE user, welcome)", "menu: แจ้งเรื่อง (state → category)", "category chosen (state → description)",
         "description text (state → details)", "review (confirmation card)", "cancel (state cleared)",
@@ -125,7 +126,13 @@ def main() -> None:
                  chat.postback("a=review")]
         submit = 5 <= i < 5 + args.submits
         steps.append(chat.postback("a=submit" if submit else "a=cancel"))
-        measured = [timed(post(chat, event), 200) for event in steps]
+        measured = []
+        for n, event in enumerate(steps):
+            before = len(fake.replies())
+            measured.append(timed(post(chat, event), 200))
+            if i >= 5:  # which step went unanswered: counted per row
+                name = names[n] if n < 5 else (names[8] if submit else names[5])
+                answered[name] = answered.get(name, 0) + len(fake.replies()) - before
         again = dict(steps[3], deliveryContext={"isRedelivery": True})
         redelivered = timed(post(chat, again), 200)
         payload = json.dumps({"destination": "Ubot", "events": [chat.text("x")]}).encode()
@@ -146,12 +153,13 @@ def main() -> None:
     load = os.getloadavg()
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
     print()
-    print(f"| {'event (one per signed request)':<52} | {'n':>5} | {'median ms':>9} | {'p95 ms':>7} |")
-    print(f"| {'-' * 52} | {'-' * 5} | {'-' * 9} | {'-' * 7} |")
+    print(f"| {'event (one per signed request)':<52} | {'n':>5} | {'median ms':>9} | {'p95 ms':>7} | {'replied':>7} |")
+    print(f"| {'-' * 52} | {'-' * 5} | {'-' * 9} | {'-' * 7} | {'-' * 7} |")
     for name in names:
         values = rows[name]
         if values:
-            print(f"| {name:<52} | {len(values):>5} | {statistics.median(values):>9.1f} | {p95(values):>7.1f} |")
+            print(f"| {name:<52} | {len(values):>5} | {statistics.median(values):>9.1f} | {p95(values):>7.1f} | "
+                  f"{answered.get(name, 0):>7} |")
     print(f"| {'all chat events (every row but submit)':<52} | {len(chat_events):>5} | "
           f"{statistics.median(chat_events):>9.1f} | {p95(chat_events):>7.1f} |")
     expected = (args.users + 5) * 6  # six answered events per conversation; redeliveries and 403s get none

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/directives/", include("apps.oversight.staff_urls")),
     path("staff/", include("apps.onboarding.staff_urls")),
     path("", include("apps.line.urls")),
+    path("", include("apps.complaints.urls_delivery")),
     path("staff/api-keys/", api_keys_view, name="staff-api-keys"),
     path("staff/tokens/", tokens_view, name="staff-tokens"),
     path("staff/admin/webhooks/", webhooks_view, name="staff-webhooks"),

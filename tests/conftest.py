@@ -36,6 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from apps.ui.i18n.build import compile_catalogues
 
     compile_catalogues()
+    # The suite runs at any hour: no quiet hours unless a test sets them (tests/apps/complaints/
+    # test_quiet_hours.py); the workers and servers the tests start inherit the environment.
+    os.environ["QUIET_HOURS_START"] = os.environ["QUIET_HOURS_END"] = "0"
+    settings.QUIET_HOURS_START = settings.QUIET_HOURS_END = 0
     if settings.EMBEDDED_DATABASE:
         from rongthuk import embedded
 

@@ -17,7 +17,8 @@ from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.categories.models import NationalCategory
 from apps.complaints.access import staff_role
 from apps.complaints.errors import ComplaintError, NotAllowed
-from apps.complaints.models import Category, Department, Role, StaffMember
+from apps.complaints.models import Category, Department, NotificationSettings, Role, StaffMember
+from apps.complaints.notifications import provider_names
 from apps.complaints.policies import Actor
 from tenants.db import current_schema
 from tenants.pages import page_version_bump
@@ -152,3 +153,32 @@ def _staff_snapshot(user: User) -> dict[str, object]:
     return {**audit_snapshot(user, STAFF_USER_FIELDS),
             "role": member.role if member else None,
             "department": member.department_id if member else None}
+
+
+NOTIFICATION_SETTINGS_FIELDS = ("sms_provider", "email_provider", "quiet_start", "quiet_end")
+
+
+@transaction.atomic
+def notification_settings_save(*, actor: Actor, sms_provider: str, email_provider: str,
+                               quiet_start: int | None, quiet_end: int | None) -> NotificationSettings:
+    """The body's providers (empty: the national setting) and quiet hours (both empty: the
+    national window; equal: none)."""
+    _require_admin(actor)
+    for channel, chosen in (("sms", sms_provider), ("email", email_provider)):
+        if chosen and chosen not in provider_names(channel):
+            raise ComplaintError(_("ไม่มีผู้ให้บริการนี้ในระบบ"), field=f"{channel}_provider")
+    if (quiet_start is None) != (quiet_end is None):
+        raise ComplaintError(_("กรุณากรอกเวลาเริ่มและเวลาสิ้นสุดช่วงงดส่งข้อความทั้งสองช่อง หรือเว้นว่างทั้งสองช่อง"),
+                             field="quiet_start")
+    for field, hour in (("quiet_start", quiet_start), ("quiet_end", quiet_end)):
+        if hour is not None and not 0 <= hour <= 23:
+            raise ComplaintError(_("เวลาต้องเป็นชั่วโมง 0 ถึง 23"), field=field)
+    current = NotificationSettings.objects.select_for_update().filter(pk=1).first()
+    before = audit_snapshot(current, NOTIFICATION_SETTINGS_FIELDS) if current else {}
+    row = current or NotificationSettings(pk=1)
+    row.sms_provider, row.email_provider = sms_provider, email_provider
+    row.quiet_start, row.quiet_end = quiet_start, quiet_end
+    row.save()
+    after = audit_snapshot(row, NOTIFICATION_SETTINGS_FIELDS)
+    audit_record(kind="notification.settings", actor=actor, target=row, changes=audit_diff(before, after))
+    return row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
@@ -157,6 +158,8 @@ class IntakeForm(forms.Form):
     national_id = forms.CharField(label=_("เลขประจำตัวประชาชน (ถ้ามี)"), required=False, max_length=17)
     address = forms.CharField(label=_("ที่อยู่ผู้ร้อง"), required=False, max_length=300)
     line_id = forms.CharField(label="LINE ID", required=False, max_length=64)
+    language = forms.ChoiceField(label=_("ภาษาที่ผู้ร้องต้องการรับแจ้ง"), choices=settings.LANGUAGES,
+                                 initial="th", required=False)
     confidential = forms.BooleanField(label=_("ปกปิดข้อมูลผู้ร้อง"), required=False)
     about_district_office = forms.BooleanField(
         label=_("เรื่องพฤติกรรม/ทุจริตนี้ร้องเรียนเจ้าหน้าที่ของสำนักงานท้องถิ่นอำเภอ (ส่งท้องถิ่นจังหวัด)"), required=False)
@@ -200,3 +203,18 @@ class StaffUserForm(forms.Form):
 
 class RegisterImportForm(forms.Form):
     file = forms.FileField(label=_("ไฟล์ทะเบียนเดิม (.xlsx หรือ .csv)"))
+
+
+class NotificationSettingsForm(forms.Form):
+    sms_provider = forms.ChoiceField(label=_("ผู้ให้บริการ SMS"), required=False)
+    email_provider = forms.ChoiceField(label=_("ผู้ให้บริการอีเมล"), required=False)
+    quiet_start = forms.IntegerField(label=_("งดส่ง SMS และ LINE ตั้งแต่ (นาฬิกา)"), required=False,
+                                     min_value=0, max_value=23)
+    quiet_end = forms.IntegerField(label=_("ส่งได้อีกครั้งเมื่อ (นาฬิกา)"), required=False, min_value=0, max_value=23,
+                                   help_text=_("เว้นว่างทั้งสองช่องเพื่อใช้ค่ากลางของระบบ เรื่องเร่งด่วน (ประเภท ก) ส่งได้ทุกเวลา"))
+
+    def __init__(self, *args: object, sms: list[str], email: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        national = [("", _("ตามค่ากลางของระบบ"))]
+        self.fields["sms_provider"].choices = national + [(name, name) for name in sms]  # type: ignore[attr-defined]
+        self.fields["email_provider"].choices = national + [(name, name) for name in email]  # type: ignore[attr-defined]

@@ -78,6 +78,9 @@ class Complaint(models.Model):
     # Second factor for citizen look-ups: the phone's last 4 digits, or a PIN given at intake.
     phone_last4 = models.CharField(max_length=4, blank=True)
     pin_hash = models.CharField(max_length=128, blank=True)
+    # A case filed on the web, by phone or at the counter can be followed in the body's LINE chat: the
+    # receipt shows a one-time link code (apps.complaints.linking), kept here only as a keyed hash.
+    line_link_hash = models.CharField(max_length=64, blank=True, default="")
 
     channel = models.CharField(_("ช่องทาง"), max_length=12, choices=Channel.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -98,6 +101,10 @@ class Complaint(models.Model):
     complainant_national_id = models.CharField(_("เลขประจำตัวประชาชน"), max_length=13, blank=True)
     complainant_address = models.CharField(_("ที่อยู่ผู้ร้อง"), max_length=300, blank=True)
     complainant_line_id = models.CharField(max_length=64, blank=True)
+    # What the citizen reads (receipts, SMS, e-mail, LINE, the public timeline) is in this language,
+    # never in the language of the officer who acted: Thai unless the citizen chose English.
+    complainant_language = models.CharField(_("ภาษาของผู้ร้อง"), max_length=5, default="th",
+                                            choices=settings.LANGUAGES)
     is_confidential = models.BooleanField(_("ปกปิดข้อมูลผู้ร้อง"), default=False)
     privacy_notice_version = models.CharField(max_length=20, blank=True)
     privacy_notice_shown_at = models.DateTimeField(null=True, blank=True)
@@ -162,6 +169,9 @@ class Complaint(models.Model):
                                     condition=~models.Q(idempotency_key="")),
             models.UniqueConstraint(fields=["external_source", "external_id"], name="complaint_external_ref_unique",
                                     condition=~models.Q(external_id="")),
+            # Partial: only cases with a link code not yet used are in it.
+            models.UniqueConstraint(fields=["line_link_hash"], name="complaint_line_link_unique",
+                                    condition=~models.Q(line_link_hash="")),
         ]
         indexes = [
             # The inbox's newest-first order (scanned backwards) and its keyset of (received_at, id).
@@ -266,6 +276,14 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("ส่งไม่สำเร็จ")
 
 
+class DeliveryStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("ผู้ให้บริการรับแล้ว")
+    DELIVERED = "delivered", _("ถึงผู้รับแล้ว")
+    UNDELIVERED = "undelivered", _("ส่งไม่ถึงผู้รับ")
+    EXPIRED = "expired", _("หมดเวลาส่ง")
+    REJECTED = "rejected", _("ผู้ให้บริการปฏิเสธ")
+
+
 class Notification(models.Model):
     """Outbox: written in the case's transaction, delivered by Celery with retries."""
 
@@ -280,6 +298,17 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The provider that took it (apps.complaints.providers), its own id for the message, and what
+    # its delivery report said last: the staff's notification log shows these.
+    provider = models.CharField(max_length=20, blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    delivery_status = models.CharField(max_length=12, choices=DeliveryStatus.choices, blank=True)
+    delivery_detail = models.CharField(max_length=200, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # Class A (danger to life or property) goes out at night too; everything else waits for the
+    # morning (quiet hours, apps.complaints.quiet).
+    urgent = models.BooleanField(default=False)
+    language = models.CharField(max_length=5, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -295,3 +324,37 @@ class Notification(models.Model):
     def channel_label(self) -> str:
         labels = {"email": _("อีเมล"), "sms": _("ข้อความ SMS"), "line": "LINE"}
         return str(labels.get(self.channel, self.channel))
+
+class NotificationSettings(models.Model):
+    """The body's own choices for its citizens' notifications (one row; none: the national
+    settings). A provider named here must be one the platform configured (settings
+    NOTIFICATION_PROVIDERS); quiet hours are local time, start and end in whole hours."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sms_provider = models.CharField(_("ผู้ให้บริการ SMS"), max_length=20, blank=True)
+    email_provider = models.CharField(_("ผู้ให้บริการอีเมล"), max_length=20, blank=True)
+    quiet_start = models.PositiveSmallIntegerField(_("งดส่งข้อความตั้งแต่ (นาฬิกา)"), null=True, blank=True)
+    quiet_end = models.PositiveSmallIntegerField(_("ส่งข้อความได้อีกครั้งเมื่อ (นาฬิกา)"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("การแจ้งผู้ร้อง")
+        verbose_name_plural = _("การแจ้งผู้ร้อง")
+
+    def __str__(self) -> str:
+        return "notification settings"
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS so a citizen can see all their cases by phone number
+    (apps.complaints.phone_access): keyed hashes of the number and the code, no number in clear.
+    Fixed-width columns only: two relations per body (no TOAST table)."""
+
+    phone_key = models.CharField(max_length=64, primary_key=True)
+    code_hash = models.CharField(max_length=64)
+    tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"phone code …{self.phone_key[:6]}"

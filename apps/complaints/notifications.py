@@ -28,11 +28,21 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.categories.models import SlaClass
+from apps.complaints import quiet
 from apps.complaints.conduct import handling_office_name
 from apps.complaints.context import current_body
-from apps.complaints.models import Complaint, Notification, OutboxStatus
+from apps.complaints.models import (
+    Complaint,
+    DeliveryStatus,
+    Notification,
+    NotificationSettings,
+    OutboxStatus,
+)
 from apps.line.selectors import line_recipient
 from apps.reporting.models import OutboxEntry
+from apps.sla.selectors import pending_deadlines
+from apps.ui import thai
 from tenants.db import current_schema
 from tenants.models import LocalBody
 
@@ -56,34 +66,41 @@ def _messages(key: str, complaint: Complaint, text: str, body: LocalBody) -> str
         "merged": _("เรื่อง %(code)s ถูกรวมกับเรื่องเดียวกันที่มีผู้แจ้งไว้แล้ว: %(text)s"),
         "merged_into": _("มีผู้แจ้งเรื่องเดียวกับเรื่อง %(code)s ของท่าน (%(text)s) หน่วยงานจะดำเนินการรวมกัน"),
         "reopened": _("%(body)s เปิดเรื่อง %(code)s ใหม่เพื่อดำเนินการต่อ: %(text)s"),
+        "deadline_moved": _("%(body)s แจ้งกำหนดเวลาใหม่ของเรื่อง %(code)s: %(text)s"),
     }
     template = templates.get(key)
     if template is None:
         return None
+    if key == "deadline_moved":
+        # The deadlines as they now stand (a pause ended), written in the language being rendered.
+        text = "; ".join(f"{d.stage_label} {thai.format_datetime(d.due_at)}"
+                         for d in pending_deadlines(complaint=complaint))
     return template % {"body": name, "code": code, "text": text[:500]}
 
 
-def _recipients(complaint: Complaint) -> list[tuple[str, str, str | None]]:
-    """(channel, recipient, language the message is written in; None: the active one)."""
+def _recipients(complaint: Complaint) -> list[tuple[str, str, str]]:
+    """(channel, recipient, the language the citizen reads it in). Never the acting officer's:
+    the case's language for SMS and e-mail, the LINE user's own chat language on LINE."""
     if complaint.is_anonymous:
         return []
-    found: list[tuple[str, str, str | None]] = []
+    language = complaint.complainant_language or "th"
+    found: list[tuple[str, str, str]] = []
     if complaint.complainant_email:
-        found.append(("email", complaint.complainant_email, None))
+        found.append(("email", complaint.complainant_email, language))
     if complaint.complainant_phone:
-        found.append(("sms", complaint.complainant_phone, None))
+        found.append(("sms", complaint.complainant_phone, language))
     # LINE: only a user of the body's own account (who filed it in the chat), in their language.
     line_user = line_recipient(complaint=complaint)
     if line_user is not None:
-        found.append(("line", line_user.user_id, line_user.language))
+        found.append(("line", line_user.user_id, line_user.language or language))
     return found
 
 
-def _message_in(language: str | None, key: str, complaint: Complaint, text: str, body: LocalBody) -> str | None:
-    if language is None:
-        return _messages(key, complaint, text, body)
+def _message_in(language: str, key: str, complaint: Complaint, text: str, body: LocalBody) -> tuple[str, str]:
+    """(subject, text) rendered in `language`."""
     with translation.override(language):
-        return _messages(key, complaint, text, body)
+        subject = _("เรื่องร้องทุกข์ %(code)s") % {"code": complaint.tracking_code}
+        return subject, _messages(key, complaint, text, body) or ""
 
 
 def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | None = None) -> list[Notification]:
@@ -91,21 +108,25 @@ def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | N
     if _messages(key, complaint, text, body) is None:
         return []
     now = timezone.now()
-    created = [
-        Notification.objects.create(complaint=complaint, channel=channel, recipient=recipient,
-                                    subject=_("เรื่องร้องทุกข์ %(code)s") % {"code": complaint.tracking_code},
-                                    body=_message_in(language, key, complaint, text, body) or "",
-                                    next_attempt_at=now)
-        for channel, recipient, language in _recipients(complaint)
-    ]
+    urgent = complaint.sla_class == SlaClass.URGENT
+    window = quiet.quiet_window()
+    created = []
+    for channel, recipient, language in _recipients(complaint):
+        subject, message = _message_in(language, key, complaint, text, body)
+        created.append(Notification.objects.create(
+            complaint=complaint, channel=channel, recipient=recipient, subject=subject, body=message,
+            language=language, urgent=urgent,
+            next_attempt_at=quiet.held_until(channel=channel, urgent=urgent, at=now, window=window) or now))
     if created:
         OutboxEntry.objects.bulk_create(
-            [OutboxEntry(body=body, notification_id=n.pk, due_at=now) for n in created], ignore_conflicts=True
-        )
-        ids = [n.pk for n in created]
+            [OutboxEntry(body=body, notification_id=n.pk, due_at=n.next_attempt_at) for n in created],
+            ignore_conflicts=True)
+        # What quiet hours hold is left to the outbox sweep, which sends it when the window ends.
+        ids = [n.pk for n in created if n.next_attempt_at <= now]
         schema = current_schema()
         # robust: nothing after the commit can turn the stored case into an error.
-        transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
+        if ids:
+            transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
     return created
 
 
@@ -150,6 +171,20 @@ def queue_mail(*, body: LocalBody, recipient: str, subject: str, text: str) -> N
     return notification
 
 
+def queue_sms(*, body: LocalBody, recipient: str, text: str) -> Notification:
+    """An SMS the citizen asked for just now (a one-time code), not about a case: sent at once,
+    quiet hours or not, through the same outbox and provider."""
+    now = timezone.now()
+    notification = Notification.objects.create(channel="sms", recipient=recipient, body=text, next_attempt_at=now,
+                                               urgent=True, language=translation.get_language() or "th")
+    OutboxEntry.objects.bulk_create([OutboxEntry(body=body, notification_id=notification.pk, due_at=now)],
+                                    ignore_conflicts=True)
+    schema = current_schema()
+    ids = [notification.pk]
+    transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
+    return notification
+
+
 def _dispatch(schema: str, ids: list[int]) -> None:
     from apps.complaints.publish import publish_after_commit
     from apps.complaints.tasks import notifications_deliver
@@ -160,35 +195,40 @@ def _dispatch(schema: str, ids: list[int]) -> None:
 
 class Backend(Protocol):
     """A provider. `idempotency_key` is the same on every attempt of one notification: a provider
-    that supports it (the SMS gateway's Idempotency-Key header, an e-mail's Message-ID) delivers a
-    retried message once even when our record of the first send was lost."""
+    that supports it (the SMS gateway's Idempotency-Key header or message id, an e-mail's
+    Message-ID) delivers a retried message once even when our record of the first send was lost.
+    Returns the provider's id for the message when it gives one; raises on any failure."""
 
-    def send(self, notification: Notification, *, idempotency_key: str) -> None: ...
+    def send(self, notification: Notification, *, idempotency_key: str) -> str | None: ...
 
 
 class ConsoleBackend:
     """Development: writes the message to the log."""
 
-    def send(self, notification: Notification, *, idempotency_key: str) -> None:
+    def send(self, notification: Notification, *, idempotency_key: str) -> str | None:
         # Logs leave the body's schema: the recipient is masked to its last 4 characters.
         logger.info("notification %s #%s to …%s: %s", notification.channel, notification.pk,
                     notification.recipient[-4:], notification.body)
+        return None
 
 
 class EmailBackend:
-    def send(self, notification: Notification, *, idempotency_key: str) -> None:
+    """E-mail through Django's EMAIL_BACKEND (the "smtp" provider always speaks SMTP)."""
+
+    def send(self, notification: Notification, *, idempotency_key: str) -> str | None:
         from django.core.mail import EmailMessage
 
-        domain = settings.PLATFORM_DOMAIN
+        message_id = f"<{idempotency_key}@{settings.PLATFORM_DOMAIN}>"
         EmailMessage(notification.subject, notification.body, None, [notification.recipient],
-                     headers={"Message-ID": f"<{idempotency_key}@{domain}>"}).send()
+                     headers={"Message-ID": message_id}).send()
+        return message_id
 
 
 class HttpSmsBackend:
     """An HTTP SMS gateway (SMS_GATEWAY_URL): POST JSON {to, message} with an Idempotency-Key
     header; any answer other than 2xx, or no answer within SMS_GATEWAY_TIMEOUT, is a failure."""
 
-    def send(self, notification: Notification, *, idempotency_key: str) -> None:
+    def send(self, notification: Notification, *, idempotency_key: str) -> str | None:
         payload = json.dumps({"to": notification.recipient, "message": notification.body}).encode()
         request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
             settings.SMS_GATEWAY_URL, data=payload, method="POST",
@@ -196,19 +236,40 @@ class HttpSmsBackend:
         with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:  # noqa: S310
             if not 200 <= response.status < 300:
                 raise ConnectionError(f"SMS gateway answered {response.status}")
+        return None
 
 
 class FailingBackend:
     """For outage drills and tests: always fails."""
 
-    def send(self, notification: Notification, *, idempotency_key: str) -> None:
+    def send(self, notification: Notification, *, idempotency_key: str) -> str | None:
         raise ConnectionError("provider unavailable")
 
 
-def backend_for(channel: str) -> Backend:
-    path = settings.NOTIFICATION_BACKENDS.get(channel, "apps.complaints.notifications.ConsoleBackend")
+def provider_names(channel: str) -> list[str]:
+    """The configured providers a body's admin may choose for `channel`."""
+    return [name for name, channels in settings.NOTIFICATION_PROVIDER_CHANNELS.items()
+            if channel in channels and name in settings.NOTIFICATION_PROVIDERS]
+
+
+def provider_for(channel: str) -> tuple[str, Backend]:
+    """(name, provider) for `channel` in the current body: the body's own choice when it made one
+    among the configured providers, otherwise the national setting."""
+    chosen = ""
+    if channel in ("sms", "email"):
+        own = NotificationSettings.objects.filter(pk=1).values_list(f"{channel}_provider", flat=True).first()
+        if own and own in provider_names(channel):
+            chosen = own
+    configured = chosen or settings.NOTIFICATION_BACKENDS.get(channel) or "console"
+    path = settings.NOTIFICATION_PROVIDERS.get(configured, configured)
     module, _sep, name = path.rpartition(".")
-    return getattr(import_module(module), name)()
+    backend = getattr(import_module(module), name)()
+    label = configured if configured in settings.NOTIFICATION_PROVIDERS else name
+    return label[:20], backend
+
+
+def backend_for(channel: str) -> Backend:
+    return provider_for(channel)[1]
 
 
 def idempotency_key(schema: str, notification_id: int) -> str:
@@ -239,6 +300,14 @@ def _claim(body: LocalBody, notification_id: int) -> Notification | None:
                 # Sent already (or gone): nothing left to point at.
                 OutboxEntry.objects.filter(body=body, notification_id=notification_id).delete()
             return None
+        held = quiet.held_until(channel=notification.channel, urgent=notification.urgent, at=now)
+        if held is not None:
+            # Quiet hours began after it was queued (or a retry fell in them): it waits for the morning.
+            notification.next_attempt_at = held
+            notification.save(update_fields=["next_attempt_at"])
+            OutboxEntry.objects.update_or_create(body=body, notification_id=notification.pk,
+                                                 defaults={"due_at": held})
+            return None
         lease = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
         notification.status = OutboxStatus.SENDING
         notification.attempts += 1
@@ -249,13 +318,18 @@ def _claim(body: LocalBody, notification_id: int) -> Notification | None:
     return notification
 
 
-def _record(body: LocalBody, notification: Notification, error: Exception | None) -> bool:
+def _record(body: LocalBody, notification: Notification, error: Exception | None, *, provider: str = "",
+            message_id: str | None = None) -> bool:
     now = timezone.now()
     with transaction.atomic():
         if error is None:
             # Only a claim still held is recorded: a case anonymised meanwhile stays failed.
+            # A delivery report may have come before this line: it is not overwritten.
             Notification.objects.filter(pk=notification.pk, status=OutboxStatus.SENDING).update(
-                status=OutboxStatus.SENT, sent_at=now, last_error="")
+                status=OutboxStatus.SENT, sent_at=now, last_error="", provider=provider,
+                provider_message_id=(message_id or "")[:200])
+            Notification.objects.filter(pk=notification.pk, delivery_status="").update(
+                delivery_status=DeliveryStatus.ACCEPTED)
             OutboxEntry.objects.filter(body=body, notification_id=notification.pk).delete()
             return True
         # A failure always leaves a pending row and its outbox pointer: retried with backoff
@@ -281,12 +355,40 @@ def deliver(notification_ids: list[int]) -> int:
         notification = _claim(body, notification_id)
         if notification is None:
             continue
+        provider = ""
         try:
-            backend_for(notification.channel).send(notification,
-                                                   idempotency_key=idempotency_key(schema, notification.pk))
+            provider, backend = provider_for(notification.channel)
+            message_id = backend.send(notification, idempotency_key=idempotency_key(schema, notification.pk))
         except Exception as exc:  # noqa: BLE001 - any provider failure: back off and keep the message
             logger.warning("notification #%s not sent (attempt %s): %s", notification.pk, notification.attempts, exc)
             _record(body, notification, exc)
             continue
-        sent += _record(body, notification, None)
+        sent += _record(body, notification, None, provider=provider, message_id=message_id)
     return sent
+
+
+# Later reports never undo a final one (a PENDING that arrives after DELIVERED changes nothing).
+_FINAL = (DeliveryStatus.DELIVERED, DeliveryStatus.UNDELIVERED, DeliveryStatus.EXPIRED, DeliveryStatus.REJECTED)
+
+
+@transaction.atomic
+def notification_delivery_record(*, message_id: str, status: str, detail: str = "",
+                                 at: datetime | None = None) -> Notification | None:
+    """A provider's delivery report for one of this body's messages (`message_id` is the outbox's
+    idempotency key we gave it). Unknown ids change nothing; reports are idempotent."""
+    prefix = f"rongthuk-{current_schema()}-"
+    if not message_id.startswith(prefix) or not message_id[len(prefix):].isdigit() or \
+            status not in DeliveryStatus.values:
+        return None
+    notification = (Notification.objects.select_for_update()
+                    .filter(pk=int(message_id[len(prefix):]), channel="sms").first())
+    if notification is None or notification.delivery_status in _FINAL:
+        return notification
+    notification.delivery_status = status
+    notification.delivery_detail = detail[:200]
+    fields = ["delivery_status", "delivery_detail"]
+    if status == DeliveryStatus.DELIVERED:
+        notification.delivered_at = at or timezone.now()
+        fields.append("delivered_at")
+    notification.save(update_fields=fields)
+    return notification

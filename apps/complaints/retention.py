@@ -58,7 +58,7 @@ FINISHED = (Status.CLOSED, Status.REJECTED, Status.TRANSFERRED, Status.MERGED)
 # Cleared on anonymisation. The complaint keeps is_anonymous/is_confidential (they describe how
 # it was filed, for statistics), its description, place and timeline.
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_email", "complainant_national_id",
-                   "complainant_address", "complainant_line_id", "phone_last4", "pin_hash")
+                   "complainant_address", "complainant_line_id", "phone_last4", "pin_hash", "line_link_hash")
 IDENTIFIERS = {
     "phone": ("complainant_phone", _("หมายเลขโทรศัพท์")),
     "email": ("complainant_email", _("อีเมล")),

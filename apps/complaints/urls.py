@@ -29,5 +29,6 @@ urlpatterns = [
          name="staff-second-factor-reset"),
     path("admin/audit/", audit_views.audit_view, name="audit"),
     path("admin/outbox/", administration.outbox_view, name="outbox"),
+    path("admin/notifications/", administration.notification_settings_view, name="notification-settings"),
     path("admin/data-requests/", retention_views.data_requests_view, name="data-requests"),
 ]

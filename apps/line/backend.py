@@ -29,7 +29,7 @@ class LinePushBackend:
                                                    created_at__lte=notification.created_at)
                      .order_by("-created_at", "-id").values_list("to_status", flat=True).first()
                      if complaint is not None else None)
-        with translation.override(user.language if user else "th"):
+        with translation.override(user.language if user else (notification.language or "th")):
             items = []
             body = notification.body
             if complaint is not None and announced in (Status.RESOLVED, Status.CLOSED) and complaint.rating is None:

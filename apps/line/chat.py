@@ -36,12 +36,14 @@ from linebot.v3.webhooks import (
 from apps.complaints.attachments import MAX_FILES, MAX_IMAGE_BYTES, clean_upload
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
+from apps.complaints.linking import is_link_code
 from apps.complaints.models import Category, Complaint
 from apps.complaints.selectors import complaint_lookup_for_citizen, normalise_code
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.services.workflow import (
     complaint_citizen_respond,
     complaint_line_link,
+    complaint_line_link_by_code,
     complaint_rate,
     complaint_reopen,
 )
@@ -293,6 +295,8 @@ def _on_text(user: LineUser, value: str, now: Any) -> list[Message]:
         return [m.text(str(exc.message)), *_step_prompt(state)]
     if step:
         return _step_prompt(state)
+    if is_link_code(value):
+        return _link_by_code(user, value)
     code = normalise_code(value) if _CODE_LIKE.fullmatch(value.strip()) else ""
     if code:
         # A case filed on the web, by phone or at the counter: follow it here once it is proven theirs.
@@ -303,6 +307,22 @@ def _on_text(user: LineUser, value: str, now: Any) -> list[Message]:
     if waiting is not None:
         return _answer(waiting, text=value, uploads=[], language=user.language)
     return [m.menu(_("สวัสดีครับ เลือกเมนูด้านล่างเพื่อแจ้งเรื่องหรือติดตามเรื่อง"), user.language)]
+
+
+def _link_by_code(user: LineUser, code: str) -> list[Message]:
+    """The link code of a web, phone or counter receipt (throttled like the code-and-PIN link)."""
+    values = {"line_link": user.user_id}
+    if throttle_exceeded(values=values, limits=LINK_LIMITS):
+        return [m.menu(_("ลองยืนยันบ่อยเกินไป กรุณารอ 15 นาทีแล้วลองใหม่"), user.language)]
+    try:
+        complaint = complaint_line_link_by_code(code=code, line_user_id=user.user_id)
+    except ComplaintError as exc:
+        return [m.menu(str(exc.message), user.language)]
+    if complaint is None:
+        throttle_record(values=values, limits=LINK_LIMITS)
+        return [m.menu(_("รหัสเชื่อม LINE ไม่ถูกต้องหรือใช้ไปแล้ว กรุณาตรวจสอบรหัสบนใบรับเรื่อง"), user.language)]
+    return [m.menu(_("ติดตามเรื่อง %(code)s ทาง LINE แล้ว ท่านจะได้รับแจ้งความคืบหน้าทางแชตนี้")
+                   % {"code": complaint.tracking_code}, user.language)]
 
 
 def _link(user: LineUser, state: dict[str, Any], factor: str, now: Any) -> list[Message]:
@@ -414,7 +434,7 @@ def _submit(user: LineUser, state: dict[str, Any], now: Any) -> list[Message]:
             location_text=state.get("address", ""), latitude=state.get("lat"), longitude=state.get("lng"),
             privacy_notice_shown=True, uploads=uploads, received_at=now,
             # The receipt is this reply (a Flex message); a "received" push would say it twice.
-            notify=False,
+            notify=False, language=user.language,
         )
     except ComplaintError as exc:
         return [m.text(str(exc.message)), *_step_prompt(state)]

@@ -20,10 +20,11 @@ from linebot.v3.messaging import (
     MessagingApi,
     PushMessageRequest,
     ReplyMessageRequest,
+    RichMenuRequest,
 )
 
 __all__ = ["ApiException", "ContentTooLarge", "LineUnavailable", "content_fetch", "profile_name", "push",
-           "reply"]
+           "reply", "rich_menu_create"]
 
 
 class LineUnavailable(ConnectionError):
@@ -98,3 +99,26 @@ def content_fetch(*, token: str, message_id: str, max_bytes: int) -> bytes:
         raise ContentTooLarge(str(len(data)))
     return data
 
+
+
+def rich_menu_create(*, token: str, menu: dict[str, object], image_png: bytes) -> str:
+    """Create a rich menu, upload its image (LINE's data host) and make it every user's default;
+    the new menu's id."""
+    client, api = _api(token)
+    try:
+        with client:
+            created = api.create_rich_menu(RichMenuRequest.from_dict(menu), _request_timeout=settings.LINE_API_TIMEOUT)
+        menu_id = str(created.rich_menu_id)
+        url = f"{settings.LINE_DATA_API_BASE.rstrip('/')}/v2/bot/richmenu/{menu_id}/content"
+        upload = urllib.request.Request(url, data=image_png, method="POST",  # noqa: S310 - the setting's host
+                                        headers={"Authorization": f"Bearer {token}", "Content-Type": "image/png"})
+        with urllib.request.urlopen(upload, timeout=settings.LINE_API_TIMEOUT):  # noqa: S310
+            pass
+        client, api = _api(token)
+        with client:
+            api.set_default_rich_menu(menu_id, _request_timeout=settings.LINE_API_TIMEOUT)
+    except ApiException as exc:
+        raise LineUnavailable(f"LINE rich menu answered {exc.status}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise LineUnavailable(f"LINE rich menu failed: {exc}") from exc
+    return menu_id

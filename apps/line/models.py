@@ -21,6 +21,8 @@ class LineChannel(models.Model):
     secret_encrypted = models.TextField()
     token_encrypted = models.TextField()
     is_active = models.BooleanField(default=True)
+    # The rich menu made for the account through the Messaging API (apps.line.rich_menu).
+    rich_menu_id = models.CharField(max_length=64, blank=True, default="")
     connected_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

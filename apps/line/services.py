@@ -7,12 +7,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from celery import current_app  # type: ignore[attr-defined]
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from apps.audit.services import audit_record
 from apps.complaints.errors import ComplaintError
+from apps.complaints.publish import publish_after_commit
 from apps.complaints.validation import clean_text
 from apps.line import crypto
 from apps.line.models import SINGLETON, LineChannel
@@ -57,6 +59,11 @@ def line_channel_connect(*, actor: Any, channel_id: str, channel_secret: str, ac
     after: dict[str, Any] = {"channel_id": channel_id, **{name: "changed" for name in changed}}
     audit_record(kind="line.connect" if existing is None else "line.update", actor=actor, target=channel,
                  changes={"before": before, "after": after})
+    schema = current_schema()
+    # The rich menu is made by a task (LINE's answer never holds up the page); by name, so that
+    # the LINE SDK is not imported with the staff pages.
+    transaction.on_commit(lambda: publish_after_commit(current_app.signature("line.rich_menu_setup"), schema=schema,
+                                                       args=[]), robust=True)
     return channel
 
 

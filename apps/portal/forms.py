@@ -141,3 +141,14 @@ def clean_body_phone(value: str) -> str:
         return clean_phone(value)
     except ComplaintError as error:
         raise forms.ValidationError(error.message) from error
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("หมายเลขโทรศัพท์ที่ให้ไว้เมื่อแจ้งเรื่อง"), max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel",
+                                                          "placeholder": "0812345678"}))
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(label=_("รหัส 6 หลักที่ได้รับทาง SMS"), max_length=10,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))

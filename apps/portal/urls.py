@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import filing, home, profile, stats, tracking
+from .views import filing, home, phone, profile, stats, tracking
 
 app_name = "portal"
 
@@ -11,10 +11,14 @@ urlpatterns = [
     path("complaints/new/", filing.complaint_new, name="complaint-new"),
     path("complaints/conduct/", filing.complaint_new, {"oversight": True}, name="complaint-conduct"),
     path("complaints/receipt/", filing.complaint_receipt, name="complaint-receipt"),
+    path("complaints/receipt.pdf", filing.complaint_receipt_pdf, name="complaint-receipt-pdf"),
     path("track/", tracking.track, name="track"),
     path("track/case/", tracking.track_case, name="track-case"),
     path("track/forget/", tracking.track_forget, name="track-forget"),
     path("track/files/<int:pk>/", tracking.track_file, name="track-file"),
+    path("track/phone/", phone.track_phone, name="track-phone"),
+    path("track/phone/code/", phone.track_phone_code, name="track-phone-code"),
+    path("track/mine/", phone.track_mine, name="track-mine"),
     path("stats/", stats.stats, name="stats"),
     path("stats.csv", stats.stats_csv, name="stats-csv"),
     path("stats.pdf", stats.stats_pdf, name="stats-pdf"),

@@ -99,7 +99,19 @@ REQUEST_MAX_UPLOAD_BYTES = 55 * 1024 * 1024
 
 CSRF_FAILURE_VIEW = "rongthuk.errors.csrf_failure"
 
-# Citizen notification backends by channel (apps.complaints.notifications); console in development.
+# Citizen notification providers by name (apps.complaints.providers) and the one each channel uses
+# nationally (a name from NOTIFICATION_PROVIDERS or a dotted path); console in development. A body's
+# admin may choose another configured provider for the body (staff → การแจ้งผู้ร้อง).
+NOTIFICATION_PROVIDERS = {
+    "console": "apps.complaints.notifications.ConsoleBackend",
+    "smtp": "apps.complaints.providers.SmtpEmail",
+    "ants": "apps.complaints.providers.AntsSms",
+    "http": "apps.complaints.notifications.HttpSmsBackend",
+    "line": "apps.line.backend.LinePushBackend",
+}
+# Which providers can carry which channel (the body's choice is among these).
+NOTIFICATION_PROVIDER_CHANNELS = {"console": ("email", "sms"), "smtp": ("email",), "ants": ("sms",),
+                                  "http": ("sms",)}
 NOTIFICATION_BACKENDS = {
     "email": env_opt("NOTIFY_EMAIL_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
     "sms": env_opt("NOTIFY_SMS_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
@@ -113,12 +125,39 @@ WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", Fa
 # An HTTP SMS gateway for apps.complaints.notifications.HttpSmsBackend.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+# ANTS SMS gateway (apps.complaints.providers.AntsSms): account, registered sender name, and the
+# key that signs the delivery-report URL (unset: SECRET_KEY). SMS_CALLBACK_HOST/SCHEME: where the
+# gateway reaches this platform (unset: the body's own host, https in production).
+ANTS_SMS_URL = env_str("ANTS_SMS_URL", "https://api-service.ants.co.th/sms/send")
+ANTS_SMS_USERNAME = env_str("ANTS_SMS_USERNAME", "")
+ANTS_SMS_PASSWORD = env_str("ANTS_SMS_PASSWORD", "")
+ANTS_SMS_SENDER = env_str("ANTS_SMS_SENDER", "Rongthuk")
+SMS_CALLBACK_SECRET = env_str("SMS_CALLBACK_SECRET", "")
+SMS_CALLBACK_HOST = env_str("SMS_CALLBACK_HOST", "")
+SMS_CALLBACK_SCHEME = env_str("SMS_CALLBACK_SCHEME", "https")
+# Quiet hours (apps.complaints.quiet): no SMS or LINE push from START to END o'clock local time,
+# except about urgent (class A) cases; a body may set its own. START == END: no quiet hours.
+QUIET_HOURS_START = env_int("QUIET_HOURS_START", 21)
+QUIET_HOURS_END = env_int("QUIET_HOURS_END", 8)
+# Citizens' look-up by phone number (apps.complaints.phone_access, the portal's /track/phone/): how long
+# a code works, wrong tries allowed, and requests per address and per number (django-ratelimit).
+PHONE_CODE_MINUTES = env_int("PHONE_CODE_MINUTES", 10)
+PHONE_CODE_TRIES = env_int("PHONE_CODE_TRIES", 5)
+PHONE_CODE_RATE_ADDRESS = env_str("PHONE_CODE_RATE_ADDRESS", "10/h")
+PHONE_CODE_RATE_NUMBER = env_str("PHONE_CODE_RATE_NUMBER", "3/h")
 # How long a claimed notification is held by the worker sending it before another may retry it.
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 300)
 # How long the link inviting a body's first administrator works (apps.onboarding).
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 EMAIL_BACKEND = env_opt("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_opt("DEFAULT_FROM_EMAIL") or "noreply@rongthuk.localhost"
+# The SMTP server of the "smtp" provider (apps.complaints.providers.SmtpEmail).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Citizen portal: the map tile server ({z}/{x}/{y} URL; empty = no tiles, the maps still work),
 # and how many reverse proxies append to X-Forwarded-For before the app (nginx: 1).

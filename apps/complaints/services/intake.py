@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.categories.models import OVERSIGHT_CLASSES
-from apps.complaints import idempotency, notifications
+from apps.complaints import idempotency, linking, notifications
 from apps.complaints.attachments import clean_uploads
 from apps.complaints.conduct import handling_office
 from apps.complaints.context import current_body
@@ -52,6 +52,8 @@ class SubmitResult:
     failed_files: tuple[str, ...] = ()
     # True when an Idempotency-Key matched a case filed earlier: nothing new was created.
     replayed: bool = False
+    # Shown once on the receipt: sent in the body's LINE chat, it makes the case followable there.
+    line_link_code: str = ""
 
 
 def new_tracking_code() -> str:
@@ -83,11 +85,14 @@ def complaint_submit(
     media_url: str = "",
     external_source: str = "",
     external_id: str = "",
+    language: str = "th",
 ) -> SubmitResult:
     """File a complaint from any channel: the citizen on the portal, staff for walk-in, phone,
     letter, LINE, e-mail and 1111 forwards, or another system through Open311 (the caller has
     checked its API key; `source_label` names it on the timeline). `complainant=None` is an
     anonymous complaint. `media_url`: a photo the other system holds (kept as a link, never fetched).
+    `language` is the citizen's (the portal's or the LINE chat's; staff file in Thai unless the
+    citizen asked for English): everything sent to them or shown on their timeline is in it.
     `idempotency_key` (already scoped, apps.complaints.idempotency) returns the case filed earlier
     with the same key instead of a second one. Conduct and corruption complaints go to the
     oversight office at receipt (the provincial one when `about_district_office`), never to the
@@ -138,7 +143,12 @@ def complaint_submit(
         received_at=now, cycle_started_at=now, status=Status.RECEIVED,
         sla_snapshot=sla_snapshot_for(body=body, sla_class=national.sla_class, at=now),
         idempotency_key=idempotency_key, external_source=external_source, external_id=external_id,
+        complainant_language="en" if (language or "").startswith("en") else "th",
     )
+    link_code = ""
+    if person and channel != Channel.LINE and not routed:
+        link_code = linking.new_link_code()
+        complaint.line_link_hash = linking.link_hash(link_code)
     if person:
         complaint.complainant_name = person.name
         complaint.complainant_phone = person.phone
@@ -178,8 +188,8 @@ def complaint_submit(
     if notify:  # False only for historical imports: the citizen was told at the time
         notifications.queue(complaint, "received", body=body)
     if pin:
-        return SubmitResult(complaint, pin, "pin", failed_files=failed)
-    return SubmitResult(complaint, complaint.phone_last4, "phone", failed_files=failed)
+        return SubmitResult(complaint, pin, "pin", failed_files=failed, line_link_code=link_code)
+    return SubmitResult(complaint, complaint.phone_last4, "phone", failed_files=failed, line_link_code=link_code)
 
 
 EXTERNAL_REF_CONSTRAINT = "complaint_external_ref_unique"

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -33,6 +34,13 @@ from tenants.models import LocalBody
 SYSTEM = gettext_noop("ระบบ")
 CITIZEN = gettext_noop("ผู้ร้อง")
 logger = logging.getLogger(__name__)
+
+
+def citizen_text(complaint: Complaint, text: str | Promise, **params: object) -> str:
+    """Text stored for the citizen to read (the public timeline), rendered in their language,
+    never in that of the officer whose action wrote it."""
+    with translation.override(complaint.complainant_language or "th"):
+        return str(text) % params if params else str(text)
 
 
 def user_or_none(user: Actor) -> User | None:

@@ -17,7 +17,14 @@ from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError, WorkflowError
 from apps.complaints.models import Attachment, Category, Complaint, EventKind, Role
 from apps.complaints.policies import Actor
-from apps.complaints.services.record import case_locked, case_sync, event_add, staff_require, status_set
+from apps.complaints.services.record import (
+    case_locked,
+    case_sync,
+    citizen_text,
+    event_add,
+    staff_require,
+    status_set,
+)
 from apps.complaints.status import Channel, Status
 from apps.complaints.validation import clean_text
 from apps.reporting.models import ComplaintFact
@@ -44,7 +51,8 @@ def complaint_transfer(*, complaint: Complaint, actor: Actor, reason: str, to_bo
     now = timezone.now()
     target_name = to_body.display_name if to_body else to_agency
     status_set(complaint, Status.TRANSFERRED, actor=actor,
-               text=str(_("ส่งต่อเรื่องไปยัง %(target)s: %(reason)s") % {"target": target_name, "reason": reason}),
+               text=citizen_text(complaint, _("ส่งต่อเรื่องไปยัง %(target)s: %(reason)s"), target=target_name,
+                                 reason=reason),
                data={"to_body": getattr(to_body, "pk", None), "to_agency": to_agency}, at=now)
     complaint.transferred_to_body = to_body
     complaint.transferred_to_agency = to_agency
@@ -109,7 +117,7 @@ def complaint_transfer_accept(*, complaint: Complaint, actor: Actor) -> Complain
         raise WorkflowError(_("เรื่องนี้ไม่ได้รอการรับโอน"))
     body = current_body()
     now = timezone.now()
-    status_set(complaint, Status.RECEIVED, actor=actor, text=str(_("รับโอนเรื่องแล้ว")), at=now)
+    status_set(complaint, Status.RECEIVED, actor=actor, text=citizen_text(complaint, _("รับโอนเรื่องแล้ว")), at=now)
     complaint.received_at = complaint.cycle_started_at = now
     complaint.sla_snapshot = sla_snapshot_for(body=body, sla_class=complaint.sla_class, at=now)
     if complaint.category.department_id:
@@ -127,7 +135,7 @@ def complaint_transfer_accept(*, complaint: Complaint, actor: Actor) -> Complain
             sent = Complaint.objects.filter(pk=origin_id).first()
             if sent is not None:
                 event_add(sent, EventKind.TRANSFER, actor_label=body.display_name, is_public=True,
-                          text=str(_("%(body)s รับเรื่องแล้ว") % {"body": body.display_name}),
+                          text=citizen_text(sent, _("%(body)s รับเรื่องแล้ว"), body=body.display_name),
                           data={"accepted_by": body.pk, "complaint": complaint.pk})
     return complaint
 

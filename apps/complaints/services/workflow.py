@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.complaints import notifications
+from apps.complaints import linking, notifications
 from apps.complaints.attachments import clean_uploads
 from apps.complaints.errors import ComplaintError, NotAllowed, WorkflowError
 from apps.complaints.models import Complaint, ComplaintEvent, Department, EventKind, Role, StaffMember
@@ -22,6 +22,7 @@ from apps.complaints.services.record import (
     CITIZEN,
     case_locked,
     case_sync,
+    citizen_text,
     event_add,
     files_store,
     staff_require,
@@ -38,8 +39,8 @@ def complaint_acknowledge(*, complaint: Complaint, actor: Actor, text: str = "")
     text = clean_text(text, field="text", label=_("ข้อความแจ้งรับเรื่อง"), max_length=MAX_DESCRIPTION)
     complaint = case_locked(complaint)
     now = timezone.now()
-    status_set(complaint, Status.ACKNOWLEDGED, actor=actor, text=text or str(_("หน่วยงานได้รับเรื่องของท่านแล้ว")),
-               at=now)
+    status_set(complaint, Status.ACKNOWLEDGED, actor=actor,
+               text=text or citizen_text(complaint, _("หน่วยงานได้รับเรื่องของท่านแล้ว")), at=now)
     complaint.acknowledged_at = complaint.acknowledged_at or now
     complaint.save(update_fields=["status", "acknowledged_at", "updated_at"])
     case_sync(complaint)
@@ -59,11 +60,12 @@ def complaint_assign(*, complaint: Complaint, actor: Actor, department: Departme
         raise ComplaintError(_("ผู้รับผิดชอบต้องเป็นเจ้าหน้าที่ของหน่วยงานนี้"), field="assignee")
     now = timezone.now()
     if complaint.status == Status.RECEIVED:
-        status_set(complaint, Status.ACKNOWLEDGED, actor=actor, text=str(_("หน่วยงานได้รับเรื่องของท่านแล้ว")),
-                   at=now)
+        status_set(complaint, Status.ACKNOWLEDGED, actor=actor,
+                   text=citizen_text(complaint, _("หน่วยงานได้รับเรื่องของท่านแล้ว")), at=now)
         complaint.acknowledged_at = complaint.acknowledged_at or now
     if complaint.status in (Status.ACKNOWLEDGED,):
-        status_set(complaint, Status.IN_PROGRESS, actor=actor, text=str(_("อยู่ระหว่างดำเนินการ")), at=now)
+        status_set(complaint, Status.IN_PROGRESS, actor=actor, text=citizen_text(complaint, _("อยู่ระหว่างดำเนินการ")),
+                   at=now)
     elif complaint.status not in (Status.IN_PROGRESS, Status.WAITING):
         raise WorkflowError(_("มอบหมายเรื่องที่อยู่ในสถานะ “%(status)s” ไม่ได้")
                             % {"status": Status(complaint.status).label})
@@ -147,6 +149,8 @@ def complaint_resume(*, complaint: Complaint, actor: Actor, text: str = "") -> C
     status_set(complaint, Status.IN_PROGRESS, actor=actor, text=text, is_public=bool(text))
     complaint.save(update_fields=["status", "updated_at"])
     case_sync(complaint)
+    # The pause ended: every deadline moved by the time it lasted, and the citizen is told the new ones.
+    notifications.queue(complaint, "deadline_moved")
     return complaint
 
 
@@ -177,7 +181,7 @@ def complaint_close(*, complaint: Complaint, actor: Actor, text: str = "") -> Co
     if not can_close(actor, complaint):
         raise NotAllowed(_("การปิดเรื่องประเภทนี้ต้องได้รับอนุมัติจากผู้บริหาร (นายก/ปลัด)"))
     now = timezone.now()
-    status_set(complaint, Status.CLOSED, actor=actor, text=text or str(_("ปิดเรื่องแล้ว")), at=now)
+    status_set(complaint, Status.CLOSED, actor=actor, text=text or citizen_text(complaint, _("ปิดเรื่องแล้ว")), at=now)
     complaint.closed_at = now
     complaint.save(update_fields=["status", "closed_at", "updated_at"])
     case_sync(complaint)
@@ -277,6 +281,20 @@ def complaint_reopen(*, complaint: Complaint, reason: str, actor: Actor = None,
     if actor is not None:  # staff reopened it: the citizen is told (they know when they asked themselves)
         notifications.queue(complaint, "reopened", text=reason)
     return complaint
+
+
+@transaction.atomic
+def complaint_line_link_by_code(*, code: str, line_user_id: str) -> Complaint | None:
+    """The citizen sent the receipt's link code in the body's LINE chat: the case is theirs (the
+    code was shown only to them) and follows on LINE from now on. The code works once."""
+    digest = linking.link_hash(code) if linking.is_link_code(code) else ""
+    complaint = (Complaint.objects.select_for_update().filter(line_link_hash=digest)
+                 .exclude(status=Status.TRANSFER_OFFERED).first()) if digest else None
+    if complaint is None:
+        return None
+    complaint.line_link_hash = ""
+    complaint.save(update_fields=["line_link_hash", "updated_at"])
+    return complaint_line_link(complaint=complaint, line_user_id=line_user_id)
 
 
 @transaction.atomic

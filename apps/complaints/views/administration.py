@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -18,8 +19,17 @@ from apps.accounts.second_factor import has_second_factor
 from apps.complaints import body_admin
 from apps.complaints.access import staff_view
 from apps.complaints.errors import ComplaintError
-from apps.complaints.forms import CategoryForm, DepartmentForm, StaffUserForm
-from apps.complaints.models import Category, Department, Notification, OutboxStatus, Role, StaffMember
+from apps.complaints.forms import CategoryForm, DepartmentForm, NotificationSettingsForm, StaffUserForm
+from apps.complaints.models import (
+    Category,
+    Department,
+    Notification,
+    NotificationSettings,
+    OutboxStatus,
+    Role,
+    StaffMember,
+)
+from apps.complaints.notifications import provider_names
 
 
 def _admin_save(request: HttpRequest, form: Any, save: Callable[[], object], done: str) -> bool:
@@ -137,3 +147,26 @@ def outbox_view(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/admin_outbox.html", {
         "page": page, "counts": [(s, label, counts.get(s, 0)) for s, label in OutboxStatus.choices],
         "status": status})
+
+
+@staff_view(roles=(Role.ADMIN,))
+def notification_settings_view(request: HttpRequest) -> HttpResponse:
+    current = NotificationSettings.objects.filter(pk=1).first()
+    initial = {"sms_provider": current.sms_provider, "email_provider": current.email_provider,
+               "quiet_start": current.quiet_start, "quiet_end": current.quiet_end} if current else {}
+    form = NotificationSettingsForm(request.POST or None, initial=initial,
+                                    sms=provider_names("sms"), email=provider_names("email"))
+
+    def save() -> object:
+        d = form.cleaned_data
+        return body_admin.notification_settings_save(
+            actor=request.user, sms_provider=d["sms_provider"], email_provider=d["email_provider"],
+            quiet_start=d["quiet_start"], quiet_end=d["quiet_end"])
+
+    if _admin_save(request, form, save, _("บันทึกการแจ้งผู้ร้องแล้ว")):
+        return redirect("staff:notification-settings")
+    return render(request, "complaints/admin_notification_settings.html", {
+        "form": form, "national": {"sms": settings.NOTIFICATION_BACKENDS.get("sms", ""),
+                                   "email": settings.NOTIFICATION_BACKENDS.get("email", ""),
+                                   "quiet": (settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)}},
+        status=400 if request.method == "POST" else 200)

@@ -65,9 +65,10 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             complainant=complainant, subdistrict_code=data["subdistrict"], moo=data["moo"],
             location_text=data["location_text"], latitude=data["latitude"], longitude=data["longitude"],
             is_confidential=data["confidential"], about_district_office=data["about_district_office"],
-            uploads=data["attachments"], actor=request.user)
+            uploads=data["attachments"], actor=request.user, language=data.get("language") or "th")
     except ComplaintError as exc:
         _intake_error(form, exc)
         return render(request, "complaints/intake.html", {"form": form, "duplicates": duplicates}, status=400)
     # The PIN is shown once, on this page, and stored nowhere but as a hash.
-    return render(request, "complaints/intake_done.html", {"result": result, "complaint": result.complaint})
+    return render(request, "complaints/intake_done.html", {"result": result, "complaint": result.complaint,
+                                                           "body": current_body()})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,6 +25,7 @@ from apps.portal.resilience import new_form_key, receipt_after_commit
 from apps.portal.services import INTAKE_LIMITS, throttle_exceeded, throttle_record
 from apps.ui import thai
 from apps.ui.csp import allow_tiles_from
+from apps.ui.pdf import pdf_render, sarabun_font_css
 from tenants.models import LocalBody, Subdistrict
 
 from .common import (
@@ -95,7 +98,7 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
                         location_text=data["location_text"], latitude=data["latitude"],
                         longitude=data["longitude"], is_confidential=oversight,
                         about_district_office=oversight and data["about_district_office"], privacy_notice_shown=True,
-                        uploads=photos, idempotency_key=key,
+                        uploads=photos, idempotency_key=key, language=translation.get_language() or "th",
                     )
                 except ComplaintError as error:
                     field = _SERVICE_FIELDS.get(error.field or "", error.field)
@@ -113,7 +116,7 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
                     request.session[RECEIPT_KEY] = {
                         "id": complaint.pk, "code": complaint.tracking_code,
                         "factor": result.second_factor, "kind": result.second_factor_kind,
-                        "failed_files": list(result.failed_files),
+                        "failed_files": list(result.failed_files), "line_code": result.line_link_code,
                     }
                     request.session[TRACKED_KEY] = {"id": complaint.pk, "code": complaint.tracking_code}
                     return redirect("portal:complaint-receipt")
@@ -134,6 +137,25 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
             "no_geo": _("เครื่องนี้ไม่รองรับการระบุตำแหน่ง"), "tiles_attribution": _("แผนที่พื้นหลัง"),
         },
     }, status=status), tile_url)
+
+
+@never_cache
+@require_GET
+def complaint_receipt_pdf(request: HttpRequest) -> HttpResponse:
+    """The receipt to keep (the PIN is shown once): an A6 PDF, in the citizen's language."""
+    body = body_of(request)
+    receipt = request.session.get(RECEIPT_KEY)
+    complaint = Complaint.objects.filter(pk=receipt["id"], tracking_code=receipt["code"]).first() \
+        if receipt else None
+    if complaint is None:
+        return redirect("portal:complaint-new")
+    pdf = pdf_render("portal/receipt_pdf.html", {
+        "body": body, "complaint": complaint, "receipt": receipt, "category": category_label(complaint.category),
+        "font_css": sarabun_font_css(), "track_url": request.build_absolute_uri(reverse("portal:track"))},
+        request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{complaint.tracking_code}.pdf"'
+    return response
 
 
 @never_cache

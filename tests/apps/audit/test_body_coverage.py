@@ -77,10 +77,15 @@ NOT_ADMINISTRATIVE = {
     "portal:track-case": "citizen page (rating, reopen: the case's timeline)",
     "portal:track-forget": "citizen page",
     "portal:track-file": "citizen download",
+    "portal:track-phone": "citizen page (a one-time code by SMS)",
+    "portal:track-phone-code": "citizen page",
+    "portal:track-mine": "citizen page",
+    "portal:complaint-receipt-pdf": "citizen download",
     "portal:stats": "public statistics",
     "portal:stats-csv": "public statistics",
     "portal:stats-pdf": "public statistics",
     "line-webhook": "citizen channel (LINE): each case's timeline records it",
+    "sms-delivery-ants": "the SMS gateway's delivery report on a notification (not configuration)",
     "open311-discovery": "Open311: read-only",
     "open311-services": "Open311: read-only",
     "open311-service": "Open311: read-only",
@@ -211,6 +216,13 @@ def _line_channel(body: LocalBody, client: Client) -> list[str]:
     return [kind]
 
 
+def _notification_settings(body: LocalBody, client: Client) -> list[str]:
+    response = client.post("/staff/admin/notifications/", {"sms_provider": "console", "email_provider": "",
+                                                           "quiet_start": "22", "quiet_end": "7"})
+    assert response.status_code == 302
+    return ["notification.settings"]
+
+
 def _api_keys(body: LocalBody, client: Client) -> list[str]:
     issued = client.post("/staff/api-keys/", {"action": "issue", "name": "แอปของจังหวัด", "access": "write"})
     assert issued.status_code == 200
@@ -268,6 +280,7 @@ ADMINISTRATIVE: dict[str, Driver] = {
     "staff-tokens": _tokens,
     "staff-webhooks": _webhooks,
     "staff-webhook": _webhook,
+    "staff:notification-settings": _notification_settings,
 }
 
 
@@ -350,7 +363,7 @@ def test_audit_page_is_paginated_and_filtered_by_kind(banlat: LocalBody) -> None
     assert {e.kind for e, _changes in staff_only.context["rows"]} == {"staff.create"}
     offered = [value for value, _label in first.context["groups"]]
     assert offered == ["department", "category", "staff", "calendar", "sla", "profile", "retention", "data_request",
-                       "directive", "line", "api_key", "token", "webhook", "account", "invitation"]
+                       "directive", "line", "notification", "api_key", "token", "webhook", "account", "invitation"]
     second = client.get("/staff/admin/audit/?kind=department&page=2")
     assert {e.kind for e, _changes in second.context["rows"]} == {"department.create"}
     for role in ("executive", "officer", "clerk"):

@@ -36,6 +36,7 @@ PUBLIC = {
     "set_language": "a visitor's language choice",
     "line-webhook": "LINE's webhook, signed with the channel secret",
     "onboarding-claim": "an invitation's one-time link: the first administrator's sign-up (tests/apps/onboarding)",
+    "sms-delivery-ants": "the SMS gateway's delivery reports, signed per message (test_providers.py)",
     "sla:agreement": "public page", "sla:announcement": "public page", "sla:announcement-pdf": "public page",
 }
 PUBLIC_PREFIXES = ("portal:", "open311")  # citizens' pages; Open311 answers to API keys (api/open311)
@@ -63,6 +64,7 @@ STAFF: dict[str, tuple[str, str]] = {
     "staff:staff-second-factor-reset": ("/staff/admin/staff/{admin}/second-factor/reset/", "page"),
     "staff:audit": ("/staff/admin/audit/", "page"),
     "staff:outbox": ("/staff/admin/outbox/", "page"),
+    "staff:notification-settings": ("/staff/admin/notifications/", "page"),
     "staff:data-requests": ("/staff/admin/data-requests/", "page"),
     "staff-directives": ("/staff/directives/", "page"),
     "staff-directive-acknowledge": ("/staff/directives/1/acknowledge/", "page"),

@@ -110,7 +110,7 @@ def test_past_retention_identity_goes_and_the_case_and_fact_stay(banlat, setting
     assert entry.changes == {"retention_years": 5, "complaints": 1, "tracking_codes": [old.tracking_code],
                              "cleared": ["complainant_name", "complainant_phone", "complainant_email",
                                          "complainant_national_id", "complainant_address", "complainant_line_id",
-                                         "phone_last4", "pin_hash"],
+                                         "phone_last4", "pin_hash", "line_link_hash"],
                              "attachments_removed": 1, "line_users_removed": 0}
 
     # Idempotent: a second run finds nothing and writes nothing.

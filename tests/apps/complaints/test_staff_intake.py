@@ -47,7 +47,10 @@ def test_anonymous_intake_shows_a_pin_once(banlat):
     assert response.status_code == 200
     result = response.context["result"]
     assert result.second_factor_kind == "pin" and len(result.second_factor) == 6
-    assert f'id="pin">{result.second_factor}<' in response.content.decode()
+    pin = result.second_factor
+    # Grouped with a no-break space: read out and copied without error, never split across lines.
+    assert f'class="receipt-code--nowrap" id="pin">{pin[:3]}\u00a0{pin[3:]}<' in response.content.decode()
+    assert 'id="line-follow"' not in response.content.decode()  # an anonymous case is never linked to LINE
     with schema_context(banlat.schema_name):
         case = Complaint.objects.get(pk=result.complaint.pk)
         assert case.is_anonymous and case.pin_hash and result.second_factor not in case.pin_hash

@@ -33,6 +33,9 @@ class FakeLine:
     contents: dict[str, bytes] = field(default_factory=dict)
     down: bool = False
     retry_keys: set[str] = field(default_factory=set)
+    # Rich menus: id → {"menu": the request, "image": bytes, "content_type": str}; the default one's id.
+    rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
+    default_rich_menu: str = ""
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -91,13 +94,45 @@ class FakeLine:
                     return
                 self._send(404)
 
+            def _rich_menu(self, raw: bytes) -> None:
+                """LINE's rules that matter: a 2500-wide menu with areas inside it; a PNG or JPEG image
+                of the menu's size (at most 1 MB); a default only for an existing menu."""
+                parts = self.path.split("/")
+                if self.path == "/v2/bot/richmenu":
+                    menu = json.loads(raw)
+                    size = menu.get("size", {})
+                    inside = all(a["bounds"]["x"] + a["bounds"]["width"] <= size.get("width", 0)
+                                 for a in menu.get("areas", []))
+                    if size.get("width") != 2500 or not inside or len(menu.get("chatBarText", "")) > 14:
+                        self._send(400, b'{"message":"The request body has 1 error(s)"}')
+                        return
+                    menu_id = f"richmenu-{len(fake.rich_menus) + 1:032d}"
+                    fake.rich_menus[menu_id] = {"menu": menu, "image": b"", "content_type": ""}
+                    self._send(200, json.dumps({"richMenuId": menu_id}).encode())
+                elif len(parts) == 6 and parts[5] == "content" and parts[4] in fake.rich_menus:
+                    kind = self.headers.get("Content-Type", "")
+                    if kind not in ("image/png", "image/jpeg") or len(raw) > 1024 * 1024:
+                        self._send(400, b'{"message":"Invalid image"}')
+                        return
+                    fake.rich_menus[parts[4]].update(image=raw, content_type=kind)
+                    self._send(200)
+                elif self.path.startswith("/v2/bot/user/all/richmenu/") and parts[-1] in fake.rich_menus:
+                    fake.default_rich_menu = parts[-1]
+                    self._send(200)
+                else:
+                    self._send(404, b'{"message":"Not found"}')
+
             def do_POST(self) -> None:  # noqa: N802
                 if not self._authorised():
                     return
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if fake.down:
                     self._send(500, b'{"message":"Internal server error"}')
                     return
+                if "/richmenu" in self.path:
+                    self._rich_menu(raw)
+                    return
+                body = json.loads(raw or b"{}")
                 messages = body.get("messages", [])
                 problems = [len(messages) > 5] + [
                     len(item["action"].get("label", "")) > 20
