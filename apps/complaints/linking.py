@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 
 from apps.ui.normalise import ascii_digits
+from tenants.models import LocalBody
 
 _LINK_CODE = re.compile(r"[Ll][\s-]*(\d{4})[\s-]*(\d{4})")
 
@@ -30,3 +31,9 @@ def link_hash(code: str) -> str:
     digits = "".join(found.groups()) if found else ""
     return hmac.new(str(settings.SECRET_KEY).encode(), f"line-link:{digits}".encode(), hashlib.sha256).hexdigest()
 
+
+
+def line_account_of(body: LocalBody) -> str:
+    """The body's LINE Official Account id (@…) from its public profile, read afresh: the body
+    object of a request comes from the host cache and may hold an outdated profile."""
+    return LocalBody.objects.filter(pk=body.pk).values_list("profile__line_id", flat=True).first() or ""

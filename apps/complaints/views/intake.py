@@ -10,6 +10,7 @@ from apps.complaints.access import staff_view
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import IntakeForm
+from apps.complaints.linking import line_account_of
 from apps.complaints.models import Category, Complaint
 from apps.complaints.selectors import duplicate_candidates
 from apps.complaints.services.intake import complaint_submit
@@ -71,4 +72,4 @@ def intake_view(request: HttpRequest) -> HttpResponse:
         return render(request, "complaints/intake.html", {"form": form, "duplicates": duplicates}, status=400)
     # The PIN is shown once, on this page, and stored nowhere but as a hash.
     return render(request, "complaints/intake_done.html", {"result": result, "complaint": result.complaint,
-                                                           "body": current_body()})
+                                                           "line_id": line_account_of(current_body())})

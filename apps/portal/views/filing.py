@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints.errors import ComplaintError
 from apps.complaints.idempotency import scoped_key
+from apps.complaints.linking import line_account_of
 from apps.complaints.models import Category, Complaint
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.status import Channel
@@ -173,4 +174,5 @@ def complaint_receipt(request: HttpRequest) -> HttpResponse:
         "body": body, "complaint": complaint, "receipt": receipt, "fact": fact,
         "deadlines": receipt_after_commit(lambda: open_deadlines(complaint), default=[]),
         "category": category_label(complaint.category),
+        "line_id": receipt_after_commit(lambda: line_account_of(body), default="") if receipt.get("line_code") else "",
     })
