@@ -14,6 +14,7 @@ second per process, not one per request). TENANT_CACHE_TTL bounds how long a tab
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -24,7 +25,7 @@ from django.db import DatabaseError, connection
 from django.db.models.signals import post_delete, post_save
 
 if TYPE_CHECKING:
-    from tenants.models import Domain
+    from tenants.models import Domain, LocalBody
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -55,7 +56,15 @@ def _read_version() -> int | None:
 def _load() -> tuple[dict[str, Domain], dict[int, str]]:
     from tenants.models import Domain, LocalBody
 
-    bodies = {body.pk: body for body in LocalBody.objects.all()}
+    # With their province and district (one instance of each, shared): pages name them, and each
+    # request works on its own copy of the body (request_copy), which keeps these cached.
+    bodies = {body.pk: body for body in LocalBody.objects.select_related("province", "district")}
+    shared: dict[tuple[str, object], object] = {}
+    for body in bodies.values():
+        for name in ("province", "district"):
+            cached = body._state.fields_cache.get(name)
+            if cached is not None:
+                body._state.fields_cache[name] = shared.setdefault((name, cached.pk), cached)
     table: dict[str, Domain] = {}
     primary: dict[int, str] = {}
     for domain in Domain.objects.all():
@@ -99,6 +108,14 @@ def _table() -> dict[str, Domain]:
             _state.table, _state.primary, _state.loaded_at, _state.checked_at = table, primary, now, now
             _state.version = current
     return table
+
+
+def request_copy(body: LocalBody) -> LocalBody:
+    """A request's own copy of a body from the table: what one request caches on it (a related
+    profile, an attribute set by a view) never reaches the next request through the shared row."""
+    clone = copy.copy(body)  # Model.__getstate__: its own _state and fields cache
+    clone._state.fields_cache = {k: v for k, v in body._state.fields_cache.items() if k in ("province", "district")}
+    return clone
 
 
 def lookup(host: str) -> Domain | None:

@@ -74,7 +74,7 @@ class TenantResolutionMiddleware:
         use_public_schema()
         host, _port = split_domain_port(request.get_host())
         domain = resolve_domain(host)
-        body = domain.tenant if domain is not None else None
+        body = cache.request_copy(domain.tenant) if domain is not None else None
         if body is None or body.status == BodyStatus.PROVISIONING:
             return render(request, "tenants/unknown_host.html", {"host": host}, status=404)
         if body.status == BodyStatus.SUSPENDED and not _open_while_suspended(request):
