@@ -447,7 +447,7 @@ def _resolution(request: Request, case: Complaint, data: dict[str, Any]) -> Sequ
 # path segment → (request body, what it does, summary)
 ACTIONS: dict[str, tuple[type[serializers.Serializer], Callable[[Request, Complaint, dict[str, Any]],
                                                                Sequence[int]], str]] = {
-    "acknowledge": (OptionalText, _simple(complaint_acknowledge, "text"), "Acknowledge (แจ้งรับเรื่อง)"),
+    "acknowledge": (OptionalText, _simple(complaint_acknowledge, "text"), "Acknowledge the complaint"),
     "assign": (Assignment, _assign, "Route to a department and/or assign a staff member"),
     "reply": (RequiredText, _simple(complaint_reply, "text", files=True),
               "Reply to the complainant (multipart: files in `attachments`)"),

@@ -80,7 +80,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     return render(request, "api/staff_tokens.html", {
         "form": form, "raw": raw, "tokens": staff_tokens(user=None if admin else me), "admin": admin,
         "endpoint": request.build_absolute_uri("/api/staff/v1/complaints/"),
-        "docs": request.build_absolute_uri("/api/docs/"),
+        "docs": request.build_absolute_uri("/api/docs/"), "header": "Authorization: Bearer",
     }, status=status)
 
 
