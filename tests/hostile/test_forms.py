@@ -212,7 +212,8 @@ def test_hostile_get_parameters_never_500(banlat: LocalBody, label: str) -> None
     value = REFUSE[label]
     tried = 0
     for path in routes("rongthuk.urls_tenant", {"pk": str(case.pk)}):
-        if any(skip in path for skip in ("logout", "forget")):
+        # The probes answer load balancers before any input is read: parameters are ignored there.
+        if any(skip in path for skip in ("logout", "forget", "/healthz", "/readyz")):
             continue
         client = clients["staff"] if path.startswith(("/staff/", "/sla/manage/", "/settings/")) else clients["citizen"]
         for param in ("q", "year", "status", "page", "format", "digits", "round", "next"):
