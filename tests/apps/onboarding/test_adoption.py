@@ -124,6 +124,13 @@ def test_the_ban_lat_seed_case_end_to_end(db: None, mailbox: Mailbox) -> None:
 
 
 def test_a_province_sees_each_district_and_the_nation_each_province(db: None) -> None:
+
+    # Later than any complaint other tests leave committed: the 30-day column counts none of them.
+    with time_machine.travel(LATER, tick=True):
+        _province_and_nation()
+
+
+def _province_and_nation() -> None:
     from apps.onboarding.contacts import contact_clean
     from apps.onboarding.services import invitation_create
 
