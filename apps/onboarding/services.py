@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record, audit_snapshot
-from apps.complaints.models import Role, StaffMember
+from apps.complaints.models import Notification, Role, StaffMember
 from apps.complaints.notifications import queue_mail
 from apps.onboarding import spreadsheet
 from apps.onboarding.checklist import schema_ticks
@@ -97,6 +98,18 @@ def _mail_invitation(invitation: Invitation, token: str, office_name: str) -> No
     invitation.notification_id = notification.pk
     invitation.sent_at = timezone.now()
     invitation.send_count += 1
+
+
+def _retire_link(invitation: Invitation) -> None:
+    """The outbox keeps the e-mail it sent; once the link is dead (claimed, re-sent, revoked) its
+    token is taken out of that copy too, so no usable token is kept anywhere (only its hash)."""
+    if invitation.notification_id is None:
+        return
+    with schema_context(invitation.body.schema_name):
+        notification = Notification.objects.filter(pk=invitation.notification_id).first()
+        if notification is not None:
+            notification.body = re.sub(r"/staff/welcome/[^/\s]+/", "/staff/welcome/-/", notification.body)
+            notification.save(update_fields=["body"])
 
 
 def office_name_for(user: User, scope: Scope) -> str:
@@ -181,6 +194,7 @@ def invitation_resend(*, scope: Scope, invitation_id: int, actor: User) -> Issue
     if invitation.status != InvitationStatus.PENDING:
         raise InvitationError(_("คำเชิญนี้%(status)s ส่งอีกครั้งไม่ได้") % {"status": invitation.get_status_display()})
     before = audit_snapshot(invitation, ("expires_at", "send_count"))
+    _retire_link(invitation)
     token, digest = _new_token()
     invitation.token_hash = digest
     invitation.expires_at = _expiry()
@@ -201,6 +215,7 @@ def invitation_revoke(*, scope: Scope, invitation_id: int, actor: User) -> Invit
     invitation.status = InvitationStatus.REVOKED
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["status", "revoked_at"])
+    _retire_link(invitation)
     audit_record(kind="invitation.revoke", actor=actor, target=invitation, target_label=invitation.body.display_name,
                  changes={"before": {"status": "pending"}, "after": {"status": "revoked"}})
     return invitation
@@ -246,6 +261,7 @@ def invitation_claim(*, body: LocalBody, token: str, username: str, password: st
             invitation.save(update_fields=["status", "claimed_at", "claimed_username"])
     except IntegrityError as error:  # another invitation of the body was claimed meanwhile
         raise InvitationError(_("หน่วยงานนี้มีผู้ดูแลระบบที่รับคำเชิญแล้ว")) from error
+    _retire_link(invitation)
     # The body's log: who its first administrator is and how the account came to be.
     audit_record(kind="staff.create", actor=user, target=user, target_label=username,
                  changes={"after": {"username": username, "full_name": user.full_name, "role": Role.ADMIN,

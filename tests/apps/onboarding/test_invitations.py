@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEntry
-from apps.complaints.models import Role, StaffMember
+from apps.complaints.models import Notification, Role, StaffMember
 from apps.onboarding.models import Invitation, InvitationBatch, InvitationStatus
 from apps.onboarding.services import token_hash
 from tenants.models import LocalBody
@@ -99,7 +99,10 @@ def test_an_invitation_is_mailed_and_claimed_through_the_link_in_the_mail(distri
         assert f'href="{url}"' in html
     invitation.refresh_from_db()
     assert (invitation.status, invitation.claimed_username) == ("claimed", "somsri")
-    # The link works once.
+    # The link works once, and the outbox's copy of the e-mail no longer holds it.
+    with schema_context(body.schema_name):
+        kept = Notification.objects.get(recipient="palad@banthan.go.th").body
+    assert "/staff/welcome/-/" in kept and link.split("/")[-2] not in kept
     again = Client(HTTP_HOST="banthan.localhost").get(link)
     assert again.status_code == 404
     assert "ลิงก์คำเชิญนี้ใช้ไม่ได้แล้ว" in again.content.decode()
