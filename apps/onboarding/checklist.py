@@ -10,6 +10,7 @@ of the body-schema ticks that `setup_record` keeps in the public schema.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -65,12 +66,14 @@ class PublicTicks:
     sla_published: bool
 
 
-def public_ticks(body_ids: list[int]) -> dict[int, PublicTicks]:
-    """The public-schema ticks of many bodies at once (five statements whatever the number)."""
-    with_profile = set(BodyProfile.objects.filter(body_id__in=body_ids).exclude(logo="")
+def public_ticks(body_ids: list[int], *, scoped: Any = None) -> dict[int, PublicTicks]:
+    """The public-schema ticks of many bodies at once (five statements whatever the number).
+    `scoped`: the same bodies as a query, filtered in the database rather than by 7,850 ids."""
+    among = scoped if scoped is not None else body_ids
+    with_profile = set(BodyProfile.objects.filter(body_id__in=among).exclude(logo="")
                        .exclude(phone="", email="").values_list("body_id", flat=True))
-    with_calendar = set(BodyClosure.objects.filter(body_id__in=body_ids).values_list("body_id", flat=True).distinct())
-    with_draft = set(Agreement.objects.filter(body_id__in=body_ids).values_list("body_id", flat=True).distinct())
+    with_calendar = set(BodyClosure.objects.filter(body_id__in=among).values_list("body_id", flat=True).distinct())
+    with_draft = set(Agreement.objects.filter(body_id__in=among).values_list("body_id", flat=True).distinct())
     sla = sla_status_for(body_ids)
     return {pk: PublicTicks(profile=pk in with_profile, calendar=pk in with_calendar, sla_draft=pk in with_draft,
                             sla_published=sla[pk].published and sla[pk].meets_minimum is not False)
