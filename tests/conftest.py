@@ -33,9 +33,16 @@ OUTSIDE = "4760102"  # เทศบาลเมืองเพชรบุรี
 def pytest_configure(config: pytest.Config) -> None:
     """Settings start no server; without DATABASE_URL the test session starts the embedded one.
     The .mo catalogues are build products: compiled here when a .po is newer."""
+    from django.test.signals import setting_changed
+
     from apps.ui.i18n.build import compile_catalogues
 
-    compile_catalogues()
+    if compile_catalogues():
+        # Django is already set up (pytest-django) and may have read the default language's
+        # catalogues before these .mo files existed: have it read them again, as a settings change
+        # of LOCALE_PATHS does.
+        setting_changed.send(sender=type(settings), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS,
+                             enter=False)
     # The suite runs at any hour: no quiet hours unless a test sets them (tests/apps/complaints/
     # test_quiet_hours.py); the workers and servers the tests start inherit the environment.
     os.environ["QUIET_HOURS_START"] = os.environ["QUIET_HOURS_END"] = "0"
