@@ -5,7 +5,8 @@ apps.ui.normalise before a view sees it.
   multipart uploads) is answered 413 before it is read: a Thai page, JSON under /api/.
 - Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES) and an
   unreadable multipart body are answered the same way here instead of surfacing later.
-- A value with NUL/control characters, bidi overrides or a combining-mark flood is refused with a
+- A value longer than REQUEST_MAX_FIELD_CHARS (no field takes more: descriptions stop at 5,000),
+  or with NUL/control characters, bidi overrides or a combining-mark flood is refused with a
   400 naming the field; every other value is replaced by its NFC form. Upload file names are made
   safe (no folders, no control or invisible characters).
 
@@ -36,12 +37,15 @@ def _refusal(request: HttpRequest, field: str, error: Refused) -> HttpResponse:
 
 def _normalised(data: QueryDict) -> QueryDict | tuple[str, Refused]:
     clean = QueryDict(mutable=True)
+    limit = settings.REQUEST_MAX_FIELD_CHARS
     for key, values in data.lists():
         try:
             name = normalise(key, kind="line")
         except Refused as error:
             return key, error
         for value in values:
+            if len(value) > limit:
+                return name, Refused(_("ยาวเกิน %(max)d ตัวอักษร") % {"max": limit}, code="too_long")
             try:
                 clean.appendlist(name, normalise(value))
             except Refused as error:

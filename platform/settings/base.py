@@ -96,6 +96,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 REQUEST_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 REQUEST_MAX_UPLOAD_BYTES = 55 * 1024 * 1024
+# The longest value one form field or GET parameter may carry (the longest field, a description,
+# takes 5,000 characters): a longer one is refused at the edge, whatever the field (a checkbox too).
+REQUEST_MAX_FIELD_CHARS = 8000
 
 CSRF_FAILURE_VIEW = "rongthuk.errors.csrf_failure"
 
