@@ -48,6 +48,7 @@ class SafeJSONParser(JSONParser):
         except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, NaN, Infinity, 1e999
             raise ParseError(_("ข้อมูล JSON ไม่ถูกต้อง (ต้องเป็น JSON UTF-8 และไม่มีค่า NaN หรือ Infinity)")) from error
         try:
-            return normalise_data(data, max_depth=settings.REQUEST_MAX_JSON_DEPTH)
+            return normalise_data(data, max_depth=settings.REQUEST_MAX_JSON_DEPTH,
+                                  max_chars=settings.REQUEST_MAX_FIELD_CHARS)
         except Refused as error:
             raise ParseError(str(error.message)) from error

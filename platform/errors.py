@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from api.open311.wire import errors as open311_errors
+
 logger = logging.getLogger(__name__)
 
 PAGES: dict[int, tuple[Promise, Promise]] = {
@@ -38,6 +40,8 @@ def wants_json(request: HttpRequest) -> bool:
 def error_response(request: HttpRequest, status: int, detail: str | Promise | None = None) -> HttpResponse:
     title, message = PAGES[status]
     text = str(detail) if detail else str(message)
+    if request.path.startswith("/open311/"):  # the spec's error list, in the format the path asks for
+        return open311_errors("json" if request.path.endswith(".json") else "xml", [(status, text)], status=status)
     if wants_json(request):
         return JsonResponse({"message": text, "status": status}, status=status)
     try:

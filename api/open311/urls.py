@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, re_path
 
 from api.open311 import views
+from api.open311.openapi import openapi_view
 
 _FMT = r"\.(?P<fmt>xml|json)"
 
@@ -22,6 +23,7 @@ def _patterns(national: bool) -> list[URLPattern]:
         re_path(rf"^requests{_FMT}$", view(views.RequestsView), name="open311-requests"),
         re_path(rf"^requests/(?P<request_id_text>[^/]+?){_FMT}$", view(views.RequestView), name="open311-request"),
         re_path(rf"^tokens/(?P<token>[^/]+?){_FMT}$", view(views.TokenView), name="open311-token"),
+        re_path(r"^openapi\.json$", openapi_view, {"national": national}, name="open311-openapi"),
         re_path(r"^(?P<rest>.*)$", view(views.UnknownView), name="open311-unknown"),
     ]
 

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from api.open311 import catalogue, intake, keys
 from api.open311.params import Open311Error, list_filters, request_id
 from api.open311.wire import FORMATS, document, errors, w3c
+from api.parsers import RequestTooLarge, SafeJSONParser
 from apps.complaints.context import current_body
 from apps.complaints.selectors import complaint_public_cases
 from apps.complaints.status import Status
@@ -36,7 +37,9 @@ class Open311View(APIView):
     national = False
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    parser_classes = [FormParser, MultiPartParser, JSONParser]
+    # JSON through the API's edge (size, depth, no NaN/Infinity, every string normalised); form
+    # fields went through rongthuk.inputs already.
+    parser_classes = [FormParser, MultiPartParser, SafeJSONParser]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
         # The format is the path's extension (or ?format=); responses are built by api.open311.wire.
@@ -68,6 +71,10 @@ class Open311View(APIView):
             return errors(self.fmt, [(404, _("ไม่พบรายการที่ขอ"))], status=404)
         if isinstance(exc, exceptions.MethodNotAllowed):
             return errors(self.fmt, [(405, _("ไม่รองรับวิธีเรียกนี้"))], status=405)
+        if isinstance(exc, RequestTooLarge):
+            return errors(self.fmt, [(413, str(exc.detail))], status=413)
+        if isinstance(exc, exceptions.ParseError):
+            return errors(self.fmt, [(400, str(exc.detail))], status=400)
         if isinstance(exc, exceptions.UnsupportedMediaType):
             return errors(self.fmt, [(400, _("ส่งข้อมูลเป็น application/x-www-form-urlencoded หรือ JSON"))],
                           status=400)

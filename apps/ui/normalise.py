@@ -95,15 +95,20 @@ def normalise(value: str, *, kind: Kind = "text") -> str:
     return ascii_digits(value)
 
 
-def normalise_data(value: Any, *, depth: int = 0, max_depth: int = 32) -> Any:
+def normalise_data(value: Any, *, depth: int = 0, max_depth: int = 32, max_chars: int | None = None) -> Any:
     """Every string (keys included) of a parsed JSON document under the base rules; refuses a
-    document nested deeper than `max_depth`. Iterative: a hostile depth cannot exhaust the stack."""
+    document nested deeper than `max_depth`, and a string longer than `max_chars` (naming its key).
+    Iterative: a hostile depth cannot exhaust the stack."""
     root: list[Any] = [value]
     stack: list[tuple[Any, Any, int]] = [(root, 0, depth)]
     while stack:
         container, key, level = stack.pop()
         item = container[key]
         if isinstance(item, str):
+            if max_chars is not None and len(item) > max_chars:
+                raise Refused(_("ช่อง “%(field)s”: %(reason)s") % {
+                    "field": str(key)[:60], "reason": _("ยาวเกิน %(max)d ตัวอักษร") % {"max": max_chars}},
+                    code="too_long")
             container[key] = normalise(item)
         elif isinstance(item, dict):
             if level >= max_depth:

@@ -62,13 +62,13 @@ def _wait(url: str, host: str) -> None:
 
 
 def _runner(operation: Any, headers: dict[str, Any], port: int, figures: dict[str, int],
-            failures: list[str]) -> Any:
+            failures: list[str], *, base_path: str = "") -> Any:
     @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                          suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     @given(case=operation.as_strategy())
     def run(case: Any) -> None:
         case.headers = {**(case.headers or {}), **headers}
-        response = case.call(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        response = case.call(base_url=f"http://127.0.0.1:{port}{base_path}", timeout=30)
         figures["cases"] += 1
         if response.status_code >= 500:
             figures["server errors"] += 1

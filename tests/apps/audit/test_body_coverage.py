@@ -92,6 +92,7 @@ NOT_ADMINISTRATIVE = {
     "open311-requests": "Open311: intake (the case's timeline records it) and read-only lists",
     "open311-request": "Open311: read-only",
     "open311-token": "Open311: read-only",
+    "open311-openapi": "Open311: its OpenAPI description",
     "open311-unknown": "Open311: the spec's error for an unknown path",
 }
 
