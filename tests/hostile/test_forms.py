@@ -227,7 +227,7 @@ class Cast:
             by_name = {"staff:case": self.case.pk, "staff:department-edit": self.department.pk,
                        "staff:category-edit": self.category.pk, "staff:staff-user-edit": self.clerk.pk}
             value = by_name.get(route.name)
-            return str(value) if value is not None else None
+            return str(value) if value is not None else object_id(route)  # an admin page of one object
 
         def object_id(route: Route) -> str | None:
             found = admin_model(route)
