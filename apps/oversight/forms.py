@@ -21,9 +21,9 @@ def clean_directive_attachment(upload: Any) -> Any:
     try:
         clean = clean_upload(upload)
     except ComplaintError as error:
-        raise forms.ValidationError(error.message) from error
+        raise forms.ValidationError(str(error.message)) from error
     stem = clean.original_name.rsplit(".", 1)[0] if "." in clean.original_name else clean.original_name
-    clean.content.name = f"{stem[:150] or 'file'}.{clean.content.name.rsplit('.', 1)[-1]}"
+    clean.content.name = f"{stem[:150] or 'file'}.{(clean.content.name or '').rsplit('.', 1)[-1]}"
     return clean.content
 
 

@@ -132,7 +132,7 @@ def clean_logo(upload: object) -> object:
     try:
         return clean_image(upload, max_side=LOGO_SIDE, lossless=True).content  # type: ignore[arg-type]
     except ComplaintError as error:
-        raise forms.ValidationError(error.message) from error
+        raise forms.ValidationError(str(error.message)) from error
 
 
 def clean_body_phone(value: str) -> str:
@@ -140,7 +140,7 @@ def clean_body_phone(value: str) -> str:
     try:
         return clean_phone(value)
     except ComplaintError as error:
-        raise forms.ValidationError(error.message) from error
+        raise forms.ValidationError(str(error.message)) from error
 
 
 class PhoneForm(forms.Form):

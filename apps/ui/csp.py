@@ -4,9 +4,12 @@ or a body's own in its profile) — never from any https origin."""
 
 from __future__ import annotations
 
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.http.response import HttpResponseBase
+
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 
 def tile_origin(url: str) -> str | None:
@@ -24,7 +27,7 @@ def tile_origin(url: str) -> str | None:
     return f"{parts.scheme}://{host}"
 
 
-def allow_tiles_from(response: HttpResponseBase, url: str) -> HttpResponseBase:
+def allow_tiles_from(response: Response, url: str) -> Response:
     """Add this page's tile server to its img-src (django-csp's per-response update)."""
     origin = tile_origin(url)
     if origin:
