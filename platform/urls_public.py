@@ -9,7 +9,7 @@ from rongthuk import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("oversight/", include("apps.accounts.urls_oversight")),
+    path("oversight/", include("apps.oversight.signin_urls")),
     path("oversight/", include("apps.oversight.urls")),
     path("oversight/", include("apps.onboarding.urls")),
     path("api/", include("api.urls")),

@@ -9,7 +9,7 @@ from rongthuk import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("staff/", include("apps.accounts.urls_staff")),
+    path("staff/", include("apps.complaints.signin_urls")),
     path("staff/directives/", include("apps.oversight.staff_urls")),
     path("staff/", include("apps.onboarding.staff_urls")),
     path("", include("apps.line.urls")),

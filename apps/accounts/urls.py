@@ -1,22 +1,24 @@
 """Sign-in pages; mounted at /staff/ on every body's host and at /oversight/ on the platform domain
-(apps.accounts.urls_staff, apps.accounts.urls_oversight), under the namespace `accounts`."""
+(apps.complaints.signin_urls, apps.oversight.signin_urls: each site's own login form, whose check
+belongs to an app above this one), under the namespace `accounts`."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.forms import AuthenticationForm
 from django.urls import URLPattern, path
 
 from apps.accounts import views
 
 
-def patterns(site: str) -> list[URLPattern]:
+def patterns(site: str, *, login_form: type[AuthenticationForm]) -> list[URLPattern]:
     def view(cls: Any) -> views.View:
         return views.second_factor_exempt(cls.as_view(site=site))
 
     kw = {"site": site}
     return [
-        path("login/", views.login_view, kw, name="login"),
+        path("login/", views.login_view, {**kw, "login_form": login_form}, name="login"),
         path("logout/", views.logout_view, kw, name="logout"),
         path("second-factor/", views.verify_view, kw, name="verify"),
         path("second-factor/setup/", views.setup_view, kw, name="setup"),

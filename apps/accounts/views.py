@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts import second_factor
 from apps.accounts.audit import AuthEventKind, auth_event_record
-from apps.accounts.forms import OversightLoginForm, ResetRequestForm, StaffLoginForm, TokenForm
+from apps.accounts.forms import ResetRequestForm, TokenForm
 from apps.accounts.lockout import account_lockout_clear
 from apps.accounts.models import User
 from apps.accounts.signin import SESSION_SCHEMA, SESSION_SEEN, SESSION_SINCE
@@ -39,9 +39,9 @@ from tenants.db import current_schema
 View = Callable[..., HttpResponseBase]
 
 SITES: dict[str, dict[str, Any]] = {
-    "staff": {"base": "ui/base_staff.html", "home": "staff:inbox", "form": StaffLoginForm,
+    "staff": {"base": "ui/base_staff.html", "home": "staff:inbox",
               "title": gettext_lazy("เข้าสู่ระบบเจ้าหน้าที่")},
-    "oversight": {"base": "ui/base_oversight.html", "home": "oversight:dashboard", "form": OversightLoginForm,
+    "oversight": {"base": "ui/base_oversight.html", "home": "oversight:dashboard",
                   "title": gettext_lazy("เข้าสู่ระบบกำกับดูแล")},
 }
 
@@ -81,9 +81,9 @@ def _context(site: str, **extra: Any) -> dict[str, Any]:
 
 @second_factor_exempt
 @never_cache
-def login_view(request: HttpRequest, *, site: str) -> HttpResponse:
+def login_view(request: HttpRequest, *, site: str, login_form: type[AuthenticationForm]) -> HttpResponse:
     next_url = _next(request, site)
-    form = SITES[site]["form"](request, data=request.POST or None)
+    form = login_form(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             user = form.get_user()

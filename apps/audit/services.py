@@ -14,19 +14,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from apps.accounts.models import User
 from apps.audit.kinds import KINDS
 from apps.audit.models import AuditEntry
-from tenants.db import current_schema
-from tenants.models import LocalBody
+
+
+class HasSchema(Protocol):
+    """A body (tenants.models.LocalBody): the audit log sits below the apps that write to it,
+    tenants among them, so it knows a body only by its schema."""
+
+    schema_name: str
+
+
+def _current_schema() -> str:
+    # The schema django-tenants' backend keeps on the connection (tenants.db reads it the same way
+    # for the layers above this one).
+    return str(connection.schema_name)  # type: ignore[attr-defined]
 
 # Citizens' personal data never goes to the platform's (public) log: these names are refused there.
 _CITIZEN_FIELDS = ("complainant_", "citizen", "national_id", "line_user")
@@ -91,9 +102,9 @@ def _names(value: Any) -> Iterable[str]:
             yield from _names(inner)
 
 
-def audit_record(*, kind: str, actor: User | Any = None, target: models.Model | None = None,
+def audit_record(*, kind: str, actor: Any = None, target: models.Model | None = None,
                  changes: Mapping[str, Any] | None = None, target_label: str = "", target_type: str = "",
-                 target_id: object = "", actor_label: str = "", body: LocalBody | None = None,
+                 target_id: object = "", actor_label: str = "", body: HasSchema | None = None,
                  at: Any = None) -> AuditEntry:
     """Append one entry. `actor`: the signed-in user (None or an anonymous user for the system or
     someone not signed in; then say who in `actor_label`, e.g. the username tried). `target`: the
@@ -103,10 +114,10 @@ def audit_record(*, kind: str, actor: User | Any = None, target: models.Model | 
     if kind not in KINDS:
         raise ValueError(f"unknown audit kind {kind!r}: add it to apps.audit.kinds.KINDS")
     data = _redact(_jsonable(dict(changes or {})))
-    schema = body.schema_name if body is not None else current_schema()
+    schema = body.schema_name if body is not None else _current_schema()
     if schema == get_public_schema_name() and any(n.startswith(_CITIZEN_FIELDS) for n in _names(data)):
         raise ValueError("citizens' personal data is never written to the platform's audit log")
-    user = actor if isinstance(actor, User) else None
+    user = actor if isinstance(actor, get_user_model()) else None
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id if target_id != "" else target.pk
@@ -117,7 +128,7 @@ def audit_record(*, kind: str, actor: User | Any = None, target: models.Model | 
         target_type=target_type[:60], target_id=str(target_id if target_id is not None else "")[:40],
         target_label=target_label[:200], changes=data,
     )
-    if schema == current_schema():
+    if schema == _current_schema():
         entry.actor = user
         entry.save()
     else:

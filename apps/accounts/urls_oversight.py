@@ -1,4 +1,0 @@
-from apps.accounts.urls import patterns
-
-app_name = "accounts"
-urlpatterns = patterns("oversight")
