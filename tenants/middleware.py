@@ -11,6 +11,7 @@ of an upgraded body, the hosts of a merged one) is a permanent redirect to the b
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -22,6 +23,7 @@ from django_tenants.utils import get_public_schema_name
 from tenants import cache, connections
 from tenants.db import use_body, use_public_schema
 from tenants.models import BodyStatus, Domain, LocalBody
+from tenants.requests import BodyRequest
 
 
 def resolve_domain(host: str) -> Domain | None:
@@ -85,7 +87,7 @@ class TenantResolutionMiddleware:
         if body.status == BodyStatus.ARCHIVED and not _open_while_archived(request):
             return render(request, "tenants/archived.html", {"body": body}, status=410)
 
-        request.tenant = body  # type: ignore[attr-defined]
+        cast(BodyRequest, request).tenant = body
         use_body(body)
         if body.schema_name == get_public_schema_name():
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF

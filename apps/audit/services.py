@@ -71,7 +71,8 @@ def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         field = obj._meta.get_field(name)
         attname = getattr(field, "attname", name)
         values[name] = getattr(obj, attname)
-    return _jsonable(values)
+    snapshot: dict[str, Any] = _jsonable(values)
+    return snapshot
 
 
 def audit_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -31,6 +31,7 @@ from apps.accounts.signin import SESSION_SCHEMA
 from apps.complaints.models import StaffMember
 from apps.tokens.models import StaffToken
 from tenants.db import current_schema
+from tenants.requests import BodyRequest
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -39,6 +40,14 @@ if TYPE_CHECKING:
     from apps.complaints.policies import Actor
 
 View = Callable[..., HttpResponseBase]
+
+
+class StaffRequest(BodyRequest):
+    """A request `staff_view` let through: `user` is signed in on this body with the second factor,
+    `staff` is their membership (role, department) and `tenant` the body. Staff pages declare it."""
+
+    user: User
+    staff: StaffMember
 
 
 def staff_member(user: Actor) -> StaffMember | None:
@@ -115,7 +124,7 @@ def staff_view(view: View | None = None, *, hide: bool = False,
                 if hide:
                     raise Http404
                 raise PermissionDenied
-            request.staff = member  # type: ignore[attr-defined]  # the staff navigation reads it
+            cast(StaffRequest, request).staff = member  # the page and the staff navigation read it
             return func(request, *args, **kwargs)
 
         return wrapper

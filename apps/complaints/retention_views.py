@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.audit.selectors import audit_entries
 from apps.complaints import retention
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Role
 from apps.portal.selectors import retention_years_for
@@ -30,7 +30,7 @@ class DataRequestForm(forms.Form):
 
 
 @staff_view(roles=(Role.ADMIN,))
-def data_requests_view(request: HttpRequest) -> HttpResponse:
+def data_requests_view(request: StaffRequest) -> HttpResponse:
     form = DataRequestForm(request.POST or None)
     refused = ""
     if request.method == "POST" and form.is_valid():
@@ -56,6 +56,6 @@ def data_requests_view(request: HttpRequest) -> HttpResponse:
     history = audit_entries(group="data_request")[:50]
     return render(request, "complaints/admin_data_requests.html", {
         "form": form, "refused": refused, "history": history,
-        "retention_years": retention_years_for(body=request.tenant),  # type: ignore[attr-defined]
+        "retention_years": retention_years_for(body=request.tenant),
         "national_years": settings.PDPA_RETENTION_YEARS,
     }, status=400 if request.method == "POST" else 200)

@@ -135,7 +135,8 @@ def _body_for_update(scope: Scope, dla_code: str) -> LocalBody:
     if found is None:
         # The same answer for a code that does not exist and a body outside the office's area.
         raise InvitationError(_("ไม่พบหน่วยงานรหัส %(code)s ในพื้นที่ที่ท่านกำกับดูแล") % {"code": dla_code[:20]})
-    return LocalBody.objects.select_for_update().get(pk=found)
+    body: LocalBody = LocalBody.objects.select_for_update().get(pk=found)
+    return body
 
 
 @transaction.atomic

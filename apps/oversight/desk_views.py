@@ -5,7 +5,7 @@ service, render. A case the office does not handle is a 404 (desk_selectors)."""
 from __future__ import annotations
 
 import mimetypes
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -23,7 +23,7 @@ from apps.complaints.forms import ReplyForm, RequiredTextForm, ResolveForm, Text
 from apps.complaints.models import Attachment
 from apps.oversight.desk_selectors import desk_case, get_conduct_fact_for_officer, office_actor
 from apps.oversight.desk_services import DESK_SERVICES, conduct_case_act, conduct_identity_reveal
-from apps.oversight.scoping import Scope
+from apps.oversight.scoping import OversightRequest, Scope
 from apps.oversight.views import oversight_required
 from apps.reporting.models import ComplaintFact
 
@@ -57,7 +57,7 @@ ACTIONS = [
 
 
 def _scope(request: HttpRequest) -> Scope:
-    return request.scope  # type: ignore[attr-defined,no-any-return]
+    return cast(OversightRequest, request).scope
 
 
 def _user(request: HttpRequest) -> User:

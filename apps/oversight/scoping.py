@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from apps.accounts.models import User
 from apps.oversight.models import OversightProfile, ScopeLevel
@@ -59,6 +59,14 @@ class Scope:
 
 
 NATION = Scope(ScopeLevel.NATION)
+
+
+class OversightRequest(HttpRequest):
+    """A request `oversight_required` let through: `user` is a signed-in officer (second factor
+    passed), `scope` the area they oversee. Oversight pages declare it."""
+
+    user: User
+    scope: Scope
 
 
 def scope_for_user(user: User) -> Scope | None:

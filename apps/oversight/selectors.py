@@ -363,11 +363,14 @@ def sla_compliance(scope: Scope, *, not_published_only: bool = False) -> list[Bo
 
 def last_modified(scope: Scope, *, body: LocalBody | None = None) -> dt.datetime | None:
     """When the figures in scope last changed (the roll-ups' newest update)."""
+    newest: dt.datetime | None
     if body is not None:
-        return BodyRollup.objects.filter(body=body).aggregate(m=Max("updated_at"))["m"]
-    if scope.level == "district":
-        return AreaRollup.objects.filter(scope.fact_filter()).aggregate(m=Max("updated_at"))["m"]
-    return ProvinceRollup.objects.filter(scope.fact_filter()).aggregate(m=Max("updated_at"))["m"]
+        newest = BodyRollup.objects.filter(body=body).aggregate(m=Max("updated_at"))["m"]
+    elif scope.level == "district":
+        newest = AreaRollup.objects.filter(scope.fact_filter()).aggregate(m=Max("updated_at"))["m"]
+    else:
+        newest = ProvinceRollup.objects.filter(scope.fact_filter()).aggregate(m=Max("updated_at"))["m"]
+    return newest
 
 
 def data_months(scope: Scope) -> tuple[dt.date | None, dt.date | None]:

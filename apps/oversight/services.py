@@ -58,7 +58,7 @@ def oversight_profile_set(*, user: User, level: str, code: str = "", office_name
 @transaction.atomic
 def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.date, text: str = "",
                     number: str = "", measure: str = DirectiveMeasure.ACKNOWLEDGEMENT,
-                    body_codes: Iterable[str] | None = None, attachment: UploadedFile | None = None,
+                    body_codes: Iterable[str] | None = None, attachment: UploadedFile[bytes] | None = None,
                     remind_days_before: int = 3) -> Directive:
     """Issue to every body in scope, or to the listed ones (each must be in scope, else 404)."""
     if due_date < timezone.localdate():
@@ -76,7 +76,7 @@ def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.d
                           issued_by=issued_by, scope_level=scope.level, scope_code=scope.code,
                           remind_days_before=remind_days_before)
     if attachment is not None:
-        directive.attachment = attachment  # type: ignore[assignment]
+        directive.attachment = attachment
     directive.save()
     DirectiveTarget.objects.bulk_create([DirectiveTarget(directive=directive, body=b) for b in targets])
     audit_record(kind="directive.create", actor=issued_by, target=directive, changes={"after": {

@@ -7,7 +7,7 @@ import json
 import mimetypes
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,13 +18,22 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.models import User
 from apps.accounts.second_factor import is_verified
 from apps.oversight import cases, selectors, services
 from apps.oversight.desk_selectors import OFFICE_LEVELS
 from apps.oversight.exports import FORMATS, export_response
 from apps.oversight.forms import DirectiveForm
 from apps.oversight.models import DirectiveTarget
-from apps.oversight.scoping import Scope, bodies_in_scope_for, get_body_in_scope, narrow_scope, scope_for_user
+from apps.oversight.scoping import (
+    OversightRequest,
+    Scope,
+    bodies_in_scope_for,
+    get_body_in_scope,
+    narrow_scope,
+    scope_for_user,
+)
+from apps.oversight.sla_status import sla_status_for
 from apps.oversight.templatetags.oversight_tags import thai_month
 from apps.ui.downloads import user_file_response
 from tenants.models import District, Province
@@ -35,11 +44,11 @@ View = Callable[..., HttpResponseBase]
 def oversight_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        verified = request.user.is_authenticated and is_verified(request)
-        scope = scope_for_user(request.user) if verified else None  # type: ignore[arg-type]
+        user = request.user  # a User once signed in, else AnonymousUser
+        scope = scope_for_user(user) if isinstance(user, User) and is_verified(request) else None
         if scope is None:
             return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
-        request.scope = scope  # type: ignore[attr-defined]
+        cast(OversightRequest, request).scope = scope
         return view(request, *args, **kwargs)
     return wrapper
 
@@ -74,8 +83,8 @@ SLA_COLUMNS = [
 
 
 @oversight_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+def dashboard(request: OversightRequest) -> HttpResponse:
+    scope = request.scope
     not_published = request.GET.get("not_published") == "1"
     rows = selectors.sla_compliance(scope, not_published_only=not_published)
     table = [{
@@ -133,8 +142,8 @@ def _without(request: HttpRequest, name: str) -> str:
 
 
 @oversight_required
-def performance(request: HttpRequest) -> HttpResponse:
-    base: Scope = request.scope  # type: ignore[attr-defined]
+def performance(request: OversightRequest) -> HttpResponse:
+    base = request.scope
     scope = narrow_scope(base, province=request.GET.get("province", ""), district=request.GET.get("district", ""))
     try:
         period = selectors.Period.parse(request.GET.get("since"), request.GET.get("until"))
@@ -174,12 +183,12 @@ def performance(request: HttpRequest) -> HttpResponse:
 
 
 @oversight_required
-def body_detail(request: HttpRequest, dla_code: str) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+def body_detail(request: OversightRequest, dla_code: str) -> HttpResponse:
+    scope = request.scope
     body = get_body_in_scope(scope, dla_code)
     period = selectors.Period.last_months(12)
     figures = selectors.figures(scope, period, body=body, group_by="month")
-    sla = selectors.sla_status_for([body.pk])[body.pk]
+    sla = sla_status_for([body.pk])[body.pk]
     return render(request, "oversight/body.html", {
         "body": body, "sla": sla, "totals": figures["totals"], "months": figures["rows"],
         "overdue": cases.overdue_facts(scope, body=body, limit=200),
@@ -201,8 +210,8 @@ OVERDUE_COLUMNS = [
 
 
 @oversight_required
-def overdue(request: HttpRequest) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+def overdue(request: OversightRequest) -> HttpResponse:
+    scope = request.scope
     rows = cases.overdue_facts(scope)
     fmt = _fmt(request)
     if fmt:
@@ -224,10 +233,10 @@ CONDUCT_COLUMNS = [
 
 
 @oversight_required
-def conduct(request: HttpRequest) -> HttpResponse:
+def conduct(request: OversightRequest) -> HttpResponse:
     """A district or provincial office: the desk of the cases it handles. The nation: every
     conduct case's figures, with no way into a case."""
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     desk = scope.level in OFFICE_LEVELS
     rows = cases.conduct_queue(scope)
     fmt = _fmt(request)
@@ -238,8 +247,8 @@ def conduct(request: HttpRequest) -> HttpResponse:
 
 
 @oversight_required
-def directive_list(request: HttpRequest) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+def directive_list(request: OversightRequest) -> HttpResponse:
+    scope = request.scope
     directives = selectors.directives_in_scope(scope)
     rows = []
     for directive in directives[:200]:
@@ -251,14 +260,14 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 
 
 @oversight_required
-def directive_new(request: HttpRequest) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+def directive_new(request: OversightRequest) -> HttpResponse:
+    scope = request.scope
     choices = [(b.dla_code, f"{b.dla_code} {b.display_name}") for b in bodies_in_scope_for(scope)]
     form = DirectiveForm(request.POST or None, request.FILES or None, body_choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         directive = services.directive_issue(
-            scope=scope, issued_by=request.user, title=data["title"], text=data["text"],  # type: ignore[arg-type]
+            scope=scope, issued_by=request.user, title=data["title"], text=data["text"],
             number=data["number"], measure=data["measure"], due_date=data["due_date"],
             body_codes=data["bodies"], attachment=data["attachment"],
             remind_days_before=data["remind_days_before"])
@@ -286,8 +295,8 @@ def _directive_in_scope(scope: Scope, directive_id: int) -> Any:
 
 
 @oversight_required
-def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+def directive_detail(request: OversightRequest, directive_id: int) -> HttpResponse:
+    scope = request.scope
     directive = _directive_in_scope(scope, directive_id)
     services.directive_compliance_refresh(directive=directive)
     targets: list[DirectiveTarget] = list(directive.targets.select_related("body").order_by("body__dla_code"))
@@ -305,8 +314,8 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
 
 
 @oversight_required
-def directive_attachment(request: HttpRequest, directive_id: int) -> HttpResponseBase:
-    directive = _directive_in_scope(request.scope, directive_id)  # type: ignore[attr-defined]
+def directive_attachment(request: OversightRequest, directive_id: int) -> HttpResponseBase:
+    directive = _directive_in_scope(request.scope, directive_id)
     if not directive.attachment:
         raise Http404("no attachment")
     name = directive.attachment.name.rsplit("/", 1)[-1]

@@ -78,13 +78,14 @@ def districts_list(*, province_code: str) -> QuerySet[District]:
 
 def _finder_queryset() -> QuerySet[LocalBody]:
     primary = Domain.objects.filter(tenant=OuterRef("pk"), is_primary=True).values("domain")[:1]
-    return (
+    bodies: QuerySet[LocalBody] = (
         LocalBody.objects.live()
         .select_related("province", "district")
         .annotate(primary_domain=Subquery(primary))
         .only("id", "slug", "dla_code", "kind", "name_th", "name_en",
               "province__name_th", "province__name_en", "district__name_th", "district__name_en")
     )
+    return bodies
 
 
 def bodies_in_district(*, district_code: str) -> list[LocalBody]:

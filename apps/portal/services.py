@@ -96,7 +96,7 @@ def body_profile_update(
     office_hours: str = "",
     reopen_window_days: int = 30,
     tile_url: str = "",
-    logo: UploadedFile | None = None,
+    logo: UploadedFile[bytes] | None = None,
     remove_logo: bool = False,
     retention_years: int | None | object = ...,
     actor: object = None,

@@ -76,7 +76,7 @@ def complaint_submit(
     is_confidential: bool = False,
     about_district_office: bool = False,
     privacy_notice_shown: bool = True,
-    uploads: Sequence[UploadedFile] = (),
+    uploads: Sequence[UploadedFile[bytes]] = (),
     actor: Actor = None,
     received_at: datetime | None = None,
     notify: bool = True,

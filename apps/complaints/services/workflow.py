@@ -82,7 +82,7 @@ def complaint_assign(*, complaint: Complaint, actor: Actor, department: Departme
 
 @transaction.atomic
 def complaint_reply(*, complaint: Complaint, actor: Actor, text: str,
-                    uploads: Sequence[UploadedFile] = ()) -> ComplaintEvent:
+                    uploads: Sequence[UploadedFile[bytes]] = ()) -> ComplaintEvent:
     """A public reply to the citizen (the first one is the "first substantive reply" stage)."""
     staff_require(actor)
     text = clean_text(text, field="text", label=_("ข้อความตอบผู้ร้อง"), max_length=MAX_DESCRIPTION, required=True)
@@ -124,7 +124,8 @@ def complaint_request_info(*, complaint: Complaint, actor: Actor, text: str) -> 
 
 
 @transaction.atomic
-def complaint_citizen_respond(*, complaint: Complaint, text: str, uploads: Sequence[UploadedFile] = ()) -> Complaint:
+def complaint_citizen_respond(*, complaint: Complaint, text: str,
+                              uploads: Sequence[UploadedFile[bytes]] = ()) -> Complaint:
     """The citizen answers a request for information: the clock runs again."""
     text = clean_text(text, field="text", label=_("ข้อมูลเพิ่มเติม"), max_length=MAX_DESCRIPTION, required=True)
     files = clean_uploads(list(uploads))
@@ -156,7 +157,7 @@ def complaint_resume(*, complaint: Complaint, actor: Actor, text: str = "") -> C
 
 @transaction.atomic
 def complaint_resolve(*, complaint: Complaint, actor: Actor, resolution: str,
-                      uploads: Sequence[UploadedFile] = ()) -> Complaint:
+                      uploads: Sequence[UploadedFile[bytes]] = ()) -> Complaint:
     staff_require(actor)
     resolution = clean_text(resolution, field="resolution", label=_("ผลการดำเนินการ"),
                             max_length=MAX_DESCRIPTION, required=True)

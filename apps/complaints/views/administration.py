@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.second_factor import has_second_factor
 from apps.complaints import body_admin
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import CategoryForm, DepartmentForm, NotificationSettingsForm, StaffUserForm
 from apps.complaints.models import (
@@ -45,7 +45,7 @@ def _admin_save(request: HttpRequest, form: Any, save: Callable[[], object], don
 
 
 @staff_view(roles=(Role.ADMIN,))
-def departments_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def departments_view(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     department = Department.objects.filter(pk=pk).first() if pk else None
     if pk and department is None:
         raise Http404
@@ -66,7 +66,7 @@ def departments_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 
 @staff_view(roles=(Role.ADMIN,))
-def categories_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def categories_view(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     category = Category.objects.filter(pk=pk).first() if pk else None
     if pk and category is None:
         raise Http404
@@ -88,7 +88,7 @@ def categories_view(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @staff_view(roles=(Role.ADMIN,))
-def staff_users_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def staff_users_view(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     member = StaffMember.objects.select_related("user").filter(user_id=pk).first() if pk else None
     if pk and member is None:
         raise Http404
@@ -118,7 +118,7 @@ def staff_users_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 @staff_view(roles=(Role.ADMIN,))
 @require_POST
-def staff_second_factor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_second_factor_reset_view(request: StaffRequest, pk: int) -> HttpResponse:
     member = StaffMember.objects.select_related("user").filter(user_id=pk).first()
     if member is None:
         raise Http404
@@ -135,7 +135,7 @@ def staff_second_factor_reset_view(request: HttpRequest, pk: int) -> HttpRespons
 
 @staff_view(roles=(Role.ADMIN,))
 @require_GET
-def outbox_view(request: HttpRequest) -> HttpResponse:
+def outbox_view(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     # A conduct case's messages to its citizen are not the body's to read, nor to count.
     outbox = Notification.objects.exclude(complaint__routed_to_oversight=True)

@@ -8,13 +8,13 @@ import json
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from apps.audit.kinds import GROUPS
 from apps.audit.selectors import audit_entries
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.models import IdentityAccess, Role
 
 PAGE_SIZE = 50
@@ -23,7 +23,7 @@ IDENTITY = "identity"
 
 @staff_view(roles=(Role.ADMIN,))
 @require_GET
-def audit_view(request: HttpRequest) -> HttpResponse:
+def audit_view(request: StaffRequest) -> HttpResponse:
     group = request.GET.get("kind", "")
     page: Page[Any]
     if group == IDENTITY:

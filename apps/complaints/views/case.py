@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import (
@@ -122,14 +122,14 @@ def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str
 
 @staff_view(hide=True)
 @require_GET
-def case_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_view(request: StaffRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, pk)
     return render(request, "complaints/case.html", _case_context(request, complaint))
 
 
 @staff_view(hide=True)
 @require_POST
-def identity_view(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_view(request: StaffRequest, pk: int) -> HttpResponse:
     """Reveal the complainant to a role allowed to see them; the policy writes the audit row."""
     complaint = get_complaint_for_user(request.user, pk)
     identity = complainant_identity(request.user, complaint, context="staff case page")
@@ -218,7 +218,7 @@ ACTIONS = frozenset({*_TEXT_ACTIONS, "assign", "transfer", "merge", "transfer_ac
 
 @staff_view(hide=True)
 @require_POST
-def case_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_action_view(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, pk)
     if action not in ACTIONS:
         raise Http404
@@ -250,7 +250,7 @@ def _rebind(request: HttpRequest, action: str) -> Any:
 
 @staff_view(hide=True)
 @require_GET
-def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+def attachment_view(request: StaffRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     """Files are never on a public URL: each download checks that the user may see the case."""
     complaint = get_complaint_for_user(request.user, pk)
     attachment = complaint.attachments.filter(pk=attachment_id).first()
@@ -267,7 +267,7 @@ def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpRe
 
 @staff_view
 @require_GET
-def transfer_targets_view(request: HttpRequest) -> JsonResponse:
+def transfer_targets_view(request: StaffRequest) -> JsonResponse:
     query = (request.GET.get("q") or "").strip()
-    bodies = transfer_targets(body=current_body(), query=query)  # type: ignore[attr-defined]
+    bodies = transfer_targets(body=current_body(), query=query)
     return JsonResponse({"results": [{"id": b.pk, "name": b.display_name, "dla_code": b.dla_code} for b in bodies]})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import BulkForm, InboxFilterForm
 from apps.complaints.models import Category
@@ -26,7 +26,7 @@ PAGE_SIZES = (25, 50, 100)
 
 @staff_view
 @require_GET
-def inbox_view(request: HttpRequest) -> HttpResponse:
+def inbox_view(request: StaffRequest) -> HttpResponse:
     departments = departments_active()
     categories = list(Category.objects.all())
     form = InboxFilterForm(request.GET or None, departments=departments, categories=categories)
@@ -55,7 +55,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 @require_POST
-def bulk_view(request: HttpRequest) -> HttpResponse:
+def bulk_view(request: StaffRequest) -> HttpResponse:
     """Each case goes through the service on its own: one refusal does not stop the others."""
     departments = departments_active()
     form = BulkForm(request.POST, departments=departments)

@@ -3,10 +3,10 @@ a warning when it looks like an open case nearby."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import IntakeForm
@@ -34,7 +34,7 @@ def _intake_error(form: IntakeForm, exc: ComplaintError) -> None:
 
 
 @staff_view
-def intake_view(request: HttpRequest) -> HttpResponse:
+def intake_view(request: StaffRequest) -> HttpResponse:
     body = current_body()
     categories = list(Category.objects.filter(is_active=True).select_related("national_category"))
     form = IntakeForm(request.POST or None, request.FILES or None, categories=categories,

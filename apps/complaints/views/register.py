@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.complaints import resources
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import InboxFilterForm, RegisterImportForm
 from apps.complaints.models import Category, Role
@@ -19,7 +19,7 @@ from tenants.db import current_schema
 
 @staff_view(roles=(Role.ADMIN, Role.EXECUTIVE, Role.CLERK, Role.OFFICER))
 @require_GET
-def register_export_view(request: HttpRequest) -> HttpResponse:
+def register_export_view(request: StaffRequest) -> HttpResponse:
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404
@@ -34,7 +34,7 @@ def register_export_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(roles=(Role.ADMIN,))
-def register_import_view(request: HttpRequest) -> HttpResponse:
+def register_import_view(request: StaffRequest) -> HttpResponse:
     """Dry run first (a per-row report, nothing saved), then confirm to import the valid rows."""
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     report = None

@@ -3,6 +3,8 @@ the map's centre, a category's label, a case's fact and what the body still owes
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -12,13 +14,14 @@ from apps.reporting.models import ComplaintFact
 from apps.sla.selectors import PendingDeadline, pending_deadlines
 from apps.ui import thai
 from tenants.models import LocalBody
+from tenants.requests import BodyRequest
 
 RECEIPT_KEY = "portal_receipt"
 TRACKED_KEY = "portal_tracked"
 
 
 def body_of(request: HttpRequest) -> LocalBody:
-    return request.tenant  # type: ignore[attr-defined,no-any-return]
+    return cast(BodyRequest, request).tenant  # set by tenants.middleware on every body's host
 
 
 def client_ip(request: HttpRequest) -> str:

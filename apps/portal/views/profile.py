@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.models import Role
 from apps.portal import selectors
 from apps.portal.forms import BodyProfileForm
@@ -23,7 +23,7 @@ from .common import body_of
 @never_cache
 @staff_view(roles=(Role.ADMIN,), hide=True)  # the same 404 for "not signed in" and "not the admin"
 @require_http_methods(["GET", "POST"])
-def body_profile_edit(request: HttpRequest) -> HttpResponse:
+def body_profile_edit(request: StaffRequest) -> HttpResponse:
     body = body_of(request)
     profile = selectors.body_profile_get(body=body)
     initial = {"reopen_window_days": 30}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.categories.models import SlaClass
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.models import Role
 from apps.portal.page_cache import cached_page
 from apps.sla import services
@@ -148,7 +148,7 @@ def _grid(draft: Agreement, framework_rows: dict[tuple[str, str], tuple[int, str
     return grid
 
 
-def _grid_save(request: HttpRequest, draft: Agreement) -> tuple[dict[tuple[str, str], tuple[str, str]],
+def _grid_save(request: StaffRequest, draft: Agreement) -> tuple[dict[tuple[str, str], tuple[str, str]],
                                                                  dict[tuple[str, str], str]]:
     """Every changed cell through the service (each row is checked against the framework on its
     own); the refused ones come back with their message, the others are saved."""
@@ -189,7 +189,7 @@ def _preview(request: HttpRequest, body: LocalBody, draft: Agreement, effective:
 
 @staff_view(roles=(Role.ADMIN,), hide=True)
 @require_http_methods(["GET", "POST"])
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: StaffRequest) -> HttpResponse:
     """The SLA editor: a grid of classes by stages with the national limit beside each cell, the
     announcement's details, then publication after a preview and a confirmation."""
     body = _body(request)
@@ -252,7 +252,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @staff_view(roles=(Role.ADMIN,), hide=True)
 @require_http_methods(["GET", "POST"])
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: StaffRequest) -> HttpResponse:
     """The body admin's office closures (วันปิดทำการ), beside the national days off."""
     body = _body(request)
     errors: list[str] = []
