@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.status import Channel, Status
+from tenants.db import current_schema
 
 
 class Department(models.Model):
@@ -228,8 +229,6 @@ class ComplaintEvent(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    from tenants.db import current_schema
-
     # Each body's files under its own prefix; the stored name is random, never the citizen's.
     return f"bodies/{current_schema()}/complaints/{instance.complaint_id}/{filename}"
 

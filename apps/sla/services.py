@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,6 +32,7 @@ from apps.sla.models import (
 )
 from apps.sla.selectors import (
     agreement_in_force,
+    agreement_violations,
     body_calendar,
     framework_in_force,
     local_date,
@@ -154,69 +154,6 @@ def _stage_clocks_upsert(*, fact: Any, complaint: Any, result: clock.ClockResult
 
 
 # --- agreement validation --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Violation:
-    key: tuple[str, str]
-    days: int
-    day_type: str
-    national_days: int
-    national_day_type: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"sla_class": self.key[0], "stage": self.key[1], "days": self.days, "day_type": self.day_type,
-                "national_days": self.national_days, "national_day_type": self.national_day_type,
-                "message": self.message}
-
-
-def _label(choices: Any, value: str) -> str:
-    return str(dict(choices).get(value, value))
-
-
-def _limit_text(days: int, day_type: str) -> str:
-    return f"{days} {_label(DayType.choices, day_type)}"
-
-
-def agreement_violations(*, rows: Mapping[tuple[str, str], tuple[int, str]],
-                         framework_rows: Mapping[tuple[str, str], tuple[int, str]], body_id: int | None,
-                         on: dt.date, calendar: Calendar | None) -> list[Violation]:
-    """Rows looser than the national limit. Mixed day types are judged conservatively on the
-    body's calendar over the 12 months from `on`: a working-day limit passes a calendar-day
-    maximum only if its longest calendar span stays within it; a calendar-day limit passes a
-    working-day maximum only if it is no longer than the shortest time those working days take."""
-    found: list[Violation] = []
-    for key, (days, day_type) in rows.items():
-        national = framework_rows.get(key)
-        if national is None:
-            continue
-        max_days, max_type = national
-        detail = ""
-        if day_type == max_type:
-            looser = days > max_days
-        else:
-            if calendar is None:
-                calendar = body_calendar(body_id=body_id,
-                                         around=dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC))
-            if day_type == DayType.WORKING:
-                span = calendar.longest_span_days(days, start=on)
-                looser = span > max_days
-                detail = " " + _("(นับเป็นวันทำการแล้ว ในรอบ 12 เดือนข้างหน้าอาจกินเวลาถึง %(span)s วันตามปฏิทิน)") \
-                    % {"span": span}
-            else:
-                shortest = calendar.shortest_span_seconds(max_days, start=on)
-                looser = days * 86400 > shortest
-                detail = " " + _("(%(days)s วันทำการ อาจสั้นเพียง %(hours)s ชั่วโมง"
-                                 " จึงกำหนดเป็นวันตามปฏิทินได้ไม่เกินนั้น)") % {"days": max_days,
-                                                                                 "hours": f"{shortest / 3600:g}"}
-        if looser:
-            message = _("ประเภทเรื่อง “%(sla_class)s” ขั้นตอน “%(stage)s”: กำหนด %(limit)s "
-                        "ไม่เป็นไปตามกรอบขั้นต่ำระดับประเทศ ซึ่งกำหนดไว้ไม่เกิน %(national)s") % {
-                "sla_class": _label(SlaClass.choices, key[0]), "stage": _label(Stage.choices, key[1]),
-                "limit": _limit_text(days, day_type), "national": _limit_text(max_days, max_type)} + detail
-            found.append(Violation(key, days, day_type, max_days, max_type, message))
-    return found
-
 
 def _check(*, agreement: Agreement, rows: Mapping[tuple[str, str], tuple[int, str]], on: dt.date) -> Framework:
     framework = framework_in_force(on=on)
