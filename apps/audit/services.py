@@ -12,6 +12,7 @@ platform's log on the public domain), or to `body`'s schema when given.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
@@ -103,10 +104,10 @@ def _names(value: Any) -> Iterable[str]:
             yield from _names(inner)
 
 
-def audit_record(*, kind: str, actor: Any = None, target: models.Model | None = None,
+def audit_record(*, kind: str, actor: object = None, target: models.Model | None = None,
                  changes: Mapping[str, Any] | None = None, target_label: str = "", target_type: str = "",
                  target_id: object = "", actor_label: str = "", body: HasSchema | None = None,
-                 at: Any = None) -> AuditEntry:
+                 at: dt.datetime | None = None) -> AuditEntry:
     """Append one entry. `actor`: the signed-in user (None or an anonymous user for the system or
     someone not signed in; then say who in `actor_label`, e.g. the username tried). `target`: the
     changed object (its type, id and label are taken from it unless given). `changes`: JSON-able;

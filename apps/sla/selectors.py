@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection
@@ -160,7 +160,19 @@ def current_body_id() -> int | None:
     return LocalBody.objects.filter(schema_name=current_schema()).values_list("pk", flat=True).first()
 
 
-def complaint_clock(*, complaint: Any, now: dt.datetime | None = None) -> clock.ClockResult:
+class ClockedCase(Protocol):
+    """What the clock reads of a complaint (apps.complaints.models.Complaint, a layer above)."""
+
+    pk: int
+    sla_snapshot: dict[str, Any]
+    sla_class: str
+    received_at: dt.datetime
+
+    @property
+    def events(self) -> Any: ...
+
+
+def complaint_clock(*, complaint: ClockedCase, now: dt.datetime | None = None) -> clock.ClockResult:
     now = now or timezone.now()
     body_id = current_body_id()
     events = list(complaint.events.all().order_by("created_at", "id"))
@@ -168,7 +180,7 @@ def complaint_clock(*, complaint: Any, now: dt.datetime | None = None) -> clock.
                          received_at=complaint.received_at, now=now)
 
 
-def pending_deadlines(*, complaint: Any, now: dt.datetime | None = None) -> list[PendingDeadline]:
+def pending_deadlines(*, complaint: ClockedCase, now: dt.datetime | None = None) -> list[PendingDeadline]:
     """Every pending stage of the complaint's current cycle, nearest first (the case page and the
     citizen's tracking page show them all, not only the nearest)."""
     now = now or timezone.now()

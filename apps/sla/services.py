@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.categories.models import SlaClass
+from apps.reporting.models import ComplaintFact
 from apps.sla import clock
 from apps.sla.calendar import Calendar
 from apps.sla.escalation import Escalation
@@ -31,6 +33,7 @@ from apps.sla.models import (
     StageClock,
 )
 from apps.sla.selectors import (
+    ClockedCase,
     agreement_in_force,
     agreement_violations,
     body_calendar,
@@ -40,6 +43,11 @@ from apps.sla.selectors import (
     rows_of,
 )
 from apps.ui.normalise import check_lengths
+from tenants.models import LocalBody
+
+# Who acts: a signed-in user (staff, a national admin) or None for the system.
+Actor = User | None
+
 
 FACT_STAGE_FIELDS = {
     clock.ACK: ("ack_due_at", "ack_met"),
@@ -51,7 +59,7 @@ FACT_STAGE_FIELDS = {
 
 # --- snapshots and clocks (called by the complaint service inside its transaction) -----------------
 
-def sla_snapshot_for(*, body: Any, sla_class: str, at: dt.datetime) -> dict[str, Any]:
+def sla_snapshot_for(*, body: LocalBody, sla_class: str, at: dt.datetime) -> dict[str, Any]:
     """The rows in force for `body` at `at` for one class, JSON-able: the published agreement in
     force on that day, with any stage it leaves out taken from the framework; or the framework."""
     on = local_date(at)
@@ -90,7 +98,7 @@ _CLOCK_FIELDS = ["started_at", "due_at", "warn_at", "district_due_at", "complete
                  "next_action_at", "sla_class", "complaint_id"]
 
 
-def complaint_clock_update(*, complaint: Any, fact: Any, now: dt.datetime | None = None,
+def complaint_clock_update(*, complaint: ClockedCase, fact: ComplaintFact, now: dt.datetime | None = None,
                            save_fields: Sequence[str] = ()) -> clock.ClockResult:
     """Recompute the complaint's clock from its snapshot and events; set the fact's SLA columns
     and save the fact (inserted if new; otherwise updated with the SLA columns plus
@@ -125,7 +133,7 @@ def complaint_clock_update(*, complaint: Any, fact: Any, now: dt.datetime | None
     return result
 
 
-def _stage_clocks_upsert(*, fact: Any, complaint: Any, result: clock.ClockResult, calendar: Calendar,
+def _stage_clocks_upsert(*, fact: ComplaintFact, complaint: ClockedCase, result: clock.ClockResult, calendar: Calendar,
                          fresh: bool = False) -> None:
     """`fresh`: the fact was inserted just now, so it has no stage clocks yet."""
     existing = {} if fresh else {(r.stage, r.cycle, r.seq): r for r in StageClock.objects.filter(fact=fact)}
@@ -169,7 +177,7 @@ def _check(*, agreement: Agreement, rows: Mapping[tuple[str, str], tuple[int, st
 # --- agreement lifecycle ---------------------------------------------------------------------------
 
 @transaction.atomic
-def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "", actor: Any = None) -> Agreement:
+def sla_agreement_draft_create(*, body: LocalBody, number: str = "", title: str = "", actor: Actor = None) -> Agreement:
     """A new draft, pre-filled with the agreement in force (or the framework's limits)."""
     check_lengths(Agreement, {"number": number, "title": title})
     today = local_date(timezone.now())
@@ -199,7 +207,7 @@ def sla_agreement_draft_create(*, body: Any, number: str = "", title: str = "", 
 
 @transaction.atomic
 def sla_agreement_row_set(*, agreement: Agreement, sla_class: str, stage: str, days: int,
-                          day_type: str, actor: Any = None) -> AgreementRow:
+                          day_type: str, actor: Actor = None) -> AgreementRow:
     """Set one row of a draft; refused (ValidationError, Thai) if looser than the framework."""
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError(_("แก้ไขได้เฉพาะร่างข้อตกลง ข้อตกลงที่ประกาศแล้วต้องออกฉบับใหม่"))
@@ -221,7 +229,7 @@ def sla_agreement_row_set(*, agreement: Agreement, sla_class: str, stage: str, d
 
 
 @transaction.atomic
-def sla_agreement_update(*, agreement: Agreement, actor: Any = None, **fields: Any) -> Agreement:
+def sla_agreement_update(*, agreement: Agreement, actor: Actor = None, **fields: Any) -> Agreement:
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError(_("แก้ไขได้เฉพาะร่างข้อตกลง"))
     allowed = {"number", "title", "signatory_name", "signatory_position", "effective_from", "announced_on"}
@@ -240,7 +248,7 @@ def sla_agreement_update(*, agreement: Agreement, actor: Any = None, **fields: A
 
 @transaction.atomic
 def sla_agreement_publish(*, agreement: Agreement, effective_from: dt.date,
-                          announced_on: dt.date | None = None, actor: Any = None) -> Agreement:
+                          announced_on: dt.date | None = None, actor: Actor = None) -> Agreement:
     """Publish a draft: every row is checked against the framework in force on the effective
     date; earlier published versions are kept, marked superseded. Cases already received keep
     their snapshot."""
@@ -273,7 +281,7 @@ def sla_agreement_publish(*, agreement: Agreement, effective_from: dt.date,
 
 @transaction.atomic
 def sla_framework_create(*, name: str, effective_from: dt.date, rows: Mapping[tuple[str, str], tuple[int, str]],
-                         is_default: bool = False, note: str = "", actor: Any = None) -> Framework:
+                         is_default: bool = False, note: str = "", actor: Actor = None) -> Framework:
     """A new national version. Existing cases keep their snapshots; agreements are judged against
     it from its effective date."""
     framework = Framework.objects.create(name=name, effective_from=effective_from, is_default=is_default, note=note)
@@ -290,7 +298,7 @@ def sla_framework_create(*, name: str, effective_from: dt.date, rows: Mapping[tu
 # --- the body's own calendar (closures) ------------------------------------------------------------
 
 @transaction.atomic
-def sla_body_closure_add(*, body: Any, date: dt.date, reason: str, actor: Any = None) -> BodyClosure:
+def sla_body_closure_add(*, body: LocalBody, date: dt.date, reason: str, actor: Actor = None) -> BodyClosure:
     """A day the body's office is closed: working-day limits skip it from now on."""
     reason = (reason or "").strip()
     if not reason:
@@ -306,7 +314,7 @@ def sla_body_closure_add(*, body: Any, date: dt.date, reason: str, actor: Any = 
 
 
 @transaction.atomic
-def sla_body_closure_delete(*, body: Any, closure_id: int, actor: Any = None) -> None:
+def sla_body_closure_delete(*, body: LocalBody, closure_id: int, actor: Actor = None) -> None:
     closure = BodyClosure.objects.select_for_update().filter(body=body, pk=closure_id).first()
     if closure is None:
         raise ValidationError(_("ไม่พบวันปิดทำการที่เลือก"))
