@@ -34,7 +34,7 @@ def _months() -> list[tuple[str, str]]:
     english = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December")
     names = english if is_english() else MONTHS_TH
-    return [("", _("เดือน"))] + [(str(number), name) for number, name in enumerate(names, start=1)]
+    return [("", str(_("เดือน")))] + [(str(number), name) for number, name in enumerate(names, start=1)]
 
 
 class ThaiDateWidget(forms.MultiWidget):
