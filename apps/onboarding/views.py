@@ -5,7 +5,7 @@ reminders. Thin: parse, call a service or selector, render. Outside the officer'
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,24 +17,24 @@ from apps.onboarding.forms import InvitationForm, UploadForm
 from apps.onboarding.models import InvitationBatch, InvitationStatus
 from apps.onboarding.services import InvitationError
 from apps.onboarding.spreadsheet import HEADER
-from apps.oversight.scoping import Scope, narrow_scope
+from apps.oversight.scoping import OversightRequest, Scope, narrow_scope
 from apps.oversight.views import _scope_name, oversight_required
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-def _scope(request: HttpRequest) -> Scope:
-    return request.scope  # type: ignore[attr-defined,no-any-return]
+def _scope(request: OversightRequest) -> Scope:
+    return request.scope
 
 
 @oversight_required
-def invitations_view(request: HttpRequest) -> HttpResponse:
+def invitations_view(request: OversightRequest) -> HttpResponse:
     scope = _scope(request)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.invitation_create(scope=scope, dla_code=form.cleaned_data["dla_code"].strip(),
-                                                contact=form.contact, actor=request.user)  # type: ignore[arg-type]
+                                                contact=form.contact, actor=request.user)
         except InvitationError as error:
             form.add_error(None, str(error))
         else:
@@ -53,7 +53,7 @@ def invitations_view(request: HttpRequest) -> HttpResponse:
 
 @oversight_required
 @require_POST
-def invitations_upload_view(request: HttpRequest) -> HttpResponse:
+def invitations_upload_view(request: OversightRequest) -> HttpResponse:
     scope = _scope(request)
     form = UploadForm(request.POST, request.FILES)
     error = ""
@@ -63,7 +63,7 @@ def invitations_upload_view(request: HttpRequest) -> HttpResponse:
             error = _("ไฟล์ใหญ่เกิน 5 MB กรุณาแบ่งเป็นหลายไฟล์")
         else:
             try:
-                batch = services.invitations_import(scope=scope, actor=request.user,  # type: ignore[arg-type]
+                batch = services.invitations_import(scope=scope, actor=request.user,
                                                     file_name=upload.name or "upload", content=upload.read())
             except InvitationError as refused:
                 error = str(refused)
@@ -79,7 +79,7 @@ def invitations_upload_view(request: HttpRequest) -> HttpResponse:
 
 
 @oversight_required
-def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_view(request: OversightRequest, batch_id: int) -> HttpResponse:
     # Another officer's upload is not this one's business: the same 404 as a missing one.
     batch = InvitationBatch.objects.filter(pk=batch_id, uploaded_by_id=request.user.pk).first()
     if batch is None:
@@ -91,14 +91,14 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @oversight_required
 @require_POST
-def invitation_action_view(request: HttpRequest, invitation_id: int, action: str) -> HttpResponse:
+def invitation_action_view(request: OversightRequest, invitation_id: int, action: str) -> HttpResponse:
     scope = _scope(request)
     try:
         if action == "resend":
             messages.success(request, services.invitation_resend(
-                scope=scope, invitation_id=invitation_id, actor=request.user).message)  # type: ignore[arg-type]
+                scope=scope, invitation_id=invitation_id, actor=request.user).message)
         elif action == "revoke":
-            services.invitation_revoke(scope=scope, invitation_id=invitation_id, actor=request.user)  # type: ignore[arg-type]
+            services.invitation_revoke(scope=scope, invitation_id=invitation_id, actor=request.user)
             messages.success(request, _("ยกเลิกคำเชิญแล้ว"))
         else:
             raise Http404("no such action")
@@ -108,7 +108,7 @@ def invitation_action_view(request: HttpRequest, invitation_id: int, action: str
 
 
 @oversight_required
-def adoption_view(request: HttpRequest) -> HttpResponse:
+def adoption_view(request: OversightRequest) -> HttpResponse:
     base = _scope(request)
     scope = narrow_scope(base, province=request.GET.get("province", ""), district=request.GET.get("district", ""))
     missing = request.GET.get("missing", "")
@@ -126,7 +126,7 @@ def adoption_view(request: HttpRequest) -> HttpResponse:
 
 @oversight_required
 @require_POST
-def adoption_remind_view(request: HttpRequest) -> HttpResponse:
+def adoption_remind_view(request: OversightRequest) -> HttpResponse:
     base = _scope(request)
     scope = narrow_scope(base, province=request.POST.get("province", ""), district=request.POST.get("district", ""))
     missing = request.POST.get("missing", "")
@@ -137,7 +137,7 @@ def adoption_remind_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("ไม่มีหน่วยงานที่ต้องเตือน"))
     else:
         # Only bodies still short of the step, all within the area: the selector above decides.
-        reminders = services.reminders_send(scope=base, actor=request.user, topic=selectors.TOPICS[missing],  # type: ignore[arg-type]
+        reminders = services.reminders_send(scope=base, actor=request.user, topic=selectors.TOPICS[missing],
                                             body_ids=[r.body.pk for r in rows])
         emailed = sum(1 for r in reminders if r.emailed_to)
         messages.success(request, _("เตือน %(count)s หน่วยงานแล้ว (ส่งอีเมล %(emailed)s แห่ง)")
