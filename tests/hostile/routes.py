@@ -67,7 +67,7 @@ NO_FORM: dict[str, str] = {
     "tenant staff-api-intake": "JSON API: tests/api (schemathesis, hostile JSON)",
     "tenant staff-api-complaint": "JSON API: tests/api",
     "tenant line-webhook": "LINE's signed JSON: tests/apps/line",
-    "tenant sms-delivery-ants": "the SMS gateway's signed delivery reports (JSON): tests/apps/complaints/test_providers.py",
+    "tenant sms-delivery-ants": "signed SMS delivery reports (JSON): tests/apps/complaints/test_providers.py",
     "tenant portal:complaint-receipt-pdf": "download",
     "tenant portal:track-mine": "read-only list, after the SMS code",
     # Not yet driven by the catalogue (each needs state the cast does not have); refusals tested apart.
