@@ -55,6 +55,11 @@ class Period:
             raise ValueError("until is before since")
         return cls(start, end)
 
+    @classmethod
+    def fiscal_year(cls, year: int) -> Period:
+        """ปีงบประมาณ `year` (Common Era number): 1 October of the year before to 30 September."""
+        return cls(dt.date(year - 1, 10, 1), dt.date(year, 9, 1))
+
     def q(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}month__gte": self.since, f"{prefix}month__lte": self.until})
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,7 @@ from apps.oversight.scoping import (
 from apps.oversight.sla_status import sla_status_for
 from apps.oversight.templatetags.oversight_tags import thai_month
 from apps.ui.downloads import user_file_response
+from apps.ui.thai import buddhist_year, fiscal_year_of
 from tenants.models import District, Province
 
 View = Callable[..., HttpResponseBase]
@@ -134,6 +136,24 @@ def _flatten(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _fiscal_years(count: int = 5) -> list[tuple[int, str]]:
+    """The current fiscal year (ปีงบประมาณ, 1 Oct – 30 Sep) and the ones before, labelled พ.ศ."""
+    current = fiscal_year_of(timezone.localdate())
+    return [(year, _("ปีงบประมาณ %(year)s") % {"year": buddhist_year(year)})
+            for year in range(current, current - count, -1)]
+
+
+def _months_back(count: int) -> list[tuple[str, str]]:
+    """The last `count` months as (YYYY-MM, ต.ค. 2568): months are picked, never typed in ค.ศ."""
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    months = []
+    for _step in range(count):
+        months.append((f"{year:04d}-{month:02d}", thai_month(f"{year:04d}-{month:02d}")))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months
+
+
 def _without(request: HttpRequest, name: str) -> str:
     """The page's query without one parameter, so a link that sets it does not repeat it."""
     params = request.GET.copy()
@@ -146,7 +166,9 @@ def performance(request: OversightRequest) -> HttpResponse:
     base = request.scope
     scope = narrow_scope(base, province=request.GET.get("province", ""), district=request.GET.get("district", ""))
     try:
-        period = selectors.Period.parse(request.GET.get("since"), request.GET.get("until"))
+        fiscal = request.GET.get("fy", "")
+        period = selectors.Period.fiscal_year(int(fiscal)) if fiscal else \
+            selectors.Period.parse(request.GET.get("since"), request.GET.get("until"))
     except ValueError as error:
         raise Http404("bad period") from error
     category = request.GET.get("category", "")
@@ -172,6 +194,9 @@ def performance(request: OversightRequest) -> HttpResponse:
         "next_level": next_level, "by_category": sorted(by_category, key=lambda r: -r["breached"]),
         "breaches_by_body": sorted(ranked + too_few, key=lambda r: -r["breached"])[:20],
         "query": request.GET.urlencode(), "query_without_category": _without(request, "category"),
+        "fiscal_years": _fiscal_years(), "months": _months_back(36), "fy": request.GET.get("fy", ""),
+        "since": "" if request.GET.get("fy") else period.since.strftime("%Y-%m"),
+        "until": "" if request.GET.get("fy") else period.until.strftime("%Y-%m"),
         "category_label": selectors.national_category_label(category) if category else "",
         "chart": json.dumps({
             "labels": [thai_month(r["key"]) for r in by_month],

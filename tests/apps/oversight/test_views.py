@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 import time_machine
@@ -190,3 +192,23 @@ def test_directive_due_date_is_entered_in_the_buddhist_era(district, banlat) -> 
     assert refused.status_code == 200
     assert "วันที่ไม่ถูกต้อง กรุณาระบุวัน เดือน และปี พ.ศ." in refused.content.decode()
     assert not DirectiveTarget.objects.filter(directive__title="วันที่ผิด").exists()
+
+
+def test_performance_follows_the_fiscal_year_and_months_are_picked_in_the_buddhist_era(district, banlat) -> None:  # type: ignore[no-untyped-def]
+    # Fiscal year 2569 (พ.ศ.) runs from 1 October 2025 to 30 September 2026.
+    fact(banlat, received=dt.datetime(2025, 9, 30, 12, 0, tzinfo=BKK), tracking_code="FY2568")
+    fact(banlat, received=dt.datetime(2025, 10, 1, 9, 0, tzinfo=BKK), tracking_code="FY2569A")
+    fact(banlat, received=dt.datetime(2026, 9, 30, 15, 0, tzinfo=BKK), tracking_code="FY2569B")
+    client = signed_in(district)
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0, tzinfo=BKK), tick=False):
+        page = client.get("/oversight/performance/?fy=2026").content.decode()
+        form = client.get("/oversight/performance/").content.decode()
+    assert "ช่วงเวลา ต.ค. 2568 – ก.ย. 2569" in page
+    assert '<option value="2026" selected>ปีงบประมาณ 2569</option>' in page
+    assert '<option value="2027">ปีงบประมาณ 2570</option>' in form
+    assert '<option value="2025-10">ต.ค. 2568</option>' in form and 'placeholder="2025-01"' not in form
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0, tzinfo=BKK), tick=False):
+        exported = client.get("/oversight/performance/?fy=2026&format=csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    # The two complaints of the fiscal year, not the one of 30 September 2025.
+    assert [(r["พื้นที่/หน่วยงาน"], r["รับเรื่อง"]) for r in rows if r["รับเรื่อง"] != "0"] == [(banlat.display_name, "2")]
