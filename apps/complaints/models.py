@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.status import Channel, Status
 from tenants.db import current_schema
+from apps.ui.thai import localised_name
 
 
 class Department(models.Model):
@@ -25,7 +26,7 @@ class Department(models.Model):
         ordering = ["position", "name_th"]
 
     def __str__(self) -> str:
-        return self.name_th
+        return localised_name(self)
 
 
 class Category(models.Model):
@@ -50,7 +51,7 @@ class Category(models.Model):
         ordering = ["position", "name_th"]
 
     def __str__(self) -> str:
-        return self.name_th
+        return localised_name(self)
 
 
 class Role(models.TextChoices):

@@ -273,3 +273,15 @@ def test_transfer_targets_search(banlat, thasen):
     assert thasen.dla_code in names and banlat.dla_code not in names
     nearby = signed_in(banlat, "clerk").get("/staff/transfer-targets/").json()["results"]
     assert thasen.dla_code in [r["dla_code"] for r in nearby]
+
+
+def test_category_and_department_show_their_english_names_on_english_pages(banlat) -> None:  # type: ignore[no-untyped-def]
+    case = make_case(banlat, national="road")
+    client = signed_in(banlat, "admin")
+    thai = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "<dd>ถนน ทางเท้า สะพาน ชำรุด</dd>" in thai and "<dd>กองช่าง</dd>" in thai
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "<dd>Roads, footpaths and bridges</dd>" in english and "<dd>Engineering Division</dd>" in english
+    inbox = client.get(f"/staff/?q={case.tracking_code}").content.decode()
+    assert "<td>Roads, footpaths and bridges</td>" in inbox and "<td>Engineering Division</td>" in inbox
