@@ -26,6 +26,7 @@ KINDS: dict[str, Promise] = {
     "sla.row_set": _("แก้ไขระยะเวลาในร่างข้อตกลง"),
     "sla.draft_update": _("แก้ไขรายละเอียดร่างข้อตกลง"),
     "sla.publish": _("ประกาศข้อตกลงระดับการให้บริการ"),
+    "sla.signed_copy": _("แนบประกาศฉบับลงนาม"),
     "profile.update": _("แก้ไขข้อมูลหน่วยงาน"),
     "line.connect": _("เชื่อมต่อบัญชี LINE Official Account"),
     "line.update": _("แก้ไขการเชื่อมต่อบัญชี LINE Official Account"),

@@ -85,6 +85,8 @@ class Agreement(models.Model):
     announced_on = models.DateField(_("ประกาศ ณ วันที่"), null=True, blank=True)
     signatory_name = models.CharField(_("ผู้ลงนาม"), max_length=200, blank=True)
     signatory_position = models.CharField(_("ตำแหน่งผู้ลงนาม"), max_length=200, blank=True)
+    # The announcement as signed and scanned (PDF or image), published beside the generated one.
+    signed_copy = models.FileField(_("ประกาศฉบับลงนาม"), upload_to="sla/signed/", blank=True, max_length=200)
     # The framework it was checked against at publication.
     framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -350,3 +351,18 @@ def sla_office_hours_set(*, body: Any, opens_at: dt.time, closes_at: dt.time, we
     audit_record(kind="calendar.hours", actor=actor, target=hours, body=body, target_label=str(body),
                  changes=changes)
     return hours
+
+
+@transaction.atomic
+def sla_agreement_signed_copy_attach(*, agreement: Agreement, content: File, actor: Any = None) -> Agreement:
+    """The signed, scanned announcement of a published agreement, published beside the generated
+    one. `content` has been checked like every upload (a PDF or an image, re-encoded)."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status == AgreementStatus.DRAFT:
+        raise ValidationError(_("แนบฉบับลงนามได้เมื่อประกาศข้อตกลงแล้ว"))
+    before = agreement.signed_copy.name or ""
+    agreement.signed_copy.save(f"{agreement.body_id}-{agreement.pk}-{content.name}", content, save=False)
+    agreement.save(update_fields=["signed_copy", "updated_at"])
+    audit_record(kind="sla.signed_copy", actor=actor, target=agreement, body=agreement.body,
+                 changes={"before": {"signed_copy": before}, "after": {"signed_copy": agreement.signed_copy.name}})
+    return agreement

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from apps.categories.models import SlaClass
 from apps.complaints.access import StaffRequest, staff_view
+from apps.complaints.attachments import clean_upload
+from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Role
 from apps.portal.page_cache import cached_page
 from apps.sla import services
@@ -69,6 +71,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
     framework = framework_in_force(on=today)
     rows = rows_of(agreement) if agreement else (rows_of(framework) if framework else {})
     return {"body": body, "agreement": agreement, "framework": framework, "table": _table(rows),
+            "signed_copy_url": agreement.signed_copy.url if agreement and agreement.signed_copy else "",
             "stages": Stage.choices, "history": agreements_history(body_id=body.pk),
             "page_url": request.build_absolute_uri("/sla/")}
 
@@ -198,6 +201,7 @@ def manage(request: StaffRequest) -> HttpResponse:
     refused: dict[tuple[str, str], str] = {}
     preview: dict[str, Any] | None = None
     draft = Agreement.objects.filter(body=body, status=AgreementStatus.DRAFT).order_by("-id").first()
+    current = agreement_current_published(body_id=body.pk)
     effective_value: Any = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -205,6 +209,16 @@ def manage(request: StaffRequest) -> HttpResponse:
             if action == "create" and draft is None:
                 services.sla_agreement_draft_create(body=body, actor=request.user,
                                                     number=request.POST.get("number", "").strip())
+            elif action == "signed_copy" and current is not None:
+                upload = request.FILES.get("signed_copy")
+                if upload is None:
+                    raise ValidationError(_("กรุณาเลือกไฟล์ประกาศฉบับลงนาม (PDF หรือรูปภาพ)"))
+                try:
+                    clean = clean_upload(upload)
+                except ComplaintError as error:
+                    raise ValidationError(error.message) from error
+                services.sla_agreement_signed_copy_attach(agreement=current, content=clean.content, actor=request.user)
+                messages.success(request, _("เผยแพร่ประกาศฉบับลงนามแล้ว"))
             elif action == "grid" and draft is not None:
                 typed, refused = _grid_save(request, draft)
             elif action == "row" and draft is not None:
@@ -246,7 +260,7 @@ def manage(request: StaffRequest) -> HttpResponse:
         "stages": Stage.choices, "day_types": DayType.choices, "preview": preview,
         "effective_widget": ThaiDateWidget().render("effective_from", effective_value or today,
                                                     attrs={"id": "effective_from", "required": True}),
-        "history": agreements_history(body_id=body.pk), "current": agreement_current_published(body_id=body.pk),
+        "history": agreements_history(body_id=body.pk), "current": current,
     }, status=400 if errors or refused else 200)
 
 

@@ -194,3 +194,32 @@ def test_office_closure_is_entered_in_the_buddhist_era(banlat) -> None:
     assert client.post("/sla/calendar/", {"action": "add", "date_0": "5", "date_1": "12", "date_2": "2569",
                                           "reason": "งานประจำปี"}).status_code == 302
     assert BodyClosure.objects.filter(body=banlat, date=dt.date(2026, 12, 5)).exists()
+
+
+def test_a_signed_copy_is_uploaded_and_published_beside_the_announcement(banlat, published, tmp_path,
+                                                                         settings) -> None:
+    from django_tenants.utils import schema_context
+
+    from apps.audit.models import AuditEntry
+
+    def entries() -> int:
+        with schema_context(banlat.schema_name):
+            return AuditEntry.objects.filter(kind="sla.signed_copy").count()
+
+    settings.MEDIA_ROOT = tmp_path
+    client = signed_in(banlat, "admin")
+    # The printed announcement, as if signed and scanned back to PDF.
+    scan = io.BytesIO(Client(HTTP_HOST=host(banlat)).get("/sla/announcement.pdf").content)
+    scan.name = "signed.pdf"
+    assert client.post("/sla/manage/", {"action": "signed_copy", "signed_copy": scan}).status_code == 302
+    published.refresh_from_db()
+    assert published.signed_copy.name.endswith(".pdf")
+    assert entries() == 1
+    for page in ("/sla/", "/sla/announcement/"):
+        text = Client(HTTP_HOST=host(banlat)).get(page).content.decode()
+        assert f'<a href="{published.signed_copy.url}">ฉบับลงนาม (สแกน)</a>' in text
+    not_a_scan = io.BytesIO(b"MZ this is a program")
+    not_a_scan.name = "signed.pdf"
+    refused = client.post("/sla/manage/", {"action": "signed_copy", "signed_copy": not_a_scan})
+    assert refused.status_code == 400
+    assert entries() == 1
