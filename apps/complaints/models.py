@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.status import Channel, Status
-from tenants.db import current_schema
 from apps.ui.thai import localised_name
+from tenants.db import current_schema
 
 
 class Department(models.Model):
