@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404
 from django.http.response import HttpResponseBase
@@ -481,7 +481,7 @@ class ComplaintActionView(StaffApiView):
         data = dict(payload.validated_data)
         try:
             replayed = action_once(complaint=case, raw_key=request.headers.get("Idempotency-Key", ""),
-                                   user_id=request.user.pk,
+                                   user_id=cast(int, request.user.pk),
                                    token=request.auth if isinstance(request.auth, StaffToken) else None,
                                    run=lambda: run(request, case, data))
         except ComplaintError as error:

@@ -5,6 +5,8 @@ once, change, switch off, the delivery log and a redeliver button)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,7 +38,7 @@ class TokenForm(forms.Form):
     def __init__(self, *args: object, admin: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if admin:
-            self.fields["user"].choices = [("", _("ตัวท่านเอง"))] + [
+            cast(forms.ChoiceField, self.fields["user"]).choices = [("", _("ตัวท่านเอง"))] + [
                 (m.user_id, f"{m.user.get_full_name() or m.user.username} ({m.get_role_display()})")
                 for m in StaffMember.objects.select_related("user").filter(user__is_active=True)
                 .order_by("user__username")]

@@ -139,11 +139,12 @@ def cached_page(*, params: tuple[str, ...] = (), figures: bool = False) -> Calla
                 return response
             setattr(request, _RENDERING, True)
             try:
-                response = view(request, *args, **kwargs)
+                rendered = view(request, *args, **kwargs)
             finally:
                 setattr(request, _RENDERING, False)
-            if not isinstance(response, HttpResponse) or response.streaming:
-                return response
+            if not isinstance(rendered, HttpResponse) or rendered.streaming:
+                return rendered
+            response = rendered
             if response.status_code == 200 and not response.cookies:
                 headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
                 entry = {"version": version, "body": zlib.compress(response.content, 1), "headers": headers}

@@ -354,7 +354,7 @@ def sla_office_hours_set(*, body: Any, opens_at: dt.time, closes_at: dt.time, we
 
 
 @transaction.atomic
-def sla_agreement_signed_copy_attach(*, agreement: Agreement, content: File, actor: Any = None) -> Agreement:
+def sla_agreement_signed_copy_attach(*, agreement: Agreement, content: File[Any], actor: Any = None) -> Agreement:
     """The signed, scanned announcement of a published agreement, published beside the generated
     one. `content` has been checked like every upload (a PDF or an image, re-encoded)."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)

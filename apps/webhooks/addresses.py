@@ -50,7 +50,7 @@ def resolve_checked(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise AddressRefused(_("หาที่อยู่ของชื่อเครื่อง %(host)s ไม่พบ") % {"host": host}) from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         raise AddressRefused(_("หาที่อยู่ของชื่อเครื่อง %(host)s ไม่พบ") % {"host": host})
     if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and not all(_public(a) for a in addresses):

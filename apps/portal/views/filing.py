@@ -174,5 +174,6 @@ def complaint_receipt(request: HttpRequest) -> HttpResponse:
         "body": body, "complaint": complaint, "receipt": receipt, "fact": fact,
         "deadlines": receipt_after_commit(lambda: open_deadlines(complaint), default=[]),
         "category": category_label(complaint.category),
-        "line_id": receipt_after_commit(lambda: line_account_of(body), default="") if receipt.get("line_code") else "",
+        "line_id": (receipt_after_commit(lambda: line_account_of(body), default="")
+                    if receipt and receipt.get("line_code") else ""),
     })

@@ -216,7 +216,7 @@ def manage(request: StaffRequest) -> HttpResponse:
                 try:
                     clean = clean_upload(upload)
                 except ComplaintError as error:
-                    raise ValidationError(error.message) from error
+                    raise ValidationError(str(error.message)) from error
                 services.sla_agreement_signed_copy_attach(agreement=current, content=clean.content, actor=request.user)
                 messages.success(request, _("เผยแพร่ประกาศฉบับลงนามแล้ว"))
             elif action == "grid" and draft is not None:
