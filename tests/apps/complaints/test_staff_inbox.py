@@ -80,7 +80,8 @@ def test_pagination(banlat):
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_inbox_runs_a_fixed_number_of_queries(banlat, count, django_assert_num_queries):
+def test_inbox_runs_a_fixed_number_of_queries(banlat, count, django_assert_num_queries, settings):
+    settings.TENANT_CACHE_CHECK_SECONDS = 3600  # the host table's version check stays out of the count
     with schema_context(banlat.schema_name):
         Complaint.objects.all().delete()
     for i in range(count):

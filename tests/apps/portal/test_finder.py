@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -61,7 +63,8 @@ def test_the_finder_works_without_javascript(client: Client, banlat: LocalBody) 
     assert 'href="http://banlat.localhost/"' in html
 
 
-def test_a_search_costs_a_fixed_number_of_queries(client: Client, banlat: LocalBody) -> None:
+def test_a_search_costs_a_fixed_number_of_queries(client: Client, banlat: LocalBody, settings: Any) -> None:
+    settings.TENANT_CACHE_CHECK_SECONDS = 3600  # the host table's version check stays out of the count
     client.get("/finder/bodies.json", {"q": "บ้าน"}, HTTP_HOST="localhost")
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/finder/bodies.json", {"q": "บ้าน"}, HTTP_HOST="localhost")
