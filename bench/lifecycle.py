@@ -53,8 +53,9 @@ def main() -> None:
 
     from rongthuk.demo import DEMO_PROVINCE, REGISTRY
     from tenants.geography import geography_load
+    from tenants.lifecycle import body_export, body_merge, body_restore
     from tenants.models import LocalBody
-    from tenants.services import bodies_import, bodies_migrate, body_export, body_merge, body_restore
+    from tenants.services import bodies_import, bodies_migrate
 
     print("setting up the database…", file=sys.stderr, flush=True)
     bodies_migrate(show_progress=False)

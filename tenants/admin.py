@@ -12,16 +12,10 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 
 from apps.audit.admin import AuditedAdmin, NoDeleteAdmin
+from tenants.lifecycle import BodyLifecycleError, body_merge, body_rename, body_status_change, body_upgrade
 from tenants.models import BodyKind, BodyStatus, District, Domain, LocalBody, Province, Subdistrict, domain_clean
 from tenants.resources import LocalBodyResource
-from tenants.services import (
-    BodyLifecycleError,
-    body_merge,
-    body_rename,
-    body_status_change,
-    body_upgrade,
-    domain_names,
-)
+from tenants.services import domain_names
 
 
 class DomainForm(forms.ModelForm):  # type: ignore[type-arg]

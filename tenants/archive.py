@@ -294,7 +294,7 @@ def _count(schema: str, table: str, where: str = "", params: list[Any] | None = 
 
 def body_archive_write(*, body: LocalBody, path: Path) -> ExportReport:
     """Write the body's archive to `path` (replaced atomically). Reads one consistent snapshot:
-    call inside a REPEATABLE READ transaction (tenants.services.body_export does)."""
+    call inside a REPEATABLE READ transaction (tenants.lifecycle.body_export does)."""
     schema = body.schema_name
     if body.status == BodyStatus.PROVISIONING:
         raise ArchiveError(f"หน่วยงาน {body.dla_code} ยังจัดเตรียมไม่เสร็จ ไม่มีข้อมูลให้ส่งออก")

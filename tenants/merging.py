@@ -1,7 +1,7 @@
 """What a merge of two bodies moves, contributed by the apps that own the data.
 
 `tenants` knows nothing of complaints: the app that owns a body's cases registers a step here (in its
-AppConfig.ready), and tenants.services.body_merge runs every step in the merge's transaction, after
+AppConfig.ready), and tenants.lifecycle.body_merge runs every step in the merge's transaction, after
 asking each for its counts (the dry run) and its conflicts (a merge with any is refused).
 """
 

@@ -12,8 +12,8 @@ from django.test import Client
 
 from apps.audit.models import AuditEntry
 from tenants import cache
+from tenants.lifecycle import BodyLifecycleError, body_domain_add, body_domain_remove
 from tenants.models import Domain, LocalBody
-from tenants.services import BodyLifecycleError, body_domain_add, body_domain_remove
 
 CUSTOM = "complaint.banlat.go.th"
 

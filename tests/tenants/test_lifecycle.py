@@ -19,15 +19,9 @@ from apps.reporting.models import ComplaintFact
 from apps.sla.models import StageClock
 from rongthuk.demo import REGISTRY
 from tenants import cache
+from tenants.lifecycle import BodyLifecycleError, body_merge, body_rename, body_status_change, body_upgrade
 from tenants.models import BodyStatus, Domain, LocalBody
-from tenants.services import (
-    BodyLifecycleError,
-    bodies_import,
-    body_merge,
-    body_rename,
-    body_status_change,
-    body_upgrade,
-)
+from tenants.services import bodies_import
 from tests.apps.complaints.helpers import file_complaint
 from tests.apps.portal.helpers import form_data
 from tests.tenants.archive_helpers import body_fill

@@ -1,4 +1,4 @@
-"""The cases' part of a merge of two bodies (tenants.services.body_merge runs it).
+"""The cases' part of a merge of two bodies (tenants.lifecycle.body_merge runs it).
 
 Every case of the absorbed body moves into the receiving body's schema with its tracking code, its
 timeline, its files, its identity-view log and its notifications, under new ids; its fact and its

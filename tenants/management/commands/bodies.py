@@ -8,14 +8,8 @@ from django.utils import timezone
 
 from tenants import provisioning
 from tenants.archive import ArchiveError
-from tenants.middleware import primary_host
-from tenants.models import BodyKind, BodyStatus, Domain, LocalBody
-from tenants.services import (
+from tenants.lifecycle import (
     BodyLifecycleError,
-    bangkok_ensure,
-    bodies_import,
-    bodies_migrate,
-    bodies_provision_pending,
     body_domain_add,
     body_domain_remove,
     body_export,
@@ -25,6 +19,9 @@ from tenants.services import (
     body_status_change,
     body_upgrade,
 )
+from tenants.middleware import primary_host
+from tenants.models import BodyKind, BodyStatus, Domain, LocalBody
+from tenants.services import bangkok_ensure, bodies_import, bodies_migrate, bodies_provision_pending
 
 # The first digit of a DLA code is the body's type.
 KIND_BY_CODE_DIGIT = {"2": BodyKind.PAO, "3": BodyKind.CITY, "4": BodyKind.TOWN,
