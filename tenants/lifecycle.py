@@ -12,7 +12,7 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
-from tenants import archive, cache, merging
+from tenants import archive, archive_restore, cache, merging
 from tenants.models import (
     BodyKind,
     BodyStatus,
@@ -45,9 +45,9 @@ def body_export(*, body: LocalBody, path: Path, actor: object = None, actor_labe
 
 def body_restore(*, path: Path, code: str | None = None, actor: object = None,
                  actor_label: str = "") -> archive.RestoreReport:
-    """Bring an archive back into a new or emptied body (tenants.archive.body_archive_restore)."""
+    """Bring an archive back into a new or emptied body (tenants.archive_restore.body_archive_restore)."""
     with transaction.atomic():
-        report = archive.body_archive_restore(path=path, code=code)
+        report = archive_restore.body_archive_restore(path=path, code=code)
         summary = {"file": path.name, "schema_rows": report.schema_rows, "public_rows": report.public_rows,
                    "files": report.files, "skipped": report.skipped}
         audit_record(kind="body.restore", actor=actor, actor_label=actor_label, target=report.body,
