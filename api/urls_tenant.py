@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api import staff_cases
+from api import staff_case_actions, staff_cases
 
 urlpatterns = [
     path("staff/v1/complaints/", staff_cases.ComplaintsView.as_view(), name="staff-api-intake"),
@@ -12,5 +12,5 @@ urlpatterns = [
     path("staff/v1/complaints/<int:pk>/files/<int:attachment_id>/", staff_cases.ComplaintAttachmentView.as_view(),
          name="staff-api-attachment"),
     *[path(f"staff/v1/complaints/<int:pk>/{name}/", view.as_view(), name=f"staff-api-{name}")
-      for name, view in staff_cases.ACTION_VIEWS.items()],
+      for name, view in staff_case_actions.ACTION_VIEWS.items()],
 ]
