@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from api.open311.wire import BANGKOK
-from apps.reporting.selectors import CaseFilters
+from apps.complaints.public_cases import CaseFilters
 
 REQUEST_ID = re.compile(r"^(\d{7})-(\d{1,18})$")
 MAX_IDS = 100

@@ -23,9 +23,9 @@ from api.open311.params import Open311Error, list_filters, request_id
 from api.open311.wire import FORMATS, document, errors, w3c
 from api.parsers import RequestTooLarge, SafeJSONParser
 from apps.complaints.context import current_body
+from apps.complaints.public_cases import CaseFilters, PublicCase, fact_public_cases
 from apps.complaints.selectors import complaint_public_cases
 from apps.complaints.status import Status
-from apps.reporting.selectors import CaseFilters, PublicCase, fact_public_cases
 from tenants.models import LocalBody
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

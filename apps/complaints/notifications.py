@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -39,7 +39,6 @@ from apps.complaints.models import (
     NotificationSettings,
     OutboxStatus,
 )
-from apps.line.selectors import line_recipient
 from apps.reporting.models import OutboxEntry
 from apps.sla.selectors import pending_deadlines
 from apps.ui import thai
@@ -48,6 +47,30 @@ from tenants.models import LocalBody
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class CitizenChannel:
+    """A channel a citizen follows a case on besides the case's own e-mail and phone (LINE), lent
+    by the app that runs it from its AppConfig.ready() (apps.line sits above complaints, so the
+    outbox never imports it): `follower` gives the address and chat language of whoever follows a
+    case there (None: nobody); `forget` deletes the channel's record of these users (the case's
+    `complainant_line_id`s whose last identified case is gone, PDPA) and says how many it held."""
+
+    name: str
+    follower: Callable[[Complaint], tuple[str, str] | None]
+    forget: Callable[[set[str]], int]
+
+
+_citizen_channels: dict[str, CitizenChannel] = {}
+
+
+def citizen_channel_register(channel: CitizenChannel) -> None:
+    _citizen_channels[channel.name] = channel
+
+
+def citizen_channels() -> list[CitizenChannel]:
+    return list(_citizen_channels.values())
 
 
 def _messages(key: str, complaint: Complaint, text: str, body: LocalBody) -> str | None:
@@ -90,9 +113,11 @@ def _recipients(complaint: Complaint) -> list[tuple[str, str, str]]:
     if complaint.complainant_phone:
         found.append(("sms", complaint.complainant_phone, language))
     # LINE: only a user of the body's own account (who filed it in the chat), in their language.
-    line_user = line_recipient(complaint=complaint)
-    if line_user is not None:
-        found.append(("line", line_user.user_id, line_user.language or language))
+    for channel in _citizen_channels.values():
+        follower = channel.follower(complaint)
+        if follower is not None:
+            address, own_language = follower
+            found.append((channel.name, address, own_language or language))
     return found
 
 

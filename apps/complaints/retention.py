@@ -1,11 +1,12 @@
 """PDPA retention and data-subject requests (พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562).
 
-A closed case keeps the complainant's identity for the body's retention period (BodyProfile
-.retention_years, else settings.PDPA_RETENTION_YEARS) counted from when it finished; after that
-the retention job removes the identity and contact data, the complainant's own photos and the
-copies of messages sent to them, while the case (description, place, timeline, staff's work) and
-its reporting fact stay for statistics (PDPA s.33, s.37(3): erase or make unidentifiable when no
-longer needed; the case record itself is the body's official record).
+A closed case keeps the complainant's identity for the body's retention period (the one it chose
+on its profile page, portal.BodyProfile.retention_years, else settings.PDPA_RETENTION_YEARS)
+counted from when it finished; after that the retention job removes the identity and contact
+data, the complainant's own photos and the copies of messages sent to them, while the case
+(description, place, timeline, staff's work) and its reporting fact stay for statistics (PDPA
+s.33, s.37(3): erase or make unidentifiable when no longer needed; the case record itself is the
+body's official record).
 
 A data-subject request (access, erasure) is recorded in the audit log with its outcome: an
 access request exports what the body holds about the person; an erasure is the same
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,10 +46,9 @@ from apps.complaints.models import (
     OutboxStatus,
     Role,
 )
+from apps.complaints.notifications import citizen_channels
 from apps.complaints.policies import Actor
 from apps.complaints.status import Status
-from apps.line.models import LineUser
-from apps.portal.selectors import retention_years_for
 from apps.reporting.models import ComplaintFact
 from tenants.db import current_schema
 from tenants.models import LocalBody
@@ -114,7 +115,7 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
         # identified case: someone who still has an open or unexpired case keeps it.
         kept = set(Complaint.objects.filter(complainant_line_id__in=line_ids).values_list("complainant_line_id",
                                                                                          flat=True))
-        report.line_users = LineUser.objects.filter(user_id__in=line_ids - kept).delete()[0]
+        report.line_users = sum(channel.forget(line_ids - kept) for channel in citizen_channels())
     body = current_body()
     ComplaintFact.objects.filter(body_id=body.pk, complaint_id__in=ids).update(anonymised_at=now)
     report.tracking_codes = [code for _pk, code, _routed in cases]
@@ -141,10 +142,32 @@ def _delete_files(names: list[str]) -> None:
 
 # --- the retention job (all bodies) ---------------------------------------------------------------
 
+# The periods bodies chose for themselves, lent by the app whose page sets them (apps.portal's
+# profile page, above complaints) from its AppConfig.ready(): body id -> years, for the given
+# bodies (None: every body that chose one). None registered: every body has the national period.
+RetentionPeriods = Callable[[Sequence[int] | None], Mapping[int, int]]
+_period_sources: list[RetentionPeriods] = []
+
+
+def retention_periods_register(source: RetentionPeriods) -> None:
+    _period_sources[:] = [source]
+
+
+def _own_periods(body_ids: Sequence[int] | None) -> Mapping[int, int]:
+    return _period_sources[0](body_ids) if _period_sources else {}
+
+
+def retention_years_for(*, body: LocalBody) -> int:
+    """Years a closed case keeps the complainant's identity: the body's own period, else the
+    national default (settings.PDPA_RETENTION_YEARS)."""
+    return int(_own_periods([body.pk]).get(body.pk) or settings.PDPA_RETENTION_YEARS)
+
+
 _DUE_SQL = """
 SELECT f.body_id, f.complaint_id
 FROM reporting_complaintfact f
-LEFT JOIN portal_bodyprofile p ON p.body_id = f.body_id
+LEFT JOIN unnest(%(own_bodies)s::bigint[], %(own_years)s::int[]) AS p(body_id, retention_years)
+  ON p.body_id = f.body_id
 WHERE f.anonymised_at IS NULL
   AND f.status IN ('closed', 'rejected', 'transferred', 'merged')
   AND COALESCE(f.closed_at, f.rejected_at, f.transferred_at, f.updated_at) < %(bound)s
@@ -161,8 +184,9 @@ def retention_due(*, now: dt.datetime, limit: int) -> dict[int, list[int]]:
     bound = now - dt.timedelta(days=365 * settings.PDPA_RETENTION_MIN_YEARS)
     due: dict[int, list[int]] = defaultdict(list)
     with connection.cursor() as cursor:
+        own = _own_periods(None)
         cursor.execute(_DUE_SQL, {"bound": bound, "now": now, "default": settings.PDPA_RETENTION_YEARS,
-                                  "limit": limit})
+                                  "own_bodies": list(own), "own_years": list(own.values()), "limit": limit})
         for body_id, complaint_id in cursor.fetchall():
             due[body_id].append(complaint_id)
     return dict(due)

@@ -17,7 +17,6 @@ from apps.complaints import retention
 from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Role
-from apps.portal.selectors import retention_years_for
 
 
 class DataRequestForm(forms.Form):
@@ -56,6 +55,6 @@ def data_requests_view(request: StaffRequest) -> HttpResponse:
     history = audit_entries(group="data_request")[:50]
     return render(request, "complaints/admin_data_requests.html", {
         "form": form, "refused": refused, "history": history,
-        "retention_years": retention_years_for(body=request.tenant),
+        "retention_years": retention.retention_years_for(body=request.tenant),
         "national_years": settings.PDPA_RETENTION_YEARS,
     }, status=400 if request.method == "POST" else 200)

@@ -17,15 +17,15 @@ from django.utils.translation import gettext as _
 from apps.complaints.context import current_body
 from apps.complaints.models import Attachment, Complaint, ComplaintEvent, Department, EventKind, StaffMember
 from apps.complaints.policies import Actor, visible_complaints
-from apps.complaints.status import OPEN_STATUSES, Status
-from apps.reporting.models import ComplaintFact
-from apps.reporting.selectors import (
+from apps.complaints.public_cases import (
     CaseFilters,
     PublicCase,
     content_withheld,
     fact_deadlines,
     open311_filter,
 )
+from apps.complaints.status import OPEN_STATUSES, Status
+from apps.reporting.models import ComplaintFact
 from apps.ui.normalise import ascii_digits
 from tenants.models import LocalBody
 

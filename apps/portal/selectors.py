@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
@@ -298,6 +299,15 @@ def sla_summary(*, body: LocalBody) -> SlaSummary | None:
                           is_default=False, rows=rows)
     return SlaSummary(source="framework", title=source.name, effective_from=source.effective_from,
                       is_default=source.is_default, rows=rows)
+
+
+def retention_periods(body_ids: Sequence[int] | None) -> dict[int, int]:
+    """The retention periods bodies chose on their profile page, by body id (only those that chose
+    one): lent to the PDPA job and the data-requests page (apps.complaints.retention)."""
+    rows = BodyProfile.objects.filter(retention_years__isnull=False)
+    if body_ids is not None:
+        rows = rows.filter(body_id__in=list(body_ids))
+    return {body_id: years for body_id, years in rows.values_list("body_id", "retention_years") if years}
 
 
 def retention_years_for(*, body: LocalBody) -> int:

@@ -1,5 +1,7 @@
-"""Reads of the reporting facts for the public: cases as anyone may see them, across every body,
-from the facts alone (no body's schema is read)."""
+"""Cases as the public sees them (Open311): the listing rule and filters, shared by a body's own
+cases (apps.complaints.selectors.complaint_public_cases) and the national list, which reads the
+reporting facts alone (no body's schema is read). The facts store the case's status as a plain
+string; what it means (open, unlisted) is decided here, with the complaint service's vocabulary."""
 
 from __future__ import annotations
 
