@@ -35,10 +35,12 @@ test: $(STAMP)
 
 # The fault campaign (tests/faults): a private PostgreSQL (Debian's binaries, its own port and data
 # folder) and a private Redis, restarted, stopped, hung and killed under load; prints a table of
-# each fault's submissions, acknowledged, lost and duplicated. Not part of `make test`.
+# each fault's submissions, acknowledged, lost and duplicated. Then tests/deploy's servers: the app through
+# Debian's pgbouncer in session mode, and a streaming replica made with pg_basebackup, lagged and stopped.
+# Not part of `make test`.
 test-faults: $(STAMP)
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
-	$(BIN)/python -m pytest -m faults tests/faults $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m faults tests/faults tests/deploy $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

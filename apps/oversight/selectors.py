@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.oversight.sla_status import SlaStatus, sla_status_for
 from apps.ui.thai import localised_name
 from tenants.models import District, LocalBody, Province
+from tenants.replica import reads_connection
 
 GROUPS = ("area", "province", "district", "body", "category", "channel", "status", "month")
 
@@ -152,7 +152,7 @@ def _grouped(sql_from: str, where: str, params: list[Any], sums: str,
     """One statement: the totals and a row per value of each grouping, in the database's order."""
     names = list(METRICS)
     if not groups:
-        with connection.cursor() as cursor:
+        with reads_connection().cursor() as cursor:
             cursor.execute(f"SELECT {sums} FROM {sql_from} WHERE {where}", params)  # noqa: S608
             return dict(zip(names, cursor.fetchone(), strict=True)), {}
     columns = [MONTH.format(r="f") if g == "month" and sql_from.endswith(" f") else KEY_COLUMNS[g]
@@ -164,7 +164,7 @@ def _grouped(sql_from: str, where: str, params: list[Any], sums: str,
     mask_of = {full ^ (1 << (len(columns) - 1 - i)): (i, g) for i, g in enumerate(groups)}
     totals: dict[str, Any] = {}
     rows: dict[str, list[dict[str, Any]]] = {g: [] for g in groups}
-    with connection.cursor() as cursor:
+    with reads_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for record in cursor.fetchall():
             mask, keys, values = record[0], record[1:1 + len(columns)], record[1 + len(columns):]
@@ -199,7 +199,7 @@ def _medians(source: str, scope: Scope, period: Period, key: str | None,
         "SELECT whole, k, (min(days) FILTER (WHERE cum > div(total - 1, 2)) "
         "+ min(days) FILTER (WHERE cum > div(total, 2))) / 2.0 FROM c GROUP BY whole, k")
     out: dict[Any, float | None] = {}
-    with connection.cursor() as cursor:
+    with reads_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for whole, k, median in cursor.fetchall():
             out[None if whole else k] = float(median)
@@ -211,7 +211,7 @@ def _body_medians(body_ids: list[int], period: Period) -> dict[int, float | None
     if not body_ids:
         return {}
     start, end = period.datetimes()
-    with connection.cursor() as cursor:
+    with reads_connection().cursor() as cursor:
         cursor.execute(
             "SELECT body_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM "
             "resolved_at - received_at) / 86400)) FROM reporting_complaintfact "

@@ -37,6 +37,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "tenants.middleware.TenantResolutionMiddleware",
+    # Oversight and national GETs read the facts from the read replica when one is set (tenants.replica).
+    "tenants.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rongthuk.middleware.ThaiFirstLocaleMiddleware",
     "rongthuk.inputs.InputNormalisationMiddleware",

@@ -1,6 +1,6 @@
 from urllib.parse import parse_qs, unquote, urlparse
 
-from rongthuk.env import env_int, env_opt
+from rongthuk.env import env_int, env_list, env_opt
 
 
 def _from_url(url: str) -> dict[str, object]:
@@ -52,3 +52,27 @@ DATABASES = {
 }
 # Distinct bodies one connection may serve before it is closed (≈ 59 KB of catalog each).
 DATABASE_CONN_MAX_BODIES = env_int("DATABASE_CONN_MAX_BODIES", 1000)
+
+# A streaming read replica for the oversight site's and the national API's reads of the facts and
+# roll-ups (tenants.replica): used while it is at most DATABASE_REPLICA_MAX_LAG_SECONDS behind,
+# otherwise (or when it cannot be reached) those reads go to the primary.
+_replica_url = env_opt("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = {
+        "ENGINE": "django_tenants.postgresql_backend",
+        **_from_url(_replica_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # A replica that is down must cost a request little: the reads then go to the primary.
+        "OPTIONS": {"connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
+                    "application_name": "rongthuk-replica-reads"},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+DATABASE_REPLICA_RETRY_SECONDS = env_int("DATABASE_REPLICA_RETRY_SECONDS", 10)
+DATABASE_REPLICA_PATHS = env_list("DATABASE_REPLICA_PATHS", ["/oversight/", "/api/national/"])
+# Never a model that the oversight pages write or that a signed-in request needs fresh.
+DATABASE_REPLICA_MODELS = {
+    "reporting.ComplaintFact", "oversight.AreaRollup", "oversight.BodyRollup", "oversight.AreaResolveDays",
+    "oversight.ProvinceRollup", "oversight.ProvinceResolveDays",
+}

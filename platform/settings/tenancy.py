@@ -57,7 +57,8 @@ INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in S
 
 TENANT_MODEL = "tenants.LocalBody"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
-DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Oversight and national reads of the facts may go to the read replica (tenants.replica).
+DATABASE_ROUTERS = ("tenants.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter")
 
 # Bodies are cloned from this migrated schema; it is never a body itself.
 TENANT_TEMPLATE_SCHEMA = "body_template"
