@@ -1,5 +1,6 @@
 """Which body serves a place, from the geography that exists: the registry's office coordinates
-(DLA publishes a point per body, no boundaries) and the crosswalk's tambon of the same name."""
+(DLA publishes a point per body, no boundaries) and the crosswalk's tambon of the same name; and
+which body a DLA code means today (a code a body had before its upgrade still names it)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import math
 from decimal import Decimal
 from functools import cache
 
-from django.db.models import ExpressionWrapper, F, FloatField, Value
+from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
 
-from tenants.models import BodyKind, LocalBody
+from tenants.models import BodyKind, BodyStatus, LocalBody
 from tenants.slugs import CROSSWALK
 
 # Farther than this from every body's office (in degrees of latitude, ≈ 22 km) is no answer: the
@@ -49,3 +50,25 @@ def body_nearest(*, latitude: Decimal, longitude: Decimal) -> LocalBody | None:
     if nearest is None or nearest.distance > MAX_OFFICE_DISTANCE_DEG ** 2:  # type: ignore[attr-defined]
         return None
     return nearest
+
+
+def codes_current(codes: list[str] | set[str]) -> dict[str, str]:
+    """Old DLA code → the body's code today, for the codes given that some body had before its
+    upgrade (an upgrade refuses a code any body has or had, so each old code names one body)."""
+    if not codes:
+        return {}
+    return dict(LocalBody.objects.filter(previous_dla_code__in=list(codes)).exclude(previous_dla_code="")
+                .values_list("previous_dla_code", "dla_code"))
+
+
+def body_live_for_code(code: str) -> LocalBody | None:
+    """The live body a DLA code names: its own code, the code it had before an upgrade, or the code
+    of a body merged into it."""
+    if not code:
+        return None
+    body = LocalBody.objects.bodies().filter(Q(dla_code=code) | Q(previous_dla_code=code)).first()
+    seen: set[int] = set()
+    while body is not None and body.merged_into_id is not None and body.pk not in seen:
+        seen.add(body.pk)
+        body = LocalBody.objects.filter(pk=body.merged_into_id).first()
+    return body if body is not None and body.status == BodyStatus.ACTIVE else None

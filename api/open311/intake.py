@@ -19,7 +19,7 @@ from apps.complaints.services.intake import complaint_submit
 from apps.complaints.status import Channel
 from apps.complaints.validation import Complainant
 from apps.oversight.scoping import Scope
-from tenants.locate import body_for_subdistrict, body_nearest
+from tenants.locate import body_for_subdistrict, body_live_for_code, body_nearest
 from tenants.models import LocalBody
 
 TOKEN_SALT = "open311.token"  # noqa: S105 - a signing salt, not a secret
@@ -45,13 +45,14 @@ def request_id_for_token(token: str) -> str | None:
 
 
 def route(data: Mapping[str, Any], *, key: ApiKey) -> LocalBody:
-    """The national endpoint's body: `jurisdiction_id` (the DLA code), else the subdistrict
+    """The national endpoint's body: `jurisdiction_id` (the DLA code; a body's code before its
+    upgrade, or a merged body's, routes to the body that has its cases now), else the subdistrict
     attribute (the body named after that tambon, from the registry crosswalk), else lat/long (the
     nearest body office in the DLA registry, within about 22 km). Only bodies in the key's scope."""
     code = str(data.get("jurisdiction_id") or "").strip()
     body: LocalBody | None
     if code:
-        body = LocalBody.objects.live().filter(dla_code=code).first()
+        body = body_live_for_code(code)
         if body is None:
             raise Open311Error(404, _("jurisdiction_id: ไม่พบหน่วยงานที่เปิดให้บริการรหัสนี้"))
     else:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -26,6 +26,7 @@ from apps.complaints.context import current_body
 from apps.complaints.public_cases import CaseFilters, PublicCase, fact_public_cases
 from apps.complaints.selectors import complaint_public_cases
 from apps.complaints.status import Status
+from tenants.locate import codes_current
 from tenants.models import LocalBody
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -148,6 +149,16 @@ def _request_item(case: PublicCase, services: dict[int | str, catalogue.Service]
     return item
 
 
+def _ids_current(filters: CaseFilters) -> CaseFilters:
+    """Request ids minted before the body's upgrade carry its old DLA code: read them as the new."""
+    if not filters.ids:
+        return filters
+    current = codes_current({code for code, _number in filters.ids})
+    if not current:
+        return filters
+    return replace(filters, ids=[(current.get(code, code), number) for code, number in filters.ids])
+
+
 class RequestsView(Open311View):
     def _cases(self, filters: CaseFilters, codes: list[str] | None) -> tuple[list[PublicCase], dict]:
         services = self.services()
@@ -176,7 +187,7 @@ class RequestsView(Open311View):
             tickets = [intake.ticket_key(t, key=caller.key) for t in ticket.split(",") if t.strip()]
             filters = replace(filters, tickets=tickets, received_from=None if filters.ids is None else
                               filters.received_from)
-        cases, services = self._cases(filters, codes)
+        cases, services = self._cases(_ids_current(filters), codes)
         return document(self.fmt, "service_requests", [_request_item(case, services) for case in cases])
 
     def post(self, request: Request, fmt: str = "xml") -> HttpResponse:
@@ -198,6 +209,14 @@ class RequestView(RequestsView):
     def get(self, request: Request, request_id_text: str = "", fmt: str = "xml") -> HttpResponse:  # type: ignore[override]
         keys.caller_for(request, body=self.body(), write=False)
         wanted = request_id(request_id_text)
+        current = codes_current({wanted[0]}).get(wanted[0])
+        if current is not None:
+            # An id from before the body's upgrade: its permanent address carries the new code.
+            query = request.META.get("QUERY_STRING", "")
+            location = request.path.rsplit("/", 1)[0] + f"/{current}-{wanted[1]}.{self.fmt}"
+            response = HttpResponsePermanentRedirect(location + (f"?{query}" if query else ""))
+            response["Cache-Control"] = "no-cache"
+            return response
         cases, services = self._cases(CaseFilters(ids=[wanted], limit=1), None)
         if not cases:
             raise Open311Error(404, _("service_request_id: ไม่พบเรื่องนี้"))
@@ -211,6 +230,10 @@ class TokenView(Open311View):
     def get(self, request: Request, token: str, fmt: str = "xml") -> HttpResponse:
         keys.caller_for(request, body=self.body(), write=False)
         found = intake.request_id_for_token(token)
+        if found is not None and "-" in found:
+            # A token signed before the body's upgrade names the request by its old code.
+            code, number = found.split("-", 1)
+            found = f"{codes_current({code}).get(code, code)}-{number}"
         body = self.body()
         if found is None or (body is not None and not found.startswith(f"{body.dla_code}-")):
             raise Open311Error(404, _("token: ไม่พบ"))
