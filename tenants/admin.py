@@ -1,9 +1,13 @@
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -15,7 +19,12 @@ from apps.audit.admin import AuditedAdmin, NoDeleteAdmin
 from tenants.lifecycle import BodyLifecycleError, body_merge, body_rename, body_status_change, body_upgrade
 from tenants.models import BodyKind, BodyStatus, District, Domain, LocalBody, Province, Subdistrict, domain_clean
 from tenants.resources import LocalBodyResource
-from tenants.services import domain_names
+from tenants.services import UpgradeProposal, domain_names
+
+# The preview page's proposed upgrades travel to their confirmation signed: only what the import
+# proposed can be confirmed, for a day.
+_PROPOSALS_SALT = "tenants.admin.import_upgrades"
+_PROPOSALS_MAX_AGE = 86400
 
 
 class DomainForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -56,6 +65,7 @@ class LocalBodyAdmin(NoDeleteAdmin, AuditedAdmin, ImportExportModelAdmin):
         return super().audit_kind(verb, obj, changes)  # type: ignore[arg-type]
 
     resource_classes = [LocalBodyResource]
+    import_template_name = "tenants/admin/import.html"
     list_display = ["dla_code", "display_name", "kind", "province", "district", "slug", "status"]
     list_filter = ["status", "kind", "province"]
     search_fields = ["dla_code", "name_th", "name_en", "slug"]
@@ -91,7 +101,76 @@ class LocalBodyAdmin(NoDeleteAdmin, AuditedAdmin, ImportExportModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [path("<int:pk>/lifecycle/", self.admin_site.admin_view(self.lifecycle_view),
-                     name="tenants_localbody_lifecycle"), *super().get_urls()]
+                     name="tenants_localbody_lifecycle"),
+                path("import/upgrades/", self.admin_site.admin_view(self.import_upgrades_view),
+                     name="tenants_localbody_import_upgrades"), *super().get_urls()]
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The import's preview, with the upgrades the file shows (LocalBodyResource holds those rows
+        back) offered for confirmation."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        result = context.get("result") if context else None
+        proposals: list[UpgradeProposal] = list(getattr(result, "upgrade_proposals", []) or [])
+        if context is not None and result is not None:
+            names = dict(LocalBody.objects.filter(dla_code__in=[p.old_code for p in proposals])
+                         .values_list("dla_code", "name_th"))
+            context["upgrade_proposals"] = [
+                {"proposal": p, "kind_label": BodyKind(p.kind).label, "old_name": names.get(p.old_code, "")}
+                for p in proposals]
+            context["upgrade_token"] = signing.dumps([asdict(p) for p in proposals], salt=_PROPOSALS_SALT)
+            context["former_codes"] = list(getattr(result, "former_codes", []) or [])
+        return response
+
+    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
+        proposals = list(getattr(result, "upgrade_proposals", []) or [])
+        if proposals:
+            self.message_user(request, _("ยังไม่ได้ยืนยันการยกฐานะ %(count)d รายการ (ไม่ได้สร้างหน่วยงานใหม่แทน): "
+                                         "%(list)s นำเข้าไฟล์อีกครั้งเพื่อยืนยัน")
+                              % {"count": len(proposals),
+                                 "list": ", ".join(f"{p.old_code} → {p.new_code}" for p in proposals)},
+                              messages.WARNING)
+        return super().process_result(result, request)  # type: ignore[no-any-return]
+
+    def import_upgrades_view(self, request: HttpRequest) -> HttpResponse:
+        """Confirm upgrades proposed by the import's preview: each runs tenants.lifecycle.body_upgrade
+        (the same body, schema and cases under the new code; the old code's links redirect). All or
+        none: a refused one changes nothing."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_import_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        errors: list[str] = []
+        picked: list[UpgradeProposal] = []
+        try:
+            proposals = [UpgradeProposal(**item) for item in signing.loads(
+                request.POST.get("proposals", ""), salt=_PROPOSALS_SALT, max_age=_PROPOSALS_MAX_AGE)]
+        except (signing.BadSignature, TypeError, ValueError):
+            errors.append(_("รายการยกฐานะที่เสนอไม่ถูกต้องหรือหมดอายุ กรุณานำเข้าไฟล์อีกครั้ง"))
+        else:
+            chosen = set(request.POST.getlist("accept"))
+            picked = [p for p in proposals if p.new_code in chosen]
+            if not picked:
+                errors.append(_("กรุณาเลือกการยกฐานะที่จะยืนยันอย่างน้อยหนึ่งรายการ"))
+        if not errors:
+            try:
+                with transaction.atomic():
+                    for proposal in picked:
+                        body = LocalBody.objects.bodies().filter(dla_code=proposal.old_code).first()
+                        if body is None:
+                            raise BodyLifecycleError(_("ไม่พบหน่วยงานรหัส %(code)s (ยกฐานะไปแล้วหรือไม่)")
+                                                     % {"code": proposal.old_code})
+                        body_upgrade(body=body, new_code=proposal.new_code, kind=proposal.kind,
+                                     name_th=proposal.name_th, actor=request.user)
+            except BodyLifecycleError as error:
+                errors.append(error.message)
+        if errors:
+            context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                       "title": _("ยืนยันการยกฐานะจากการนำเข้าทะเบียน"), "errors": errors}
+            return TemplateResponse(request, "tenants/admin/import_upgrades.html", context, status=400)
+        self.message_user(request, _("ยกฐานะแล้ว %(count)d หน่วยงาน: %(list)s")
+                          % {"count": len(picked), "list": ", ".join(f"{p.old_code} → {p.new_code}" for p in picked)})
+        return redirect(reverse("admin:tenants_localbody_changelist"))
 
     def lifecycle_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Rename, upgrade with a new DLA code, merge into another body (a dry run first)."""

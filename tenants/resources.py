@@ -2,7 +2,10 @@
 
 Rows go through the same parser as `rongthuk bodies import` (tenants.registry); a bad row is
 reported with its line number and reason and the others are imported; new bodies are provisioned
-after the import is confirmed.
+after the import is confirmed. As in the CLI's import, a row with a new code that looks like a body
+whose code left the registry (tenants.services.registry_upgrades_find) is not imported: it is an
+upgrade, proposed on the preview page (`result.upgrade_proposals`) for the admin to confirm
+(tenants.admin), and a row with a code some body had before its upgrade is never made again.
 """
 
 from __future__ import annotations
@@ -15,8 +18,14 @@ from import_export import fields, resources
 
 from apps.audit.services import audit_record
 from tenants.models import BodyStatus, LocalBody, Province
-from tenants.registry import Geography, RowError, parse_rows
-from tenants.services import _domains_ensure, bodies_provision_pending, schema_name_for
+from tenants.registry import Geography, RegistryRow, RowError, parse_rows
+from tenants.services import (
+    UpgradeProposal,
+    _domains_ensure,
+    bodies_provision_pending,
+    registry_upgrades_find,
+    schema_name_for,
+)
 from tenants.slugs import assign_slugs, base_slug
 
 _FIELDS = ["dla_code", "kind", "name_th", "province", "district", "address", "moo", "postcode", "area_km2",
@@ -41,7 +50,12 @@ class LocalBodyResource(resources.ModelResource):
             return
         records = [dict(zip(dataset.headers, row, strict=False)) for row in dataset]
         cleaned = tablib.Dataset(headers=[*_FIELDS, "error"])
-        for item in parse_rows(records, Geography()):
+        items = list(parse_rows(records, Geography()))
+        rows = [item for item in items if isinstance(item, RegistryRow)]
+        self.upgrade_proposals, self.former_codes = registry_upgrades_find(
+            rows, provinces={r.province_code for r in rows})
+        self._held = {p.new_code for p in self.upgrade_proposals} | set(self.former_codes)
+        for item in items:
             if isinstance(item, RowError):
                 cleaned.append([item.dla_code or "0000000", *[""] * (len(_FIELDS) - 1), str(item)])
                 continue
@@ -54,9 +68,19 @@ class LocalBodyResource(resources.ModelResource):
         dataset.headers = cleaned.headers
         self._new_codes: list[str] = []
 
+    upgrade_proposals: list[UpgradeProposal]
+    former_codes: list[str]
+
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         if row.get("error"):
             raise ValidationError(row["error"])
+
+    def skip_row(self, instance: LocalBody, original: LocalBody, row: Any,
+                 import_validation_errors: Any = None) -> bool:
+        # An upgrade's new code waits for the admin's confirmation; a former code is never made again.
+        if str(row.get("dla_code") or "") in getattr(self, "_held", set()):
+            return True
+        return bool(super().skip_row(instance, original, row, import_validation_errors))
 
     def before_save_instance(self, instance: LocalBody, row: Any, **kwargs: Any) -> None:
         if instance.pk is None:
@@ -70,6 +94,8 @@ class LocalBodyResource(resources.ModelResource):
             self._new_codes.append(instance.dla_code)
 
     def after_import(self, dataset: tablib.Dataset, result: Any, **kwargs: Any) -> None:
+        result.upgrade_proposals = getattr(self, "upgrade_proposals", [])
+        result.former_codes = getattr(self, "former_codes", [])
         codes = getattr(self, "_new_codes", [])
         if kwargs.get("dry_run"):
             return

@@ -92,6 +92,8 @@ NO_FORM: dict[str, str] = {
     "public oversight:conduct-case": "the desk's case page: its forms post to oversight:conduct-action",
     "tenant portal:track-case": "posted to by its own forms when a case is tracked (Cast.extra_pages)",
     "public otpadmin:tenants_localbody_add": "bodies come from the DLA registry (import): no add, 403",
+    "public otpadmin:tenants_localbody_import_upgrades":
+        "the import preview's confirmation of its proposed upgrades (signed): tests/tenants/test_admin_import.py",
     "public otpadmin:index": "links only", "public otpadmin:login": "redirects to the oversight sign-in",
     "public otpadmin:logout": "sign-out", "public otpadmin:password_change_done": "read-only page",
     "public otpadmin:autocomplete": "JSON (GET)", "public otpadmin:jsi18n": "JavaScript",
