@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.oversight.scoping import Scope
 from tenants.models import LocalBody
 
 PREFIX_LENGTH = 8
@@ -75,8 +76,6 @@ def api_key_create(*, name: str, scope: str = "", body: LocalBody | None = None,
                    access: str = Access.READ) -> tuple[ApiKey, str]:
     """A new key; returns the row and the raw key (`<prefix>.<secret>`), which is never stored.
     A national key has a scope (`nation`, `province:XX`, `district:XXXX`); a body's key has none."""
-    from apps.oversight.scoping import Scope
-
     if body is None:
         Scope.parse(scope)
     elif scope:

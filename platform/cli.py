@@ -9,20 +9,20 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
+from apps.ui.i18n.build import compile_catalogues
+from rongthuk.env import env_opt
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-    from django.core.management import execute_from_command_line
-
-    from rongthuk.env import env_opt
-
     if not env_opt("DATABASE_URL"):
         # Every command here may touch the database; without DATABASE_URL that is the embedded one.
+        # Imported only then: a deployment with DATABASE_URL needs no embedded-server package.
         from rongthuk import embedded
 
         embedded.ensure_running()
-
-    from apps.ui.i18n.build import compile_catalogues
 
     compile_catalogues()
     args = list(sys.argv if argv is None else argv)

@@ -5,14 +5,29 @@ It lives in the project core because it draws on every app."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 import tenants
 from apps.accounts.models import User
+from apps.complaints.demo import demo_complaints
+from apps.onboarding.contacts import Contact
+from apps.onboarding.models import Invitation, InvitationStatus
+from apps.onboarding.services import InvitationError, invitation_claim, invitation_create
+from apps.oversight.scoping import NATION
+from apps.oversight.services import oversight_profile_set
+from apps.sla.models import Agreement, AgreementStatus
+from apps.sla.services import (
+    sla_agreement_draft_create,
+    sla_agreement_publish,
+    sla_agreement_row_set,
+    sla_agreement_update,
+)
 from tenants.geography import geography_load
 from tenants.models import LocalBody, Subdistrict
 from tenants.services import bodies_import, bodies_migrate
@@ -64,14 +79,6 @@ def demo_invitations(*, province: str) -> str:
     """Invite a first administrator for every body of the province, as the national admin would
     from a spreadsheet; a third of them claim their invitation and half of those publish an SLA.
     Idempotent: bodies invited already are skipped."""
-    from django.utils import timezone
-
-    from apps.onboarding.contacts import Contact
-    from apps.onboarding.models import Invitation, InvitationStatus
-    from apps.onboarding.services import InvitationError, invitation_claim, invitation_create
-    from apps.oversight.scoping import NATION
-    from apps.sla.services import sla_agreement_draft_create, sla_agreement_publish
-
     national = User.objects.get(username="national")
     counts = {"invited": 0, "claimed": 0, "published": 0, "skipped": 0}
     bodies = list(LocalBody.objects.live().filter(province_id=province).order_by("dla_code"))
@@ -125,8 +132,6 @@ def _accounts() -> list[DemoAccount]:
 def _oversight_accounts() -> list[DemoAccount]:
     """Oversight officers (public schema): the provincial office of เพชรบุรี, the district office of
     บ้านลาด, and the national admin with a nation scope."""
-    from apps.oversight.services import oversight_profile_set
-
     national = _user("national", "ผู้ดูแลระดับประเทศ (สถ.)", is_staff=True, is_superuser=True)
     oversight_profile_set(user=national, level="nation", office_name="กรมส่งเสริมการปกครองท้องถิ่น")
     province = _user("province76", "ท้องถิ่นจังหวัดเพชรบุรี")
@@ -145,25 +150,14 @@ def _oversight_accounts() -> list[DemoAccount]:
 
 def _complaints() -> list[DemoAccount]:
     """A few hundred complaints across the bodies of อำเภอบ้านลาด, in every state (apps.complaints.demo)."""
-    from apps.complaints.demo import demo_complaints
-
-    return demo_complaints()
+    return [DemoAccount(*account) for account in
+            demo_complaints(district=DEMO_DISTRICT, body_code=DEMO_BODY_CODE, password=DEMO_PASSWORD)]
 
 
 
 def _sla_agreements() -> list[DemoAccount]:
     """Two bodies of อำเภอบ้านลาด have published an agreement stricter than the national minimum;
     the other 13 have not (what the district office sees)."""
-    import datetime as dt
-
-    from apps.sla.models import Agreement, AgreementStatus
-    from apps.sla.services import (
-        sla_agreement_draft_create,
-        sla_agreement_publish,
-        sla_agreement_row_set,
-        sla_agreement_update,
-    )
-
     signatories = {"5760601": ("นายสมศักดิ์ ตัวอย่าง", "นายกเทศมนตรีตำบลบ้านลาด"),
                    "6760609": ("นางสาวสมใจ ตัวอย่าง", "นายกองค์การบริหารส่วนตำบลท่าเสน")}
     for code, (name, position) in signatories.items():

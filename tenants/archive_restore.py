@@ -34,6 +34,7 @@ from tenants.archive import (
     schema_tables,
 )
 from tenants.models import BodyStatus, Domain, LocalBody
+from tenants.services import domain_names, schema_name_for
 
 
 def _check_compatible(manifest: dict[str, Any]) -> None:
@@ -75,8 +76,6 @@ def _rewrite(name: str, old_prefix: str, new_prefix: str) -> str:
 
 def _target_body(manifest: dict[str, Any], code: str) -> tuple[LocalBody, bool]:
     """The body to restore into (locked), and whether it was made here."""
-    from tenants.services import domain_names, schema_name_for
-
     existing = LocalBody.objects.select_for_update().filter(dla_code=code).first()
     if existing is not None:
         if not _body_is_empty(existing):

@@ -18,14 +18,12 @@ import copy
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models.signals import post_delete, post_save
 
-if TYPE_CHECKING:
-    from tenants.models import Domain, LocalBody
+from tenants.models import Domain, LocalBody
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -54,8 +52,6 @@ def _read_version() -> int | None:
 
 
 def _load() -> tuple[dict[str, Domain], dict[int, str]]:
-    from tenants.models import Domain, LocalBody
-
     # With their province and district (one instance of each, shared): pages name them, and each
     # request works on its own copy of the body (request_copy), which keeps these cached.
     bodies = {body.pk: body for body in LocalBody.objects.select_related("province", "district")}
@@ -140,8 +136,6 @@ def clear(**_: object) -> None:
 
 
 def _connect() -> None:
-    from tenants.models import Domain, LocalBody
-
     for model in (LocalBody, Domain):
         post_save.connect(clear, sender=model, dispatch_uid=f"tenant-cache-save-{model.__name__}")
         post_delete.connect(clear, sender=model, dispatch_uid=f"tenant-cache-delete-{model.__name__}")

@@ -8,12 +8,9 @@ those attributes, so the rest of the code stays typed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import connection
 
-if TYPE_CHECKING:
-    from tenants.models import LocalBody
+from tenants.models import LocalBody
 
 
 def current_schema() -> str:

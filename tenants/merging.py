@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from tenants.models import LocalBody
+from tenants.models import LocalBody
 
 Counts = dict[str, int]
 

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from tenants.models import BodyKind
+from tenants.registry import KIND_BY_TYPE
 
 CROSSWALK = Path(__file__).parent / "data" / "lao_geo_crosswalk.csv"
 RESERVED = {"www", "api", "admin", "oversight", "static", "media", "mail", "national", "staff", "public"}
@@ -63,8 +64,6 @@ def national_bases() -> dict[str, str]:
     Collisions are judged against the whole country, not against one import: importing one
     province first and the rest later gives every body the slug a single national import would.
     """
-    from tenants.registry import KIND_BY_TYPE
-
     return {
         code: base_slug(
             dla_code=code,

@@ -9,6 +9,11 @@ by them, never as a foreign key to the body's users.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
+
+from django.contrib.auth.models import AnonymousUser
+
+from apps.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -20,3 +25,8 @@ class OfficeActor:
     @property
     def label(self) -> str:
         return f"{self.name} ({self.office})"[:120]
+
+
+# Who is acting: request.user (a User, or AnonymousUser on the portal), an oversight office's
+# officer on a conduct case (OfficeActor), or None for the system.
+Actor: TypeAlias = User | AnonymousUser | OfficeActor | None

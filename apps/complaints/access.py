@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
+from apps.accounts.actors import Actor
 from apps.accounts.models import User
 from apps.accounts.second_factor import is_verified
 from apps.accounts.signin import SESSION_SCHEMA
@@ -36,8 +37,6 @@ from tenants.requests import BodyRequest
 if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
-
-    from apps.complaints.policies import Actor
 
 View = Callable[..., HttpResponseBase]
 

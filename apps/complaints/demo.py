@@ -29,7 +29,6 @@ from apps.complaints.services.workflow import (
     complaint_resolve,
 )
 from apps.complaints.validation import Complainant
-from rongthuk.demo import DEMO_BODY_CODE, DEMO_DISTRICT, DEMO_PASSWORD, DemoAccount
 from tenants.models import LocalBody, Subdistrict
 
 PER_BODY = 22
@@ -65,8 +64,8 @@ STATES = (["closed"] * 7 + ["resolved"] * 3 + ["in_progress"] * 3 + ["waiting"] 
           + ["received"] * 2 + ["rejected", "transferred_agency", "merged", "reopened"])
 
 
-def _staff(body: LocalBody) -> dict[str, User]:
-    """Role rows for the demo accounts (rongthuk.demo made admin/officer in the demo body)."""
+def _staff(body: LocalBody, password: str) -> dict[str, User]:
+    """Role rows for the demo accounts (rongthuk.demo made admin/officer in the demo body, with this password)."""
     engineering = Department.objects.filter(code="engineering").first()
     people: dict[str, User] = {}
     for username, role, full_name in (("admin", Role.ADMIN, f"ผู้ดูแลระบบ {body.display_name}"),
@@ -74,7 +73,7 @@ def _staff(body: LocalBody) -> dict[str, User]:
                                       ("executive", Role.EXECUTIVE, "ปลัด"),
                                       ("clerk", Role.CLERK, "เจ้าหน้าที่รับเรื่อง")):
         user = User.objects.filter(username=username).first() or User.objects.create_user(
-            username, DEMO_PASSWORD, full_name=full_name)
+            username, password, full_name=full_name)
         StaffMember.objects.get_or_create(user=user, defaults={
             "role": role, "department": engineering if role == Role.OFFICER else None})
         people[role] = user
@@ -163,35 +162,38 @@ def _one(rng: random.Random, body: LocalBody, people: dict[str, User], categorie
     return case
 
 
-def demo_complaints(*, per_body: int = PER_BODY, seed: int = 2569) -> list[DemoAccount]:
-    bodies = list(LocalBody.objects.live().filter(district_id=DEMO_DISTRICT).order_by("dla_code"))
+def demo_complaints(*, district: str, body_code: str, password: str, per_body: int = PER_BODY,
+                    seed: int = 2569) -> list[tuple[str, str, str]]:
+    """A year of cases in every body of the district (rongthuk.demo names it, the body whose staff
+    accounts it prints, and their password); returns those accounts as (where, username, role)."""
+    bodies = list(LocalBody.objects.live().filter(district_id=district).order_by("dla_code"))
     now = timezone.now()
     for index, body in enumerate(bodies):
         rng = random.Random(seed + index)  # noqa: S311 - demo data, reproducible
         with schema_context(body.schema_name):
-            people = _staff(body)
+            people = _staff(body, password)
             if Complaint.objects.exists():
                 continue
             categories = list(Category.objects.filter(is_active=True).select_related("national_category"))
-            subdistricts = list(Subdistrict.objects.filter(district_id=DEMO_DISTRICT).values_list("code", flat=True))
+            subdistricts = list(Subdistrict.objects.filter(district_id=district).values_list("code", flat=True))
             moments = sorted(now - dt.timedelta(days=rng.uniform(1, 365)) for _ in range(per_body))
             for i, received in enumerate(moments):
                 state = STATES[i % len(STATES)] if received < now - dt.timedelta(days=20) else \
                     rng.choice(["received", "acknowledged", "in_progress", "waiting", "resolved"])
                 _one(rng, body, people, categories, subdistricts, received, state)
-    _demo_transfers(bodies)
-    demo = next((b for b in bodies if b.dla_code == DEMO_BODY_CODE), None)
+    _demo_transfers(bodies, body_code)
+    demo = next((b for b in bodies if b.dla_code == body_code), None)
     if demo is None:
         return []
     url = f"http://{demo.slug}.localhost:8000/staff/"
-    return [DemoAccount(url, "executive", "executive (ปลัด), เทศบาลตำบลบ้านลาด"),
-            DemoAccount(url, "clerk", "intake clerk, เทศบาลตำบลบ้านลาด")]
+    return [(url, "executive", "executive (ปลัด), เทศบาลตำบลบ้านลาด"),
+            (url, "clerk", "intake clerk, เทศบาลตำบลบ้านลาด")]
 
 
-def _demo_transfers(bodies: list[LocalBody]) -> None:
+def _demo_transfers(bodies: list[LocalBody], body_code: str) -> None:
     """Two transfers from the demo body to a neighbour: one waiting to be accepted, one accepted."""
-    demo = next((b for b in bodies if b.dla_code == DEMO_BODY_CODE), None)
-    neighbour = next((b for b in bodies if b.dla_code != DEMO_BODY_CODE), None)
+    demo = next((b for b in bodies if b.dla_code == body_code), None)
+    neighbour = next((b for b in bodies if b.dla_code != body_code), None)
     if demo is None or neighbour is None:
         return
     with schema_context(demo.schema_name):

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Protocol
 
+from celery import current_app  # type: ignore[attr-defined]
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -39,6 +40,7 @@ from apps.complaints.models import (
     NotificationSettings,
     OutboxStatus,
 )
+from apps.complaints.publish import publish_after_commit
 from apps.reporting.models import OutboxEntry
 from apps.sla.selectors import pending_deadlines
 from apps.ui import thai
@@ -151,7 +153,7 @@ def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | N
         schema = current_schema()
         # robust: nothing after the commit can turn the stored case into an error.
         if ids:
-            transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
+            transaction.on_commit(lambda: dispatch(schema, ids), robust=True)
     return created
 
 
@@ -192,7 +194,7 @@ def queue_mail(*, body: LocalBody, recipient: str, subject: str, text: str) -> N
                                     ignore_conflicts=True)
     schema = current_schema()
     ids = [notification.pk]
-    transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
+    transaction.on_commit(lambda: dispatch(schema, ids), robust=True)
     return notification
 
 
@@ -206,16 +208,15 @@ def queue_sms(*, body: LocalBody, recipient: str, text: str) -> Notification:
                                     ignore_conflicts=True)
     schema = current_schema()
     ids = [notification.pk]
-    transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
+    transaction.on_commit(lambda: dispatch(schema, ids), robust=True)
     return notification
 
 
-def _dispatch(schema: str, ids: list[int]) -> None:
-    from apps.complaints.publish import publish_after_commit
-    from apps.complaints.tasks import notifications_deliver
-
-    # Bounded in time and never raising: a hung or absent broker leaves the rows to the sweep.
-    publish_after_commit(notifications_deliver, schema=schema, args=[ids])
+def dispatch(schema: str, ids: list[int]) -> None:
+    """Deliver these rows now (after commit). Bounded in time and never raising: a hung or absent
+    broker leaves the rows to the sweep. The task by name: apps.complaints.tasks calls this
+    module, which never imports it."""
+    publish_after_commit(current_app.signature("complaints.notifications_deliver"), schema=schema, args=[ids])
 
 
 class Backend(Protocol):

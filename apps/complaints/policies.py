@@ -3,13 +3,11 @@ see is a 404, exactly like a case that does not exist."""
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.actors import OfficeActor
+from apps.accounts.actors import Actor, OfficeActor
 from apps.accounts.models import User
 from apps.categories.models import SlaClass
 from apps.complaints.access import staff_member, staff_role
@@ -18,9 +16,9 @@ from apps.complaints.models import Complaint, IdentityAccess, Role
 # Closing these needs an executive's approval (นายก/ปลัด).
 EXECUTIVE_CLOSURE_CLASSES = frozenset({SlaClass.COMPLEX, SlaClass.CONDUCT, SlaClass.CORRUPTION})
 
-# Who is acting: request.user (a User, or AnonymousUser on the portal), an oversight office's
-# officer on a conduct case (OfficeActor), or None for the system.
-Actor: TypeAlias = User | AnonymousUser | OfficeActor | None
+# Who is acting (apps.accounts.actors): named here too, where the services take it from.
+__all__ = ["EXECUTIVE_CLOSURE_CLASSES", "Actor", "can_close", "can_view_identity", "complainant_identity",
+           "get_complaint_for_user", "may_act_on", "visible_complaints"]
 
 
 def visible_complaints(user: Actor) -> QuerySet[Complaint]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apps.complaints.context import current_body
 from apps.complaints.models import Complaint, ComplaintEvent, EventKind, IdentityAccess, Notification, OutboxStatus
+from apps.complaints.notifications import dispatch
 from apps.reporting.models import OutboxEntry
 from apps.webhooks.models import WebhookEndpoint, WebhookEvent
 from apps.webhooks.services import webhook_endpoints_active
@@ -129,14 +130,9 @@ def events_queue(events: Sequence[ComplaintEvent], *, endpoints: list[WebhookEnd
                                     ignore_conflicts=True)
     ids = [n.pk for n in created]
     schema = current_schema()
-    transaction.on_commit(lambda: _dispatch(schema, ids), robust=True)
+    transaction.on_commit(lambda: dispatch(schema, ids), robust=True)
     return ids
 
-
-def _dispatch(schema: str, ids: list[int]) -> None:
-    from apps.complaints.notifications import _dispatch as dispatch
-
-    dispatch(schema, ids)
 
 
 @transaction.atomic
@@ -152,7 +148,7 @@ def webhook_delivery_redeliver(*, notification_id: int, endpoint: WebhookEndpoin
     row.save(update_fields=["status", "next_attempt_at"])
     OutboxEntry.objects.update_or_create(body=current_body(), notification_id=row.pk, defaults={"due_at": now})
     schema = current_schema()
-    transaction.on_commit(lambda: _dispatch(schema, [row.pk]), robust=True)
+    transaction.on_commit(lambda: dispatch(schema, [row.pk]), robust=True)
     return row
 
 

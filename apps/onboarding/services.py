@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from celery import current_app  # type: ignore[attr-defined]
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -25,6 +26,7 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record, audit_snapshot
 from apps.complaints.models import Notification, Role, StaffMember
 from apps.complaints.notifications import queue_mail
+from apps.complaints.publish import publish_after_commit
 from apps.onboarding import spreadsheet
 from apps.onboarding.checklist import schema_ticks
 from apps.onboarding.contacts import Contact, contact_clean
@@ -396,10 +398,9 @@ def reminders_send(*, scope: Scope, actor: User, topic: str, body_ids: list[int]
 
 
 def _mail_later(ids: list[int]) -> None:
-    from apps.complaints.publish import publish_after_commit
-    from apps.onboarding.tasks import reminders_mail
-
-    publish_after_commit(reminders_mail, schema=get_public_schema_name(), args=[ids])
+    # By name: the task module calls these services, and they never import it.
+    publish_after_commit(current_app.signature("onboarding.reminders_mail"), schema=get_public_schema_name(),
+                         args=[ids])
 
 
 def reminders_mail(*, reminder_ids: Iterable[int] | None = None, limit: int = 500) -> int:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from apps.reporting.models import ComplaintFact
 from tenants.models import LocalBody
 
-if TYPE_CHECKING:
-    from apps.complaints.models import Complaint
+
+class Complaint(Protocol):
+    """The case the fact is written from (apps.complaints.models.Complaint, which sits above these
+    facts): its id, the body it went to, and the `_CASE_FIELDS`, read by name."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def transferred_to_body_id(self) -> int | None: ...
 
 # Copied from the case; nothing here identifies a complainant (tests/apps/reporting checks).
 _CASE_FIELDS = [

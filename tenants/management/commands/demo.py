@@ -70,6 +70,7 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
             if settings.EMBEDDED_DATABASE:
+                # Only then: a deployment with DATABASE_URL needs no embedded-server package.
                 from rongthuk import embedded
 
                 embedded.stop()
