@@ -164,7 +164,7 @@ def _replicate(body: object, *, cases: int, photos: int) -> None:
     from django.conf import settings
     from django.db import connection, transaction
 
-    from tenants.archive import table_columns
+    from tenants.archive_format import table_columns
 
     schema = body.schema_name  # type: ignore[attr-defined]
     s = f'"{schema}"'
@@ -255,7 +255,8 @@ def _drop(body: object) -> None:
     """The body gone from this deployment: its public rows, domains, row, schema and files."""
     from django.db import connection
 
-    from tenants.archive import _q, public_graph
+    from tenants.archive_format import public_graph
+    from tenants.archive_format import quote as _q
 
     graph = public_graph()
     with connection.cursor() as cursor:

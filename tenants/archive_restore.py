@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import tarfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,29 +17,38 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tenants import provisioning
-from tenants.archive import (
-    _CHUNK,
-    _REGISTRY_FIELDS,
+from tenants.archive_format import (
     BODY_CASES_TABLE,
+    CHUNK,
     PUBLIC_CASES_TABLE,
+    REGISTRY_FIELDS,
     ArchiveError,
-    RestoreReport,
-    _count,
-    _deployment,
-    _file_columns,
-    _migrations,
-    _q,
-    _raw,
     archive_read_manifest,
+    count_rows,
+    deployment,
+    file_columns_by_table,
+    migration_ledger,
     public_graph,
+    quote,
+    raw_cursor,
     schema_tables,
 )
 from tenants.models import BodyStatus, Domain, LocalBody
 from tenants.services import domain_names, schema_name_for
 
 
+@dataclass
+class RestoreReport:
+    body: LocalBody
+    schema_rows: int = 0
+    public_rows: int = 0
+    files: int = 0
+    # Public rows left out because what they point at is not on this deployment (table: count).
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
 def _check_compatible(manifest: dict[str, Any]) -> None:
-    here = _migrations(provisioning.template_schema())
+    here = migration_ledger(provisioning.template_schema())
     theirs = list(manifest["migrations"])
     if here == theirs:
         return
@@ -55,15 +65,15 @@ def _check_compatible(manifest: dict[str, Any]) -> None:
 
 
 def _body_is_empty(body: LocalBody) -> bool:
-    if _count("public", PUBLIC_CASES_TABLE, "WHERE t.body_id = %s", [body.pk]):
+    if count_rows("public", PUBLIC_CASES_TABLE, "WHERE t.body_id = %s", [body.pk]):
         return False
     if body.status == BodyStatus.PROVISIONING:
         return True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f"{_q(body.schema_name)}.{BODY_CASES_TABLE}"])
+        cursor.execute("SELECT to_regclass(%s)", [f"{quote(body.schema_name)}.{BODY_CASES_TABLE}"])
         if cursor.fetchone()[0] is None:
             return True
-    return _count(body.schema_name, BODY_CASES_TABLE) == 0
+    return count_rows(body.schema_name, BODY_CASES_TABLE) == 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,7 +98,7 @@ def _target_body(manifest: dict[str, Any], code: str) -> tuple[LocalBody, bool]:
         slug = f"{slug}-{code}"
     body = LocalBody.objects.create(
         dla_code=code, schema_name=schema_name_for(code), slug=slug, status=BodyStatus.PROVISIONING,
-        **{f: values[f] for f in _REGISTRY_FIELDS if f not in ("slug", "status")},
+        **{f: values[f] for f in REGISTRY_FIELDS if f not in ("slug", "status")},
     )
     primary, alias = domain_names(body.slug, code)
     names = [(primary, True), (alias, False)]
@@ -104,29 +114,29 @@ def _load_schema(tar: tarfile.TarFile, manifest: dict[str, Any], schema: str) ->
     with connection.cursor() as cursor:
         # Checks still pending in this transaction on the old schema's tables fire before it goes.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"DROP SCHEMA IF EXISTS {_q(schema)} CASCADE")
+        cursor.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
         cursor.execute(script.render(schema))
         tables = schema_tables(schema)
         archived = {t["name"]: t for t in manifest["schema"]["tables"]}
         if set(tables) != set(archived):
             raise ArchiveError("ตารางในไฟล์สำรองไม่ตรงกับโครงสร้างของระบบนี้: "
                                f"{sorted(set(tables) ^ set(archived))[:5]}")
-        cursor.execute("TRUNCATE " + ", ".join(f"{_q(schema)}.{_q(t)}" for t in tables))
+        cursor.execute("TRUNCATE " + ", ".join(f"{quote(schema)}.{quote(t)}" for t in tables))
         # The rows are loaded whole; the foreign keys (deferrable) are checked at commit.
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for table in tables:
             entry = archived[table]
-            columns = ", ".join(_q(c) for c in entry["columns"])
+            columns = ", ".join(quote(c) for c in entry["columns"])
             handle = tar.extractfile(entry["member"])
             assert handle is not None
-            with gzip.GzipFile(fileobj=handle) as unpacked, _raw(cursor).copy(
-                    f"COPY {_q(schema)}.{_q(table)} ({columns}) FROM STDIN") as copy:  # noqa: S608
-                while chunk := unpacked.read(_CHUNK):
+            with gzip.GzipFile(fileobj=handle) as unpacked, raw_cursor(cursor).copy(
+                    f"COPY {quote(schema)}.{quote(table)} ({columns}) FROM STDIN") as copy:  # noqa: S608
+                while chunk := unpacked.read(CHUNK):
                     copy.write(chunk)
             rows += int(entry["rows"])
         for sequence in manifest["schema"]["sequences"]:
-            cursor.execute("SELECT setval(%s::regclass, %s, %s)",
-                           [f"{_q(schema)}.{_q(sequence['name'])}", sequence["last_value"], sequence["is_called"]])
+            name = f"{quote(schema)}.{quote(sequence['name'])}"
+            cursor.execute("SELECT setval(%s::regclass, %s, %s)", [name, sequence["last_value"], sequence["is_called"]])
     return rows
 
 
@@ -156,7 +166,7 @@ def _load_public(tar: tarfile.TarFile, manifest: dict[str, Any], body: LocalBody
     # The body's old public rows (a draft agreement, a profile, closures of an emptied body) go.
     with connection.cursor() as cursor:
         for table in reversed(graph.tables()):
-            cursor.execute(f"DELETE FROM public.{_q(table)} t WHERE {graph.where(table)}", [body.pk])  # noqa: S608
+            cursor.execute(f"DELETE FROM public.{quote(table)} t WHERE {graph.where(table)}", [body.pk])  # noqa: S608
 
     # New ids for every row, allocated before any insert so references can be rewritten.
     new_ids: dict[str, dict[int, int]] = {}
@@ -169,7 +179,7 @@ def _load_public(tar: tarfile.TarFile, manifest: dict[str, Any], body: LocalBody
 
     # Rows outside the archive that a row points at (a directive, a framework version, the fact a
     # transfer came from): ids mean the same rows only on the deployment the archive was made on.
-    same_deployment = manifest.get("deployment") == _deployment()
+    same_deployment = manifest.get("deployment") == deployment()
     external: dict[tuple[str, str], set[Any]] = {}
     for table in graph.tables():
         for key in graph.keys_of(table):
@@ -179,7 +189,7 @@ def _load_public(tar: tarfile.TarFile, manifest: dict[str, Any], body: LocalBody
             values -= set(new_ids.get(key.target, {}))
             if values:
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SELECT id FROM public.{_q(key.target)} WHERE id = ANY(%s)",  # noqa: S608
+                    cursor.execute(f"SELECT id FROM public.{quote(key.target)} WHERE id = ANY(%s)",  # noqa: S608
                                    [list(values)])
                     external[(table, key.column)] = {row[0] for row in cursor.fetchall()}
 
@@ -225,8 +235,8 @@ def _load_public(tar: tarfile.TarFile, manifest: dict[str, Any], body: LocalBody
         for table, rows in ready.items():
             for start in range(0, len(rows), 2000):
                 part = rows[start:start + 2000]
-                cursor.execute(f"INSERT INTO public.{_q(table)} SELECT * FROM "  # noqa: S608
-                               f"json_populate_recordset(NULL::public.{_q(table)}, %s::json)", [json.dumps(part)])
+                cursor.execute(f"INSERT INTO public.{quote(table)} SELECT * FROM "  # noqa: S608
+                               f"json_populate_recordset(NULL::public.{quote(table)}, %s::json)", [json.dumps(part)])
             report.public_rows += len(rows)
 
 
@@ -246,15 +256,15 @@ def body_archive_restore(*, path: Path, code: str | None = None) -> RestoreRepor
             report = RestoreReport(body=body)
             with tarfile.open(path, "r:") as tar:
                 report.schema_rows = _load_schema(tar, manifest, new_schema)
-                file_columns = _file_columns()
+                file_columns = file_columns_by_table()
                 rewrite: dict[str, tuple[str, str]] = {}
                 if old_prefix != new_prefix:
                     with connection.cursor() as cursor:
                         for table in schema_tables(new_schema):
                             for column in file_columns.get(table, []):
                                 cursor.execute(
-                                    f"UPDATE {_q(new_schema)}.{_q(table)} SET {_q(column)} = "  # noqa: S608
-                                    f"%s || substr({_q(column)}, %s) WHERE starts_with({_q(column)}, %s)",
+                                    f"UPDATE {quote(new_schema)}.{quote(table)} SET {quote(column)} = "  # noqa: S608
+                                    f"%s || substr({quote(column)}, %s) WHERE starts_with({quote(column)}, %s)",
                                     [new_prefix, len(old_prefix) + 1, old_prefix])
                     rewrite = {f"{t}.{c}": (old_prefix, new_prefix) for t, cs in file_columns.items() for c in cs}
                 _load_public(tar, manifest, body, rewrite, report)

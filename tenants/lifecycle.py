@@ -44,7 +44,7 @@ def body_export(*, body: LocalBody, path: Path, actor: object = None, actor_labe
 
 
 def body_restore(*, path: Path, code: str | None = None, actor: object = None,
-                 actor_label: str = "") -> archive.RestoreReport:
+                 actor_label: str = "") -> archive_restore.RestoreReport:
     """Bring an archive back into a new or emptied body (tenants.archive_restore.body_archive_restore)."""
     with transaction.atomic():
         report = archive_restore.body_archive_restore(path=path, code=code)

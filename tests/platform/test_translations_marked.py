@@ -40,6 +40,7 @@ PYTHON_THAI_ALLOWED = {
     "tenants/management/commands/bodies.py": "operator's command-line messages",
     "tenants/archive.py": "operator's command-line messages (a body's export and restore)",
     "tenants/archive_restore.py": "operator's command-line messages (a body's restore)",
+    "tenants/archive_format.py": "operator's command-line messages (a damaged archive refused)",
     "apps/onboarding/spreadsheet.py": "the Thai column headings of the invitation spreadsheet offices fill in",
     "apps/categories/defaults.py": "the shipped national categories, their Thai and English names side by side",
     "apps/complaints/defaults.py": "a new body's departments, their Thai and English names side by side",

@@ -15,7 +15,8 @@ from apps.complaints.models import Attachment, Complaint, StaffMember
 from apps.complaints.services.workflow import complaint_acknowledge, complaint_reply
 from apps.portal.models import BodyProfile
 from apps.sla.models import BodyClosure
-from tenants.archive import _q, public_graph, schema_tables
+from tenants.archive_format import public_graph, schema_tables
+from tenants.archive_format import quote as _q
 from tenants.models import LocalBody
 from tests.apps.complaints.helpers import file_complaint
 from tests.apps.portal.helpers import jpeg

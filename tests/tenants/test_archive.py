@@ -17,7 +17,7 @@ from apps.audit.models import AuditEntry
 from apps.complaints.models import Attachment, Complaint
 from apps.reporting.models import ComplaintFact
 from apps.sla.models import StageClock
-from tenants.archive import ArchiveError
+from tenants.archive_format import ArchiveError
 from tenants.lifecycle import body_export, body_restore
 from tenants.models import BodyStatus, Domain, LocalBody
 from tests.tenants.archive_helpers import body_drop, body_files, body_fill, public_rows, schema_rows

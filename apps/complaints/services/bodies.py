@@ -31,7 +31,7 @@ from apps.complaints.models import (
 )
 from apps.reporting.models import ComplaintFact, OutboxEntry
 from apps.sla.models import StageClock
-from tenants.archive import table_columns
+from tenants.archive_format import table_columns
 from tenants.merging import Counts, MergeStep, merge_step_register
 from tenants.models import LocalBody
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tenants import provisioning
-from tenants.archive import ArchiveError
+from tenants.archive_format import ArchiveError
 from tenants.lifecycle import (
     BodyLifecycleError,
     body_domain_add,
