@@ -65,18 +65,18 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=_Encoder, ensure_ascii=False))
 
 
-def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, object]:
     """The named fields of `obj` as JSON values (a foreign key as its id)."""
     values: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
         attname = getattr(field, "attname", name)
         values[name] = getattr(obj, attname)
-    snapshot: dict[str, Any] = _jsonable(values)
+    snapshot: dict[str, object] = _jsonable(values)
     return snapshot
 
 
-def audit_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def audit_diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, dict[str, object]]:
     """{"before": ..., "after": ...} holding only the fields whose values differ; {} if none."""
     before, after = _jsonable(dict(before)), _jsonable(dict(after))
     names = [n for n in {**before, **after} if before.get(n) != after.get(n)]
@@ -105,7 +105,7 @@ def _names(value: Any) -> Iterable[str]:
 
 
 def audit_record(*, kind: str, actor: object = None, target: models.Model | None = None,
-                 changes: Mapping[str, Any] | None = None, target_label: str = "", target_type: str = "",
+                 changes: Mapping[str, object] | None = None, target_label: str = "", target_type: str = "",
                  target_id: object = "", actor_label: str = "", body: HasSchema | None = None,
                  at: dt.datetime | None = None) -> AuditEntry:
     """Append one entry. `actor`: the signed-in user (None or an anonymous user for the system or

@@ -60,7 +60,7 @@ FACT_STAGE_FIELDS = {
 
 # --- snapshots and clocks (called by the complaint service inside its transaction) -----------------
 
-def sla_snapshot_for(*, body: LocalBody, sla_class: str, at: dt.datetime) -> dict[str, Any]:
+def sla_snapshot_for(*, body: LocalBody, sla_class: str, at: dt.datetime) -> dict[str, object]:
     """The rows in force for `body` at `at` for one class, JSON-able: the published agreement in
     force on that day, with any stage it leaves out taken from the framework; or the framework."""
     on = local_date(at)
@@ -122,7 +122,8 @@ def complaint_clock_update(*, complaint: ClockedCase, fact: ComplaintFact, now: 
     fact.paused_seconds = result.paused_seconds
     fact.ever_breached = bool(fact.ever_breached) or result.ever_breached
     fact.sla_source = str(snapshot.get("source", ""))
-    fact.sla_version = snapshot.get("version")
+    version = snapshot.get("version")
+    fact.sla_version = version if isinstance(version, int) else None
     fields = [f for pair in FACT_STAGE_FIELDS.values() for f in pair] + [
         "progress_due_at", "paused_seconds", "ever_breached", "sla_source", "sla_version"]
     inserted = fact.pk is None
@@ -230,7 +231,7 @@ def sla_agreement_row_set(*, agreement: Agreement, sla_class: str, stage: str, d
 
 
 @transaction.atomic
-def sla_agreement_update(*, agreement: Agreement, actor: Actor = None, **fields: Any) -> Agreement:
+def sla_agreement_update(*, agreement: Agreement, actor: Actor = None, **fields: object) -> Agreement:
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError(_("แก้ไขได้เฉพาะร่างข้อตกลง"))
     allowed = {"number", "title", "signatory_name", "signatory_position", "effective_from", "announced_on"}
@@ -325,8 +326,8 @@ def sla_body_closure_delete(*, body: LocalBody, closure_id: int, actor: Actor = 
 
 
 @transaction.atomic
-def sla_office_hours_set(*, body: Any, opens_at: dt.time, closes_at: dt.time, weekdays: str,
-                         actor: Any = None) -> BodyOfficeHours:
+def sla_office_hours_set(*, body: LocalBody, opens_at: dt.time, closes_at: dt.time, weekdays: str,
+                         actor: Actor = None) -> BodyOfficeHours:
     """The body's office hours and working days: working-day limits of cases received from now
     on are counted in them (a case's deadlines already set do not move)."""
     digits = "".join(sorted(set(weekdays)))
@@ -354,7 +355,8 @@ def sla_office_hours_set(*, body: Any, opens_at: dt.time, closes_at: dt.time, we
 
 
 @transaction.atomic
-def sla_agreement_signed_copy_attach(*, agreement: Agreement, content: File[Any], actor: Any = None) -> Agreement:
+def sla_agreement_signed_copy_attach(*, agreement: Agreement, content: File[bytes],
+                                     actor: Actor = None) -> Agreement:
     """The signed, scanned announcement of a published agreement, published beside the generated
     one. `content` has been checked like every upload (a PDF or an image, re-encoded)."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)

@@ -5,8 +5,8 @@ stage clocks. The services in this package call these and nothing else writes a 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -50,7 +50,7 @@ def user_or_none(user: Actor) -> User | None:
 
 def event_add(complaint: Complaint, kind: str, *, actor: Actor = None, actor_label: str = "", text: str = "",
               is_public: bool = False, from_status: str = "", to_status: str = "",
-              data: dict[str, Any] | None = None, at: datetime | None = None) -> ComplaintEvent:
+              data: Mapping[str, object] | None = None, at: datetime | None = None) -> ComplaintEvent:
     # Every change to a case passes here: a conduct case takes only its office's hand (and the
     # citizen's), and the office takes no other case. Filing is not acting on a case.
     if kind != EventKind.CREATED and not may_act_on(actor, complaint):
@@ -62,7 +62,7 @@ def event_add(complaint: Complaint, kind: str, *, actor: Actor = None, actor_lab
     event = ComplaintEvent.objects.create(
         complaint=complaint, kind=kind, actor=user_or_none(actor), actor_label=actor_label,
         text=text, is_public=is_public, from_status=from_status, to_status=to_status,
-        data=data or {}, created_at=at or timezone.now(),
+        data=dict(data or {}), created_at=at or timezone.now(),
     )
     # The body's webhook endpoints hear of it through the outbox, in this same transaction.
     webhooks.events_queue([event])
@@ -70,7 +70,7 @@ def event_add(complaint: Complaint, kind: str, *, actor: Actor = None, actor_lab
 
 
 def status_set(complaint: Complaint, target: str, *, actor: Actor = None, actor_label: str = "",
-               text: str = "", is_public: bool = True, data: dict[str, Any] | None = None,
+               text: str = "", is_public: bool = True, data: Mapping[str, object] | None = None,
                at: datetime | None = None) -> ComplaintEvent:
     check_transition(complaint.status, target)
     previous = complaint.status
