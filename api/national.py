@@ -119,16 +119,21 @@ def _target(view: NationalView, params: Any) -> tuple[Scope, LocalBody | None]:
 
 
 def _period(params: Any) -> selectors.Period:
+    """The pages' reading of a period (apps.oversight.selectors.Period.from_query): the same query
+    gives the same months, so the same figures, here and on the oversight pages."""
     try:
-        return selectors.Period.parse(params.get("since"), params.get("until"))
+        return selectors.Period.from_query(params)
     except ValueError as error:
-        raise ValidationError({"period": "since/until are YYYY-MM, since <= until"}) from error
+        raise ValidationError({"period": "fy is a fiscal year (2026 or 2569: 1 Oct 2025 - 30 Sep 2026); "
+                                         "since/until are YYYY-MM, since <= until"}) from error
 
 
 COMMON = [
     OpenApiParameter("level", OpenApiTypes.STR, enum=list(LEVELS),
                      description="nation, province, district or body (default: the key's scope)"),
     OpenApiParameter("code", OpenApiTypes.STR, description="province (2 digits), district (4) or DLA code (7)"),
+    OpenApiParameter("fy", OpenApiTypes.INT, description="fiscal year (1 Oct - 30 Sep): 2026 or "
+                     "2569 (Buddhist era) is 1 Oct 2025 - 30 Sep 2026; takes precedence over since/until"),
     OpenApiParameter("since", OpenApiTypes.STR, description="first month, YYYY-MM (default: 11 months ago)"),
     OpenApiParameter("until", OpenApiTypes.STR, description="last month, YYYY-MM (default: this month)"),
 ]

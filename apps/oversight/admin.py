@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from apps.audit.admin import AuditedAdmin
 from apps.oversight.forms import ACCEPT, clean_directive_attachment
-from apps.oversight.models import Directive, DirectiveTarget, OversightProfile
+from apps.oversight.models import Directive, DirectiveMeasure, DirectiveTarget, OversightProfile
 
 
 @admin.register(OversightProfile)
@@ -20,17 +20,20 @@ class OversightProfileAdmin(AuditedAdmin):
 class DirectiveTargetInline(admin.TabularInline):
     model = DirectiveTarget
     extra = 0
-    readonly_fields = ["body", "acknowledged_at", "acknowledged_by_name", "complied_at", "compliance_source",
-                       "reminded_at"]
+    readonly_fields = ["body", "acknowledged_at", "acknowledged_by_name", "sla_met_at", "overdue_met_at",
+                       "complied_at", "compliance_source", "reminded_at"]
 
 
 class DirectiveAdminForm(forms.ModelForm):
     """The attachment is checked as on the oversight site: a PDF or an image, nothing active."""
 
+    requirements = forms.TypedMultipleChoiceField(choices=DirectiveMeasure.choices, widget=forms.CheckboxSelectMultiple,
+                                                  label=Directive._meta.get_field("requirements").verbose_name)
+
     class Meta:
         model = Directive
-        fields = ["number", "title", "text", "measure", "due_date", "attachment", "remind_days_before", "issued_by",
-                  "scope_level", "scope_code"]
+        fields = ["number", "title", "text", "requirements", "due_date", "attachment", "remind_days_before",
+                  "issued_by", "scope_level", "scope_code"]
         widgets = {"attachment": forms.ClearableFileInput(attrs={"accept": ACCEPT})}
 
     def clean_attachment(self) -> Any:

@@ -34,7 +34,10 @@ class DirectiveForm(forms.Form):
     number = forms.CharField(label=_("เลขที่หนังสือ"), max_length=60, required=False)
     title = forms.CharField(label=_("เรื่อง"), max_length=300)
     text = forms.CharField(label=_("รายละเอียด"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    measure = forms.ChoiceField(label=_("การวัดผลการปฏิบัติ"), choices=DirectiveMeasure.choices)
+    requirements = forms.MultipleChoiceField(
+        label=_("สิ่งที่หน่วยงานต้องปฏิบัติ (ปฏิบัติครบเมื่อทำได้ทุกข้อที่เลือก)"), choices=DirectiveMeasure.choices,
+        widget=forms.CheckboxSelectMultiple, initial=[DirectiveMeasure.ACKNOWLEDGEMENT],
+        error_messages={"required": _("เลือกสิ่งที่หน่วยงานต้องปฏิบัติอย่างน้อยหนึ่งข้อ")})
     due_date = ThaiDateField(label=_("กำหนดเสร็จ"))
     remind_days_before = forms.IntegerField(label=_("เตือนล่วงหน้า (วัน)"), min_value=0, max_value=60, initial=3)
     attachment = forms.FileField(label=_("เอกสารแนบ (PDF หรือรูปภาพ)"), required=False,

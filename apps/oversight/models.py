@@ -7,7 +7,10 @@ conduct queue read the facts (which hold none).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +52,9 @@ class OversightProfile(models.Model):
 
 
 class DirectiveMeasure(models.TextChoices):
-    """How compliance is decided: by the platform where it can measure it, else by acknowledgement."""
+    """What a directive requires of a body. A directive may require several together; each is
+    decided by the platform where it can measure it (an SLA in force that meets the minimum, no
+    overdue case left unanswered), the acknowledgement by the body's admin."""
 
     ACKNOWLEDGEMENT = "ack", _("ตอบรับทราบ")
     SLA_PUBLISHED = "sla_published", _("ประกาศข้อตกลงระดับการให้บริการ (SLA) แล้ว")
@@ -62,8 +67,9 @@ class Directive(models.Model):
     number = models.CharField(_("เลขที่หนังสือ"), max_length=60, blank=True)
     title = models.CharField(_("เรื่อง"), max_length=300)
     text = models.TextField(_("รายละเอียด"), blank=True)
-    measure = models.CharField(_("การวัดผลการปฏิบัติ"), max_length=20, choices=DirectiveMeasure.choices,
-                               default=DirectiveMeasure.ACKNOWLEDGEMENT)
+    requirements = ArrayField(
+        models.CharField(max_length=20, choices=DirectiveMeasure.choices), verbose_name=_("สิ่งที่ต้องปฏิบัติ"),
+        default=list, help_text=_("หน่วยงานปฏิบัติครบเมื่อทำได้ทุกข้อ"))
     due_date = models.DateField(_("กำหนดเสร็จ"))
     attachment = models.FileField(_("เอกสารแนบ"), upload_to="oversight/directives/%Y/", blank=True)
     remind_days_before = models.PositiveSmallIntegerField(_("เตือนล่วงหน้า (วัน)"), default=3)
@@ -81,12 +87,21 @@ class Directive(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def requirement_labels(self) -> list[str]:
+        labels = dict(DirectiveMeasure.choices)
+        return [str(labels.get(r, r)) for r in self.requirements]
+
 
 class DirectiveTarget(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="targets")
     body = models.ForeignKey(LocalBody, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(_("ตอบรับเมื่อ"), null=True, blank=True)
     acknowledged_by_name = models.CharField(_("ผู้ตอบรับ"), max_length=200, blank=True)
+    # When the body met each measured requirement (the acknowledgement's is acknowledged_at): the
+    # moment it happened (the agreement's publication, the last overdue case's answer), not when
+    # the platform looked. complied_at is the latest of the required ones, once all are met.
+    sla_met_at = models.DateTimeField(_("ประกาศ SLA ตามมาตรฐานเมื่อ"), null=True, blank=True)
+    overdue_met_at = models.DateTimeField(_("ตอบเรื่องเกินกำหนดครบเมื่อ"), null=True, blank=True)
     complied_at = models.DateTimeField(_("ปฏิบัติแล้วเมื่อ"), null=True, blank=True)
     compliance_source = models.CharField(max_length=12, blank=True, help_text="auto or ack")
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -99,6 +114,10 @@ class DirectiveTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive_id}:{self.body_id}"
+
+    def met_at(self, requirement: str) -> dt.datetime | None:
+        return {DirectiveMeasure.ACKNOWLEDGEMENT: self.acknowledged_at, DirectiveMeasure.SLA_PUBLISHED: self.sla_met_at,
+                DirectiveMeasure.OVERDUE_ANSWERED: self.overdue_met_at}.get(DirectiveMeasure(requirement))
 
 
 class _RollupMetrics(models.Model):

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Min, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.categories.models import NationalCategory
 from apps.complaints.status import Channel, Status
@@ -18,7 +20,7 @@ from apps.oversight.models import AreaRollup, BodyRollup, Directive, DirectiveTa
 from apps.oversight.rollup_sql import CHANNELS, METRICS, MONTH, STAGES, STATUSES, metric_exprs
 from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.oversight.sla_status import SlaStatus, sla_status_for
-from apps.ui.thai import localised_name
+from apps.ui.thai import fiscal_year_of, localised_name
 from tenants.models import District, LocalBody, Province
 from tenants.replica import reads_connection
 
@@ -58,7 +60,26 @@ class Period:
     @classmethod
     def fiscal_year(cls, year: int) -> Period:
         """ปีงบประมาณ `year` (Common Era number): 1 October of the year before to 30 September."""
+        if not 2000 <= year <= 2200:
+            raise ValueError("fiscal year out of range")
         return cls(dt.date(year - 1, 10, 1), dt.date(year, 9, 1))
+
+    @classmethod
+    def from_query(cls, params: Any, *, default_fiscal: bool = False) -> Period:
+        """The one reading of a period from a page's or the API's query: `fy` (the fiscal year's
+        Common Era number: fy=2026 is ปีงบประมาณ 2569), else `since`/`until` (YYYY-MM), else the
+        current fiscal year (default_fiscal) or the last 12 months. fy may be given in the Buddhist
+        era too (fy=2569). ValueError on anything else."""
+        fiscal = str(params.get("fy") or "")
+        if fiscal:
+            if not fiscal.isdigit():
+                raise ValueError("fy is a year")
+            year = int(fiscal)
+            return cls.fiscal_year(year - 543 if year > 2400 else year)  # พ.ศ. 2569 is 2026
+        since, until = params.get("since") or None, params.get("until") or None
+        if default_fiscal and not since and not until:
+            return cls.fiscal_year(fiscal_year_of(timezone.localdate()))
+        return cls.parse(since, until)
 
     def q(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}month__gte": self.since, f"{prefix}month__lte": self.until})
@@ -400,3 +421,23 @@ def directives_for_body(body: LocalBody) -> QuerySet[DirectiveTarget]:
     """What the staff UI shows a body's admin: directives addressed to the body, newest first."""
     return (DirectiveTarget.objects.filter(body=body).select_related("directive")
             .order_by("complied_at", "-directive__issued_at"))
+
+
+def directive_target_for_body(body: LocalBody, target_id: int) -> DirectiveTarget:
+    """One directive addressed to the body; another body's is a 404. Read on the body's site: its
+    issuer is never joined (the user table there is the body's own, not the office's)."""
+    target = DirectiveTarget.objects.filter(body=body, pk=target_id).select_related("directive").first()
+    if target is None:
+        raise Http404("no such directive")
+    return target
+
+
+def directive_office(directive: Directive) -> str:
+    """The issuing office by its area, in the page's language (สำนักงานท้องถิ่นอำเภอบ้านลาด)."""
+    if directive.scope_level == "district":
+        district = District.objects.filter(code=directive.scope_code).first()
+        return _("สำนักงานท้องถิ่นอำเภอ%(name)s") % {"name": localised_name(district)} if district else ""
+    if directive.scope_level == "province":
+        province = Province.objects.filter(code=directive.scope_code).first()
+        return _("สำนักงานท้องถิ่นจังหวัด%(name)s") % {"name": localised_name(province)} if province else ""
+    return _("กรมส่งเสริมการปกครองท้องถิ่น")

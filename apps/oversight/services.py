@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from celery import current_app  # type: ignore[attr-defined]
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.audit.services import audit_diff, audit_record, audit_snapshot
-from apps.oversight.cases import STAGE_COLUMNS
+from apps.oversight import compliance
 from apps.oversight.models import (
     Directive,
     DirectiveMeasure,
@@ -26,10 +25,8 @@ from apps.oversight.models import (
     OversightProfile,
     ScopeLevel,
 )
-from apps.oversight.rollup_sql import OPEN, rebuild_sql
+from apps.oversight.rollup_sql import rebuild_sql
 from apps.oversight.scoping import Scope, bodies_in_scope_for
-from apps.oversight.sla_status import sla_status_for
-from apps.reporting.models import ComplaintFact
 from tenants.models import District, LocalBody, Province
 
 log = logging.getLogger(__name__)
@@ -58,10 +55,14 @@ def oversight_profile_set(*, user: User, level: str, code: str = "", office_name
 
 @transaction.atomic
 def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.date, text: str = "",
-                    number: str = "", measure: str = DirectiveMeasure.ACKNOWLEDGEMENT,
+                    number: str = "", requirements: Iterable[str] = (DirectiveMeasure.ACKNOWLEDGEMENT,),
                     body_codes: Iterable[str] | None = None, attachment: UploadedFile[bytes] | None = None,
                     remind_days_before: int = 3) -> Directive:
-    """Issue to every body in scope, or to the listed ones (each must be in scope, else 404)."""
+    """Issue to every body in scope, or to the listed ones (each must be in scope, else 404). The
+    body complies when it has met every requirement (in the order of DirectiveMeasure)."""
+    wanted = set(requirements)
+    if not wanted or not wanted <= set(DirectiveMeasure.values):
+        raise DirectiveError(_("เลือกสิ่งที่หน่วยงานต้องปฏิบัติอย่างน้อยหนึ่งข้อ"))
     if due_date < timezone.localdate():
         raise DirectiveError(_("กำหนดเสร็จต้องไม่เป็นวันที่ผ่านมาแล้ว"))
     bodies = bodies_in_scope_for(scope)
@@ -73,7 +74,8 @@ def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.d
     targets = list(bodies)
     if not targets:
         raise DirectiveError(_("ไม่มีหน่วยงานในขอบเขต"))
-    directive = Directive(title=title, text=text, number=number, measure=measure, due_date=due_date,
+    directive = Directive(title=title, text=text, number=number, due_date=due_date,
+                          requirements=[r for r in DirectiveMeasure.values if r in wanted],
                           issued_by=issued_by, scope_level=scope.level, scope_code=scope.code,
                           remind_days_before=remind_days_before)
     if attachment is not None:
@@ -81,7 +83,7 @@ def directive_issue(*, scope: Scope, issued_by: User, title: str, due_date: dt.d
     directive.save()
     DirectiveTarget.objects.bulk_create([DirectiveTarget(directive=directive, body=b) for b in targets])
     audit_record(kind="directive.create", actor=issued_by, target=directive, changes={"after": {
-        **audit_snapshot(directive, ("title", "number", "measure", "due_date", "scope_level", "scope_code",
+        **audit_snapshot(directive, ("title", "number", "requirements", "due_date", "scope_level", "scope_code",
                                      "remind_days_before")),
         "bodies": [b.dla_code for b in targets]}})
     transaction.on_commit(lambda: _refresh_later(directive.pk))
@@ -111,9 +113,7 @@ def directive_acknowledge(*, target_id: int, body: LocalBody, user_name: str,
     target.acknowledged_at = now
     target.acknowledged_by_name = user_name[:200]
     fields = ["acknowledged_at", "acknowledged_by_name"]
-    if target.directive.measure == DirectiveMeasure.ACKNOWLEDGEMENT and target.complied_at is None:
-        target.complied_at = now
-        target.compliance_source = "ack"
+    if _complete(target, target.directive):
         fields += ["complied_at", "compliance_source"]
     target.save(update_fields=fields)
     # The body's own log: its admin answered the office.
@@ -123,47 +123,50 @@ def directive_acknowledge(*, target_id: int, body: LocalBody, user_name: str,
     return target
 
 
-def _overdue_unanswered_bodies(body_ids: list[int], now: dt.datetime) -> set[int]:
-    overdue = Q()
-    for _stage, due, done, _label in STAGE_COLUMNS:
-        overdue |= Q(**{f"{due}__lt": now, f"{done}__isnull": True})
-    # Conduct cases are the office's to answer, not the body's.
-    return set(ComplaintFact.objects.filter(body_id__in=body_ids, status__in=OPEN, routed_to_oversight=False)
-               .filter(overdue)
-               .values_list("body_id", flat=True).distinct())
+def _complete(target: DirectiveTarget, directive: Directive) -> bool:
+    """Set complied_at when every requirement is met: the moment the last one was (never before
+    the directive was issued). True when it changed."""
+    if target.complied_at is not None:
+        return False
+    times = [target.met_at(r) for r in directive.requirements]
+    if not times or any(t is None for t in times):
+        return False
+    target.complied_at = max([directive.issued_at, *(t for t in times if t is not None)])
+    measured = any(r != DirectiveMeasure.ACKNOWLEDGEMENT for r in directive.requirements)
+    target.compliance_source = "auto" if measured else "ack"
+    return True
 
 
 @transaction.atomic
 def directive_compliance_refresh(*, directive: Directive, now: dt.datetime | None = None) -> int:
-    """Mark measurable compliance (SLA published and meeting the minimum; no overdue case left
-    unanswered). Returns how many targets became compliant. Idempotent."""
-    if directive.measure == DirectiveMeasure.ACKNOWLEDGEMENT:
-        return 0
+    """Record the measured requirements the bodies have met since (an SLA in force meeting the
+    minimum; no overdue case left unanswered), each at the moment it was met, and complied_at once
+    all are. Returns how many targets became compliant. Idempotent: a met requirement stays met."""
     now = now or timezone.now()
     pending = list(DirectiveTarget.objects.select_for_update().filter(directive=directive, complied_at__isnull=True))
     if not pending:
         return 0
-    ids = [t.body_id for t in pending]
-    done: dict[int, dt.datetime] = {}
-    if directive.measure == DirectiveMeasure.SLA_PUBLISHED:
-        for body_id, sla in sla_status_for(ids).items():
-            if sla.published and sla.meets_minimum is not False:
-                done[body_id] = now
-    elif directive.measure == DirectiveMeasure.OVERDUE_ANSWERED:
-        still = _overdue_unanswered_bodies(ids, now)
-        done = {body_id: now for body_id in ids if body_id not in still}
-    changed = [t for t in pending if t.body_id in done]
-    for target in changed:
-        target.complied_at = done[target.body_id]
-        target.compliance_source = "auto"
-    DirectiveTarget.objects.bulk_update(changed, ["complied_at", "compliance_source"])
-    return len(changed)
+    issued = directive.issued_at
+    if DirectiveMeasure.SLA_PUBLISHED in directive.requirements:
+        sla = compliance.sla_met_times(t.body_id for t in pending if t.sla_met_at is None)
+        for target in pending:
+            if target.sla_met_at is None and target.body_id in sla:
+                target.sla_met_at = max(issued, sla[target.body_id])
+    if DirectiveMeasure.OVERDUE_ANSWERED in directive.requirements:
+        answered = compliance.overdue_met_times((t.body_id for t in pending if t.overdue_met_at is None), now)
+        for target in pending:
+            if target.overdue_met_at is None and target.body_id in answered:
+                target.overdue_met_at = max(issued, answered[target.body_id] or issued)
+    complied = sum(1 for target in pending if _complete(target, directive))
+    DirectiveTarget.objects.bulk_update(pending, ["sla_met_at", "overdue_met_at", "complied_at", "compliance_source"])
+    return complied
 
 
 def directives_compliance_refresh_all(*, now: dt.datetime | None = None) -> int:
     total = 0
-    open_directives = Directive.objects.exclude(measure=DirectiveMeasure.ACKNOWLEDGEMENT).filter(
-        targets__complied_at__isnull=True).distinct()
+    measured = [DirectiveMeasure.SLA_PUBLISHED, DirectiveMeasure.OVERDUE_ANSWERED]
+    open_directives = Directive.objects.filter(requirements__overlap=measured,
+                                               targets__complied_at__isnull=True).distinct()
     for directive in open_directives:
         total += directive_compliance_refresh(directive=directive, now=now)
     return total

@@ -3,7 +3,6 @@ render. Every page is limited to the signed-in officer's area; anything outside 
 
 from __future__ import annotations
 
-import json
 import mimetypes
 from collections.abc import Callable
 from functools import wraps
@@ -21,11 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.second_factor import is_verified
-from apps.oversight import cases, selectors, services
+from apps.oversight import cases, charts, selectors, services
 from apps.oversight.desk_selectors import OFFICE_LEVELS
 from apps.oversight.exports import FORMATS, export_response
 from apps.oversight.forms import DirectiveForm
-from apps.oversight.models import DirectiveTarget
+from apps.oversight.models import Directive, DirectiveMeasure, DirectiveTarget
 from apps.oversight.scoping import (
     OversightRequest,
     Scope,
@@ -65,6 +64,13 @@ def _scope_name(scope: Scope) -> str:
     return _("ทั่วประเทศ")
 
 
+def _period(request: HttpRequest, *, default_fiscal: bool = False) -> selectors.Period:
+    try:
+        return selectors.Period.from_query(request.GET, default_fiscal=default_fiscal)
+    except ValueError as error:
+        raise Http404("bad period") from error
+
+
 def _fmt(request: HttpRequest) -> str:
     fmt = request.GET.get("format", "")
     if fmt and fmt not in FORMATS:
@@ -101,16 +107,17 @@ def dashboard(request: OversightRequest) -> HttpResponse:
         return export_response(fmt, title=_("การประกาศ SLA %(scope)s") % {"scope": _scope_name(scope)},
                                filename="sla-compliance",
                                columns=SLA_COLUMNS, rows=table)
-    period = selectors.Period.last_months(12)
+    period = _period(request, default_fiscal=True)
     figures = selectors.figures(scope, period, group_by="month")
     all_rows = rows if not not_published else selectors.sla_compliance(scope)
+    fy = request.GET.get("fy", "") or ("" if request.GET.get("since") or request.GET.get("until")
+                                       else str(fiscal_year_of(period.until)))
     return render(request, "oversight/dashboard.html", {
         "scope_name": _scope_name(scope), "rows": table, "not_published": not_published,
+        "period": period, "fiscal_years": _fiscal_years(), "fy": fy,
         "published_count": sum(1 for r in all_rows if r.sla.published),
         "body_count": len(all_rows), "totals": figures["totals"],
-        "chart": json.dumps({"labels": [thai_month(r["key"]) for r in figures["rows"]],
-                             "received": [r["received"] for r in figures["rows"]],
-                             "resolved": [r["resolved"] for r in figures["rows"]]}),
+        "chart": charts.trend(period, figures["rows"], with_pct=True),
     })
 
 
@@ -165,12 +172,7 @@ def _without(request: HttpRequest, name: str) -> str:
 def performance(request: OversightRequest) -> HttpResponse:
     base = request.scope
     scope = narrow_scope(base, province=request.GET.get("province", ""), district=request.GET.get("district", ""))
-    try:
-        fiscal = request.GET.get("fy", "")
-        period = selectors.Period.fiscal_year(int(fiscal)) if fiscal else \
-            selectors.Period.parse(request.GET.get("since"), request.GET.get("until"))
-    except ValueError as error:
-        raise Http404("bad period") from error
+    period = _period(request)
     category = request.GET.get("category", "")
     fmt = _fmt(request)
     # The area, month and channel rows and the totals in one pass over the roll-ups (one statement
@@ -198,12 +200,7 @@ def performance(request: OversightRequest) -> HttpResponse:
         "since": "" if request.GET.get("fy") else period.since.strftime("%Y-%m"),
         "until": "" if request.GET.get("fy") else period.until.strftime("%Y-%m"),
         "category_label": selectors.national_category_label(category) if category else "",
-        "chart": json.dumps({
-            "labels": [thai_month(r["key"]) for r in by_month],
-            "received": [r["received"] for r in by_month], "resolved": [r["resolved"] for r in by_month],
-            "resolve_pct": [r["on_time_pct"]["resolve"] for r in by_month],
-            "channels": [r["label"] for r in by_channel], "channel_counts": [r["received"] for r in by_channel],
-        }),
+        "chart": charts.trend(period, by_month, with_pct=True), "channel_chart": charts.channels(by_channel),
     })
 
 
@@ -217,9 +214,7 @@ def body_detail(request: OversightRequest, dla_code: str) -> HttpResponse:
     return render(request, "oversight/body.html", {
         "body": body, "sla": sla, "totals": figures["totals"], "months": figures["rows"],
         "overdue": cases.overdue_facts(scope, body=body, limit=200),
-        "chart": json.dumps({"labels": [thai_month(r["key"]) for r in figures["rows"]],
-                             "received": [r["received"] for r in figures["rows"]],
-                             "resolved": [r["resolved"] for r in figures["rows"]]}),
+        "chart": charts.trend(period, figures["rows"], with_pct=True),
     })
 
 
@@ -293,7 +288,7 @@ def directive_new(request: OversightRequest) -> HttpResponse:
         data = form.cleaned_data
         directive = services.directive_issue(
             scope=scope, issued_by=request.user, title=data["title"], text=data["text"],
-            number=data["number"], measure=data["measure"], due_date=data["due_date"],
+            number=data["number"], requirements=data["requirements"], due_date=data["due_date"],
             body_codes=data["bodies"], attachment=data["attachment"],
             remind_days_before=data["remind_days_before"])
         messages.success(request, _("ออกหนังสือสั่งการแล้ว"))
@@ -301,15 +296,28 @@ def directive_new(request: OversightRequest) -> HttpResponse:
     return render(request, "oversight/directive_new.html", {"form": form, "scope_name": _scope_name(scope)})
 
 
-DIRECTIVE_COLUMNS = [
-    ("dla_code", gettext_lazy("รหัส อปท.")),
-    ("name", gettext_lazy("หน่วยงาน")),
-    ("acknowledged_at", gettext_lazy("ตอบรับเมื่อ")),
-    ("acknowledged_by_name", gettext_lazy("ผู้ตอบรับ")),
-    ("complied_at", gettext_lazy("ปฏิบัติแล้วเมื่อ")),
-    ("source", gettext_lazy("วิธีวัดผล")),
-    ("reminded_at", gettext_lazy("เตือนเมื่อ")),
-]
+def directive_columns(directive: Directive) -> list[tuple[str, Any]]:
+    """The compliance table's columns: one per requirement (when the body met it), then complied."""
+    columns: list[tuple[str, Any]] = [("dla_code", gettext_lazy("รหัส อปท.")), ("name", gettext_lazy("หน่วยงาน"))]
+    labels = dict(DirectiveMeasure.choices)
+    for requirement in directive.requirements:
+        columns.append((f"met_{requirement}", labels[requirement]))
+        if requirement == DirectiveMeasure.ACKNOWLEDGEMENT:
+            columns.append(("acknowledged_by_name", gettext_lazy("ผู้ตอบรับ")))
+    columns += [("complied_at", gettext_lazy("ปฏิบัติครบเมื่อ")), ("reminded_at", gettext_lazy("เตือนเมื่อ"))]
+    return columns
+
+
+def directive_rows(directive: Directive, targets: list[DirectiveTarget]) -> list[dict[str, Any]]:
+    rows = []
+    for t in targets:
+        row: dict[str, Any] = {"dla_code": t.body.dla_code, "name": t.body.display_name,
+                               "acknowledged_by_name": t.acknowledged_by_name, "complied_at": t.complied_at,
+                               "reminded_at": t.reminded_at,
+                               "met": [(r, t.met_at(r)) for r in directive.requirements]}
+        row.update({f"met_{r}": t.met_at(r) for r in directive.requirements})
+        rows.append(row)
+    return rows
 
 
 def _directive_in_scope(scope: Scope, directive_id: int) -> Any:
@@ -325,16 +333,16 @@ def directive_detail(request: OversightRequest, directive_id: int) -> HttpRespon
     directive = _directive_in_scope(scope, directive_id)
     services.directive_compliance_refresh(directive=directive)
     targets: list[DirectiveTarget] = list(directive.targets.select_related("body").order_by("body__dla_code"))
-    rows = [{"dla_code": t.body.dla_code, "name": t.body.display_name, "acknowledged_at": t.acknowledged_at,
-             "acknowledged_by_name": t.acknowledged_by_name, "complied_at": t.complied_at,
-             "source": {"auto": _("วัดผลอัตโนมัติ"), "ack": _("ตอบรับ")}.get(t.compliance_source, ""),
-             "reminded_at": t.reminded_at} for t in targets]
+    rows = directive_rows(directive, targets)
     fmt = _fmt(request)
     if fmt:
         return export_response(fmt, title=directive.title, filename=f"directive-{directive.pk}",
-                               columns=DIRECTIVE_COLUMNS, rows=rows)
+                               columns=directive_columns(directive), rows=rows)
+    met = {r: sum(1 for t in targets if t.met_at(r)) for r in directive.requirements}
     return render(request, "oversight/directive.html", {
         "directive": directive, "rows": rows, "complied": sum(1 for r in rows if r["complied_at"]),
+        "requirements": [(r, label, met[r]) for r, label in zip(directive.requirements,
+                                                                 directive.requirement_labels(), strict=True)],
     })
 
 

@@ -63,6 +63,8 @@ NO_FORM: dict[str, str] = {
     "tenant staff:outbox": "read-only, GET filters",
     "tenant staff-directives": "read-only list (acknowledge buttons post to staff-directive-acknowledge)",
     "tenant staff-directive-acknowledge": "a button with no field (POST only)",
+    "tenant staff-directive": "read-only (its acknowledge button posts to staff-directive-acknowledge)",
+    "tenant staff-directive-attachment": "download",
     "tenant staff:staff-second-factor-reset": "a button with no field (POST only)",
     "tenant staff-api-intake": "JSON API: tests/api (schemathesis, hostile JSON)",
     "tenant staff-api-complaint": "JSON API: tests/api",

@@ -227,7 +227,7 @@ ADD: dict[type[models.Model], Callable[[], dict[str, Any]]] = {
                           "reopen_window_days": 30},
     OversightProfile: lambda: {"user": User.objects.create_user("province-audit", "x" * 16).pk,
                                "level": "province", "province": "76", "office_name": "ท้องถิ่นจังหวัดเพชรบุรี"},
-    Directive: lambda: {"title": "หนังสือทดสอบ", "measure": "ack", "due_date": "2027-02-01",
+    Directive: lambda: {"title": "หนังสือทดสอบ", "requirements": "ack", "due_date": "2027-02-01",
                         "remind_days_before": 3, "issued_by": User.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
                         "scope_level": "nation", "scope_code": ""},
 }

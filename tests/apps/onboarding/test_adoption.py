@@ -60,7 +60,7 @@ def test_the_ban_lat_seed_case_end_to_end(db: None, mailbox: Mailbox) -> None:
         due = (LATER.date() + dt.timedelta(days=30)).isoformat()
         response = office.post("/oversight/directives/new/", {
             "number": "พบ 0023.7/ว 12", "title": "จัดทำและประกาศข้อตกลงระดับการให้บริการ โดยใช้มาตรฐานกลางเป็นเกณฑ์ขั้นต่ำ",
-            "text": "ให้ทุกหน่วยงานประกาศภายในกำหนด", "measure": "sla_published", "due_date": due,
+            "text": "ให้ทุกหน่วยงานประกาศภายในกำหนด", "requirements": "sla_published", "due_date": due,
             "remind_days_before": 3})
         directive = Directive.objects.get()
         assert response.status_code == 302
@@ -118,7 +118,7 @@ def test_the_ban_lat_seed_case_end_to_end(db: None, mailbox: Mailbox) -> None:
         # 7. The directive's page: who complied, measured by the platform.
         detail = office.get(f"/oversight/directives/{directive.pk}/").content.decode()
         complied = {row[0] for row in re.findall(r"<tr><td>(\d{7})</td>(.*?)</tr>", detail, flags=re.S)
-                    if "วัดผลอัตโนมัติ" in row[1]}
+                    if 'class="complied"' in row[1]}
         assert complied == {"5760601", "6760602"}
         assert all(code in detail for code in DISTRICT_BODIES)
 

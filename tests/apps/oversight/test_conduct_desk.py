@@ -362,7 +362,7 @@ def test_an_overdue_conduct_case_does_not_count_against_the_body(banlat: LocalBo
     with schema_context("public"), time_machine.travel(START + dt.timedelta(days=5), tick=False):
         directive = directive_issue(scope=Scope("district", "7606"), issued_by=issuer, title="ตอบเรื่องค้างให้ครบ",
                                     due_date=(START + dt.timedelta(days=30)).date(),
-                                    measure=DirectiveMeasure.OVERDUE_ANSWERED, body_codes=[banlat.dla_code])
+                                    requirements=[DirectiveMeasure.OVERDUE_ANSWERED], body_codes=[banlat.dla_code])
         assert directive_compliance_refresh(directive=directive) == 1
 
 

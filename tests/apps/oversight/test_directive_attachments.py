@@ -38,7 +38,7 @@ def district(db: None) -> Client:
 
 def _post(client: Client, upload: SimpleUploadedFile, title: str = "ขอให้ประกาศ SLA") -> Any:
     return client.post("/oversight/directives/new/", {
-        "title": title, "measure": "ack", "remind_days_before": 3,
+        "title": title, "requirements": "ack", "remind_days_before": 3,
         "due_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(), "attachment": upload})
 
 
@@ -88,7 +88,7 @@ def test_the_national_admin_cannot_attach_an_html_file_either(db: None, media: P
     admin = verified_login(Client(HTTP_HOST="localhost"),
                            User.objects.create_superuser("national-attach", "long-enough-password-9"))
     page = admin.post("/admin/oversight/directive/add/", {
-        "title": "หนังสือทดสอบ", "measure": "ack", "due_date": "2099-02-01", "remind_days_before": 3,
+        "title": "หนังสือทดสอบ", "requirements": "ack", "due_date": "2099-02-01", "remind_days_before": 3,
         "issued_by": User.objects.get(username="national-attach").pk, "scope_level": "nation", "scope_code": "",
         "attachment": SimpleUploadedFile("x.html", b"<script>alert(1)</script>"),
         "targets-TOTAL_FORMS": "0", "targets-INITIAL_FORMS": "0", "_save": "Save"})

@@ -125,14 +125,14 @@ def test_directive_issue_acknowledge_and_table(district, banlat, thasen, outside
     assert target.complied_at == dt.datetime(2025, 10, 1, 9, 0, tzinfo=BKK)
     assert (target.compliance_source, target.acknowledged_by_name) == ("ack", "ปลัดบ้านลาด")
     page = signed_in(district).get(f"/oversight/directives/{directive.pk}/").content.decode()
-    assert "ปฏิบัติแล้ว 1 จาก 15 หน่วยงาน" in page
+    assert "ปฏิบัติครบทุกข้อแล้ว 1 จาก 15 หน่วยงาน" in page
     province_other = officer("d-other", "district", "7601")
     assert signed_in(province_other).get(f"/oversight/directives/{directive.pk}/").status_code == 404
 
 
 def test_directive_to_some_bodies_outside_scope_is_404(district, banlat, outside_body) -> None:  # type: ignore[no-untyped-def]
     response = signed_in(district).post("/oversight/directives/new/", {
-        "title": "x", "measure": "ack", "due_date": "2099-01-01", "remind_days_before": 3,
+        "title": "x", "requirements": "ack", "due_date": "2099-01-01", "remind_days_before": 3,
         "bodies": [banlat.dla_code, outside_body.dla_code]})
     assert response.status_code == 200  # the form refuses a choice outside the area
     assert not DirectiveTarget.objects.filter(body=outside_body).exists()
@@ -140,7 +140,7 @@ def test_directive_to_some_bodies_outside_scope_is_404(district, banlat, outside
 
 def test_directive_sla_published_is_marked_automatically(district, banlat, thasen) -> None:  # type: ignore[no-untyped-def]
     directive = directive_issue(scope=Scope("district", "7606"), issued_by=district, title="ประกาศ SLA",
-                                due_date=dt.date(2099, 10, 31), measure=DirectiveMeasure.SLA_PUBLISHED,
+                                due_date=dt.date(2099, 10, 31), requirements=[DirectiveMeasure.SLA_PUBLISHED],
                                 body_codes=[banlat.dla_code, thasen.dla_code])
     assert directive_compliance_refresh(directive=directive) == 0
     agreement = sla_agreement_draft_create(body=banlat, number="2/2568")
@@ -156,7 +156,7 @@ def test_directive_overdue_answered_and_reminders(district, banlat, thasen) -> N
                 reply_due_at=now - dt.timedelta(days=10))
     directive = directive_issue(scope=Scope("district", "7606"), issued_by=district, title="ตอบเรื่องค้าง",
                                 due_date=(now + dt.timedelta(days=2)).date(), remind_days_before=3,
-                                measure=DirectiveMeasure.OVERDUE_ANSWERED,
+                                requirements=[DirectiveMeasure.OVERDUE_ANSWERED],
                                 body_codes=[banlat.dla_code, thasen.dla_code])
     assert directive_compliance_refresh(directive=directive) == 1  # thasen has nothing overdue
     reminded = directive_reminders_send()
@@ -181,13 +181,13 @@ def test_directive_due_date_is_entered_in_the_buddhist_era(district, banlat) -> 
     assert 'name="due_date_0"' in page and 'name="due_date_2"' in page and 'type="date"' not in page
     assert "ค.ศ." not in page
     response = client.post("/oversight/directives/new/", {
-        "title": "ประกาศ SLA ภายในกำหนด", "measure": "ack", "due_date_0": "31", "due_date_1": "3",
+        "title": "ประกาศ SLA ภายในกำหนด", "requirements": "ack", "due_date_0": "31", "due_date_1": "3",
         "due_date_2": "2642", "remind_days_before": 3, "bodies": [banlat.dla_code]})
     assert response.status_code == 302
     assert DirectiveTarget.objects.get(body=banlat, directive__title="ประกาศ SLA ภายในกำหนด").directive.due_date \
         == dt.date(2099, 3, 31)
     refused = client.post("/oversight/directives/new/", {
-        "title": "วันที่ผิด", "measure": "ack", "due_date_0": "30", "due_date_1": "2", "due_date_2": "2642",
+        "title": "วันที่ผิด", "requirements": "ack", "due_date_0": "30", "due_date_1": "2", "due_date_2": "2642",
         "remind_days_before": 3, "bodies": [banlat.dla_code]})
     assert refused.status_code == 200
     assert "วันที่ไม่ถูกต้อง กรุณาระบุวัน เดือน และปี พ.ศ." in refused.content.decode()

@@ -19,7 +19,7 @@ def test_directive_attachment_is_a_sandboxed_download(db, settings, tmp_path) ->
     client = verified_login(Client(HTTP_HOST="localhost"), officer("district-dl", "district", "7606"))
     letter = SimpleUploadedFile("หนังสือ.pdf", files.pdf(), content_type="application/pdf")
     response = client.post("/oversight/directives/new/", {
-        "title": "เร่งรัดการประกาศ SLA", "measure": "ack", "remind_days_before": 3,
+        "title": "เร่งรัดการประกาศ SLA", "requirements": "ack", "remind_days_before": 3,
         "due_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(), "attachment": letter})
     assert response.status_code == 302, response.content.decode()[:2000]
     directive = Directive.objects.get(title="เร่งรัดการประกาศ SLA")
