@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from celery import current_app  # type: ignore[attr-defined]
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.complaints.errors import ComplaintError
 from apps.complaints.publish import publish_after_commit
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # --- the body's account ---------------------------------------------------------------------------
 
 @transaction.atomic
-def line_channel_connect(*, actor: Any, channel_id: str, channel_secret: str, access_token: str) -> LineChannel:
+def line_channel_connect(*, actor: User | None, channel_id: str, channel_secret: str, access_token: str) -> LineChannel:
     """Save the body's LINE channel. Secret and token are encrypted; blank ones keep what is stored
     (the page never shows them again, so an admin changing only the id leaves them empty)."""
     channel_id = clean_text(channel_id, field="channel_id", label="Channel ID", max_length=20, required=True)
@@ -43,7 +43,7 @@ def line_channel_connect(*, actor: Any, channel_id: str, channel_secret: str, ac
     if existing is None and not (channel_secret and access_token):
         raise ComplaintError(gettext_lazy("กรุณากรอก Channel secret และ Channel access token"),
                              field="channel_secret")
-    before = {"channel_id": existing.channel_id} if existing else {}
+    before: dict[str, str] = {"channel_id": existing.channel_id} if existing else {}
     channel = existing or LineChannel(pk=SINGLETON, connected_at=now)
     channel.channel_id = channel_id
     changed = []
@@ -56,7 +56,7 @@ def line_channel_connect(*, actor: Any, channel_id: str, channel_secret: str, ac
     channel.is_active = True
     channel.updated_at = now
     channel.save()
-    after: dict[str, Any] = {"channel_id": channel_id, **{name: "changed" for name in changed}}
+    after: dict[str, str] = {"channel_id": channel_id, **{name: "changed" for name in changed}}
     audit_record(kind="line.connect" if existing is None else "line.update", actor=actor, target=channel,
                  changes={"before": before, "after": after})
     schema = current_schema()

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from apps.line import views
+from apps.line import views, webhook
 
 urlpatterns = [
-    path("line/webhook/", views.webhook_view, name="line-webhook"),
+    path("line/webhook/", webhook.webhook_view, name="line-webhook"),
     path("staff/admin/line/", views.channel_view, name="line-channel"),
 ]
