@@ -41,7 +41,9 @@ from apps.complaints.models import (
     OutboxStatus,
 )
 from apps.complaints.publish import publish_after_commit
-from apps.reporting.models import OutboxEntry
+from apps.reporting.models import ComplaintFact, OutboxEntry
+from apps.sla.clock import ClockResult
+from apps.sla.models import StageClock
 from apps.sla.selectors import pending_deadlines
 from apps.ui import thai
 from tenants.db import current_schema
@@ -98,7 +100,9 @@ def _messages(key: str, complaint: Complaint, text: str, body: LocalBody) -> str
         return None
     if key == "deadline_moved":
         # The deadlines as they now stand (a pause ended), written in the language being rendered.
-        text = "; ".join(f"{d.stage_label} {thai.format_datetime(d.due_at)}"
+        paused = _("หยุดนับเวลาระหว่างรอข้อมูลจากท่าน")
+        text = "; ".join(f"{d.stage_label} ({paused})" if d.paused else
+                         f"{d.stage_label} {thai.format_datetime(d.due_at)}"
                          for d in pending_deadlines(complaint=complaint))
     return template % {"body": name, "code": code, "text": text[:500]}
 
@@ -155,6 +159,33 @@ def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | N
         if ids:
             transaction.on_commit(lambda: dispatch(schema, ids), robust=True)
     return created
+
+
+# A case's citizen-visible deadlines: (stage, cycle, period) -> due time, None while the clock waits.
+Deadlines = dict[tuple[str, int, int], datetime | None]
+
+
+def deadlines_stored(fact: ComplaintFact) -> Deadlines:
+    """The deadlines as the case's last change left them (its fact's stage clocks)."""
+    rows = list(StageClock.objects.filter(fact=fact).values_list("stage", "cycle", "seq", "due_at", "paused",
+                                                                   "completed_at"))
+    cycle = max((row[1] for row in rows), default=0)
+    return {(stage, c, seq): None if paused else due for stage, c, seq, due, paused, done in rows
+            if c == cycle and done is None}
+
+
+def deadline_moved_queue(complaint: Complaint, *, before: Deadlines, result: ClockResult,
+                         body: LocalBody) -> list[Notification]:
+    """The one place that decides "deadline moved" (called by every case change, with the deadlines
+    before it and the clock after it): a pending deadline of the current cycle now due at another
+    time, paused or running again, or a new cycle's deadlines (reopened, transfer accepted). A
+    stage done, or a finished case with nothing pending, moves nothing."""
+    after: Deadlines = {(s.stage, s.cycle, s.seq): None if s.paused else s.due_at
+                        for s in result.stages if s.pending and s.cycle == result.cycles - 1}
+    cycles = {cycle for _stage, cycle, _seq in before}
+    moved = bool(after) and any(key[1] not in cycles or (key in before and before[key] != due)
+                                for key, due in after.items())
+    return queue(complaint, "deadline_moved", body=body) if moved else []
 
 
 @dataclass(frozen=True)

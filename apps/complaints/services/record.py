@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
-from apps.complaints import webhooks
+from apps.complaints import notifications, webhooks
 from apps.complaints.access import staff_role
 from apps.complaints.attachments import CleanFile
 from apps.complaints.context import current_body
@@ -85,7 +85,12 @@ def case_sync(complaint: Complaint, *, body: LocalBody | None = None, new: bool 
     (one INSERT or UPDATE) and the SLA stage clocks."""
     body = body or current_body()
     fact, changed = fact_prepare(complaint=complaint, body=body, new=new, **fact_extra)
-    complaint_clock_update(complaint=complaint, fact=fact, save_fields=changed)
+    # A new case's deadlines are on its receipt; any later change that moves them is told here
+    # (a transfer offer has no clocks until it is accepted: its first deadlines are news too).
+    before = None if new else notifications.deadlines_stored(fact) if fact.pk else {}
+    result = complaint_clock_update(complaint=complaint, fact=fact, save_fields=changed)
+    if before is not None:
+        notifications.deadline_moved_queue(complaint, before=before, result=result, body=body)
     return fact
 
 

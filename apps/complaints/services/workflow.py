@@ -149,9 +149,7 @@ def complaint_resume(*, complaint: Complaint, actor: Actor, text: str = "") -> C
         raise WorkflowError(_("กรุณาแจ้งรับเรื่องก่อน"))
     status_set(complaint, Status.IN_PROGRESS, actor=actor, text=text, is_public=bool(text))
     complaint.save(update_fields=["status", "updated_at"])
-    case_sync(complaint)
-    # The pause ended: every deadline moved by the time it lasted, and the citizen is told the new ones.
-    notifications.queue(complaint, "deadline_moved")
+    case_sync(complaint)  # the pause ended: the deadlines moved by its length, and the citizen is told (case_sync)
     return complaint
 
 

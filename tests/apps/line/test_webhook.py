@@ -33,6 +33,8 @@ from apps.complaints.services.workflow import (
 )
 from apps.line.backend import LinePushBackend
 from apps.line.models import LineEvent, LineUser
+from apps.sla.selectors import pending_deadlines
+from apps.ui import thai
 from tests.apps.complaints.helpers import file_complaint
 from tests.apps.line.conftest import Chat, deliver_line, jpeg_with_gps, sign
 
@@ -102,12 +104,18 @@ def test_file_follow_answer_rate_reopen_in_the_chat(line, banlat):
         complaint_acknowledge(complaint=complaint, actor=officer)
         complaint_reply(complaint=complaint, actor=officer, text="ช่างจะเข้าไปตรวจในวันพรุ่งนี้")
         complaint_request_info(complaint=complaint, actor=officer, text="ขอรูปเสาไฟต้นที่ดับ")
-        assert deliver_line() == 3
+        assert deliver_line() == 4
+        with translation.override("th"):
+            paused = "; ".join(f"{d.stage_label} (หยุดนับเวลาระหว่างรอข้อมูลจากท่าน)"
+                               for d in pending_deadlines(complaint=complaint))
     pushed = [p["messages"][0]["text"] for p in line.pushes()]
     assert all(p["to"] == CITIZEN for p in line.pushes())
     assert pushed == [
         f"{banlat.display_name} แจ้งรับเรื่อง {code} แล้ว และจะดำเนินการตามข้อตกลงระดับการให้บริการ",
         f"{banlat.display_name} ตอบเรื่อง {code}: ช่างจะเข้าไปตรวจในวันพรุ่งนี้",
+        # The clock stops while the body waits for the citizen: the deadlines moved (case_sync).
+        f"{banlat.display_name} แจ้งกำหนดเวลาใหม่ของเรื่อง {code}: {paused}\n\n"
+        "ตอบกลับในแชตนี้ได้เลย เป็นข้อความหรือรูปภาพ",
         f"{banlat.display_name} ขอข้อมูลเพิ่มเติมสำหรับเรื่อง {code}: ขอรูปเสาไฟต้นที่ดับ\n\n"
         "ตอบกลับในแชตนี้ได้เลย เป็นข้อความหรือรูปภาพ",
     ]
@@ -123,8 +131,13 @@ def test_file_follow_answer_rate_reopen_in_the_chat(line, banlat):
                                                                         "ส่งรูปภาพเพิ่มเติมทาง LINE")
         assert Attachment.objects.filter(complaint=complaint, event=answer).count() == 1
 
+        with translation.override("th"):
+            resumed = "; ".join(f"{d.stage_label} {thai.format_datetime(d.due_at)}"
+                                for d in pending_deadlines(complaint=complaint))
         complaint_resolve(complaint=complaint, actor=officer, resolution="เปลี่ยนหลอดไฟแล้ว")
-        assert deliver_line() == 1
+        assert deliver_line() == 2
+    # The answer ran the clock again: the new deadlines, then the resolution.
+    assert line.pushes()[-2]["messages"][0]["text"] == f"{banlat.display_name} แจ้งกำหนดเวลาใหม่ของเรื่อง {code}: {resumed}"
     resolved = line.pushes()[-1]["messages"][0]
     assert resolved["text"].startswith(f"{banlat.display_name} ดำเนินการเรื่อง {code} แล้วเสร็จ: เปลี่ยนหลอดไฟแล้ว")
     labels = [i["action"]["label"] for i in resolved["quickReply"]["items"]]
@@ -374,9 +387,10 @@ def test_transfer_and_a_reopen_by_staff_are_pushed_to_the_citizen(line, banlat, 
         complaint_resolve(complaint=complaint, actor=clerk, resolution="ติดป้ายเตือนแล้ว")
         complaint_reopen(complaint=complaint, actor=clerk, reason="ต้องรื้อถอนด้วย")
         complaint_transfer(complaint=complaint, actor=clerk, reason="อยู่ในเขต อบต.ท่าเสน", to_body=thasen)
-        assert deliver_line() == 4
+        assert deliver_line() == 5
     code = complaint.tracking_code
-    assert [p["messages"][0]["text"].split("\n")[0] for p in line.pushes()[2:]] == [
-        f"{banlat.display_name} เปิดเรื่อง {code} ใหม่เพื่อดำเนินการต่อ: ต้องรื้อถอนด้วย",
+    assert [p["messages"][0]["text"].split("\n")[0].split(":")[0] for p in line.pushes()[2:]] == [
+        f"{banlat.display_name} แจ้งกำหนดเวลาใหม่ของเรื่อง {code}",  # the reopen started a new cycle
+        f"{banlat.display_name} เปิดเรื่อง {code} ใหม่เพื่อดำเนินการต่อ",
         f"เรื่อง {code} ถูกส่งต่อไปยัง {thasen.display_name} ท่านติดตามได้ด้วยเลขเดิม",
     ]
