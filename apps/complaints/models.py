@@ -322,7 +322,7 @@ class Notification(models.Model):
 
     @property
     def channel_label(self) -> str:
-        labels = {"email": _("อีเมล"), "sms": _("ข้อความ SMS"), "line": "LINE"}
+        labels = {"email": _("อีเมล"), "sms": _("ข้อความ SMS"), "line": "LINE", "line_menu": _("เมนู LINE")}
         return str(labels.get(self.channel, self.channel))
 
 class NotificationSettings(models.Model):

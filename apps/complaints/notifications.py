@@ -232,9 +232,16 @@ def queue_mail(*, body: LocalBody, recipient: str, subject: str, text: str) -> N
 def queue_sms(*, body: LocalBody, recipient: str, text: str) -> Notification:
     """An SMS the citizen asked for just now (a one-time code), not about a case: sent at once,
     quiet hours or not, through the same outbox and provider."""
+    return queue_direct(body=body, channel="sms", recipient=recipient, text=text)
+
+
+def queue_direct(*, body: LocalBody, channel: str, recipient: str, text: str, language: str = "") -> Notification:
+    """A message not about a case, answering what the citizen (or the body's admin) did just now
+    (a one-time code, a LINE photo refused, the body's LINE menu): in the caller's transaction,
+    sent after commit, quiet hours or not, retried by the sweep with backoff."""
     now = timezone.now()
-    notification = Notification.objects.create(channel="sms", recipient=recipient, body=text, next_attempt_at=now,
-                                               urgent=True, language=translation.get_language() or "th")
+    notification = Notification.objects.create(channel=channel, recipient=recipient, body=text, next_attempt_at=now,
+                                               urgent=True, language=language or translation.get_language() or "th")
     OutboxEntry.objects.bulk_create([OutboxEntry(body=body, notification_id=notification.pk, due_at=now)],
                                     ignore_conflicts=True)
     schema = current_schema()

@@ -1,5 +1,5 @@
-"""The LINE provider of the citizen notification outbox (apps.complaints.notifications): a push
-from the body's own LINE account to the LINE user who filed the case."""
+"""The LINE providers of the outbox (apps.complaints.notifications): a push from the body's own
+LINE account to the LINE user who filed the case, and the making of the account's rich menu."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.complaints.models import ComplaintEvent, EventKind, Notification
 from apps.complaints.status import Status
-from apps.line import client
+from apps.line import client, rich_menu
 from apps.line import messages as m
 from apps.line.models import LineUser
 from apps.line.services import line_credentials
@@ -40,3 +40,11 @@ class LinePushBackend:
             message = m.text(body, items)
         client.push(token=credentials.token, to=notification.recipient, messages=[message],
                     retry_key=idempotency_key)
+
+
+class LineRichMenuBackend:
+    """The body's rich menu as an outbox delivery (queued when the admin saves the connection):
+    LINE down when the account is connected, the sweep makes the menu later, with backoff."""
+
+    def send(self, notification: Notification, *, idempotency_key: str) -> str | None:
+        return rich_menu.line_rich_menu_setup() or None

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from linebot.v3.messaging import Message
 from linebot.v3.webhooks import (
     Event,
@@ -33,7 +30,7 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from apps.complaints.attachments import MAX_FILES, MAX_IMAGE_BYTES, clean_upload
+from apps.complaints.attachments import MAX_FILES
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.linking import is_link_code
@@ -49,12 +46,11 @@ from apps.complaints.services.workflow import (
 )
 from apps.complaints.status import Channel, Status
 from apps.complaints.validation import MAX_DESCRIPTION, Complainant, clean_coordinates, clean_text
-from apps.line import client, selectors
+from apps.line import client, photos, selectors
 from apps.line import messages as m
 from apps.line.models import LineEvent, LineUser
 from apps.line.services import Credentials, line_credentials
 from apps.portal.services import Limit, throttle_exceeded, throttle_record
-from tenants.db import current_schema
 
 logger = logging.getLogger(__name__)
 LANGUAGES = ("th", "en")
@@ -63,7 +59,6 @@ LANGUAGES = ("th", "en")
 LINK_LIMITS = (Limit("line_link", 5, timedelta(minutes=15)),)
 # A tracking code as people type it: ABCD-2345, abcd 2345, or 8 characters with a digit in them.
 _CODE_LIKE = re.compile(r"[A-Za-z0-9]{4}[-\s][A-Za-z0-9]{4}|(?=[A-Za-z]*[0-9])[A-Za-z0-9]{8}")
-LANGUAGES = ("th", "en")
 
 
 # --- the conversation -----------------------------------------------------------------------------
@@ -85,7 +80,7 @@ def _pending_delete(state: dict[str, Any]) -> None:
         transaction.on_commit(partial(default_storage.delete, path))
 
 
-def _set_state(user: LineUser, state: dict[str, Any], now: Any) -> None:
+def _set_state(user: LineUser, state: dict[str, Any], now: datetime) -> None:
     user.state = state
     user.state_at = now if state else None
     user.save(update_fields=["state", "state_at"])
@@ -117,17 +112,17 @@ def line_event_handle(*, event: Event, raw: dict[str, Any], credentials: Credent
             return None
         with translation.override(user.language):
             outcome = Outcome(reply_token=getattr(event, "reply_token", None) or "")
-            outcome.messages = _dispatch(user, event, credentials, now)
+            outcome.messages = _dispatch(user, event, now)
             return outcome
 
 
-def _expired(user: LineUser, now: Any) -> bool:
+def _expired(user: LineUser, now: datetime) -> bool:
     if not user.state or user.state_at is None:
         return False
     return now - user.state_at > timedelta(minutes=settings.LINE_CONVERSATION_MINUTES)
 
 
-def _dispatch(user: LineUser, event: Event, credentials: Credentials, now: Any) -> list[Message]:
+def _dispatch(user: LineUser, event: Event, now: datetime) -> list[Message]:
     before: list[Message] = []
     if _expired(user, now):
         _pending_delete(user.state)
@@ -151,7 +146,7 @@ def _dispatch(user: LineUser, event: Event, credentials: Credentials, now: Any) 
         if isinstance(message, TextMessageContent):
             return [*before, *_on_text(user, message.text or "", now)]
         if isinstance(message, ImageMessageContent):
-            return [*before, *_on_image(user, str(message.id), credentials, now)]
+            return [*before, *_on_image(user, str(message.id), now)]
         if isinstance(message, LocationMessageContent):
             return [*before, *_on_location(user, message, now)]
         return [*before, m.menu(_("ขออภัย บัญชีนี้รับได้เฉพาะข้อความ รูปภาพ และตำแหน่งที่ตั้ง"), user.language)]
@@ -179,7 +174,7 @@ def _step_prompt(state: dict[str, Any]) -> list[Message]:
     return []
 
 
-def _on_postback(user: LineUser, values: dict[str, str], now: Any) -> list[Message]:
+def _on_postback(user: LineUser, values: dict[str, str], now: datetime) -> list[Message]:
     action = values.get("a", "")
     state = dict(user.state or {})
     if action == "file":
@@ -203,7 +198,7 @@ def _on_postback(user: LineUser, values: dict[str, str], now: Any) -> list[Messa
     if action == "edit" and state.get("step") == "details":
         return _step_prompt(state)
     if action == "submit" and state.get("step") == "details":
-        return _submit(user, state, now)
+        return _submit(user, state, now, wait=values.get("wait") != "0")
     if action == "cancel" and state:
         _pending_delete(state)
         _set_state(user, {}, now)
@@ -263,7 +258,7 @@ def _confirmation(state: dict[str, Any]) -> Message:
                           photos=len(state.get("photos", [])), location=location)
 
 
-def _on_text(user: LineUser, value: str, now: Any) -> list[Message]:
+def _on_text(user: LineUser, value: str, now: datetime) -> list[Message]:
     state = dict(user.state or {})
     step = state.get("step")
     try:
@@ -325,7 +320,7 @@ def _link_by_code(user: LineUser, code: str) -> list[Message]:
                    % {"code": complaint.tracking_code}, user.language)]
 
 
-def _link(user: LineUser, state: dict[str, Any], factor: str, now: Any) -> list[Message]:
+def _link(user: LineUser, state: dict[str, Any], factor: str, now: datetime) -> list[Message]:
     values = {"line_link": user.user_id}
     if throttle_exceeded(values=values, limits=LINK_LIMITS):
         _set_state(user, {}, now)
@@ -354,23 +349,8 @@ def _answer(complaint: Complaint, *, text: str, uploads: list[SimpleUploadedFile
                    language)]
 
 
-def _fetch_photo(message_id: str, credentials: Credentials) -> SimpleUploadedFile:
-    """A LINE photo, checked and re-encoded exactly like a web upload (EXIF gone)."""
-    try:
-        data = client.content_fetch(token=credentials.token, message_id=message_id, max_bytes=MAX_IMAGE_BYTES)
-    except client.ContentTooLarge as exc:
-        raise ComplaintError(gettext_lazy("รูปภาพต้องไม่เกิน 10 MB"), field="attachments") from exc
-    except (client.LineUnavailable, ValueError) as exc:
-        raise ComplaintError(gettext_lazy("รับรูปภาพจาก LINE ไม่สำเร็จ กรุณาส่งใหม่อีกครั้ง"),
-                             field="attachments") from exc
-    upload = SimpleUploadedFile("line-photo.jpg", data)
-    cleaned = clean_upload(upload)
-    if cleaned.content_type != "image/jpeg":
-        raise ComplaintError(gettext_lazy("ส่งได้เฉพาะรูปภาพ"), field="attachments")
-    return SimpleUploadedFile(cleaned.content.name or "line-photo.jpg", cleaned.content.read(), "image/jpeg")
-
-
-def _on_image(user: LineUser, message_id: str, credentials: Credentials, now: Any) -> list[Message]:
+def _on_image(user: LineUser, message_id: str, now: datetime) -> list[Message]:
+    """Noted, not fetched: the content is fetched, checked and stored by a task (apps.line.photos)."""
     state = dict(user.state or {})
     step = state.get("step")
     if step not in ("description", "details"):
@@ -378,33 +358,24 @@ def _on_image(user: LineUser, message_id: str, credentials: Credentials, now: An
         if waiting is None:
             return [*_step_prompt(state)] or [m.menu(_("หากต้องการแจ้งเรื่องพร้อมรูปภาพ กรุณากด “แจ้งเรื่อง” ก่อน"),
                                                     user.language)]
-        try:
-            photo = _fetch_photo(message_id, credentials)
-        except ComplaintError as exc:
-            return [m.menu(str(exc.message), user.language)]
-        return _answer(waiting, text=_("ส่งรูปภาพเพิ่มเติมทาง LINE"), uploads=[photo], language=user.language)
-    photos = list(state.get("photos", []))
-    if len(photos) >= MAX_FILES:
+        photos.photo_fetch_queue(user_id=user.user_id, message_id=message_id, complaint_id=waiting.pk)
+        return [m.menu(_("ได้รับรูปภาพแล้ว กำลังส่งถึงหน่วยงานพร้อมเรื่อง %(code)s") % {"code": waiting.tracking_code},
+                       user.language)]
+    held = len(state.get("photos", [])) + len(state.get("fetching", []))
+    if held >= MAX_FILES:
         return [m.details_prompt(_("แนบรูปภาพได้ไม่เกิน %(max)d รูป") % {"max": MAX_FILES},
-                                 photos=len(photos), max_photos=MAX_FILES)]
-    try:
-        photo = _fetch_photo(message_id, credentials)
-    except ComplaintError as exc:
-        return [m.details_prompt(str(exc.message), photos=len(photos), max_photos=MAX_FILES)] \
-            if step == "details" else [m.text(str(exc.message)), *_step_prompt(state)]
-    path = default_storage.save(f"bodies/{current_schema()}/line/pending/{secrets.token_hex(12)}.jpg",
-                                ContentFile(photo.read()))
-    photos.append(path)
-    state["photos"] = photos
+                                 photos=held, max_photos=MAX_FILES)]
+    state["fetching"] = [*state.get("fetching", []), message_id]
     _set_state(user, state, now)
+    photos.photo_fetch_queue(user_id=user.user_id, message_id=message_id)
     if step == "description":
         return [m.text(_("ได้รับรูปภาพแล้ว (%(n)d/%(max)d) กรุณาพิมพ์รายละเอียดเรื่อง")
-                       % {"n": len(photos), "max": MAX_FILES})]
-    return [m.details_prompt(_("ได้รับรูปภาพแล้ว (%(n)d/%(max)d)") % {"n": len(photos), "max": MAX_FILES},
-                             photos=len(photos), max_photos=MAX_FILES)]
+                       % {"n": held + 1, "max": MAX_FILES})]
+    return [m.details_prompt(_("ได้รับรูปภาพแล้ว (%(n)d/%(max)d)") % {"n": held + 1, "max": MAX_FILES},
+                             photos=held + 1, max_photos=MAX_FILES)]
 
 
-def _on_location(user: LineUser, message: LocationMessageContent, now: Any) -> list[Message]:
+def _on_location(user: LineUser, message: LocationMessageContent, now: datetime) -> list[Message]:
     state = dict(user.state or {})
     if state.get("step") not in ("description", "details"):
         return [*_step_prompt(state)] or [m.menu(_("หากต้องการแจ้งเรื่อง กรุณากด “แจ้งเรื่อง” ก่อน"), user.language)]
@@ -419,7 +390,15 @@ def _on_location(user: LineUser, message: LocationMessageContent, now: Any) -> l
     return [m.details_prompt(_("ได้รับตำแหน่งแล้ว"), photos=len(state.get("photos", [])), max_photos=MAX_FILES)]
 
 
-def _submit(user: LineUser, state: dict[str, Any], now: Any) -> list[Message]:
+def _submit(user: LineUser, state: dict[str, Any], now: datetime, *, wait: bool) -> list[Message]:
+    fetching = state.get("fetching", [])
+    if fetching and wait:
+        for message_id in fetching:  # again, in case its task was lost (the fetch is done once)
+            photos.photo_fetch_queue(user_id=user.user_id, message_id=message_id)
+        return [m.text(_("ยังรับรูปภาพไม่ครบ (อีก %(n)d รูป) กรุณารอสักครู่แล้วกด “ยืนยันส่งเรื่อง” อีกครั้ง")
+                       % {"n": len(fetching)},
+                       [m._item(_("ยืนยันส่งเรื่อง"), "submit"),
+                        m._item(_("ส่งโดยไม่รอรูป"), "submit", wait=0), m._item(_("ยกเลิก"), "cancel")])]
     credentials = line_credentials()
     name = client.profile_name(token=credentials.token, user_id=user.user_id) if credentials else ""
     uploads = []

@@ -6,15 +6,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from celery import current_app  # type: ignore[attr-defined]
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.complaints import notifications
+from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
-from apps.complaints.publish import publish_after_commit
 from apps.complaints.validation import clean_text
 from apps.line import crypto
 from apps.line.models import SINGLETON, LineChannel
@@ -59,11 +59,9 @@ def line_channel_connect(*, actor: User | None, channel_id: str, channel_secret:
     after: dict[str, str] = {"channel_id": channel_id, **{name: "changed" for name in changed}}
     audit_record(kind="line.connect" if existing is None else "line.update", actor=actor, target=channel,
                  changes={"before": before, "after": after})
-    schema = current_schema()
-    # The rich menu is made by a task (LINE's answer never holds up the page); by name, so that
-    # the LINE SDK is not imported with the staff pages.
-    transaction.on_commit(lambda: publish_after_commit(current_app.signature("line.rich_menu_setup"), schema=schema,
-                                                       args=[]), robust=True)
+    # The rich menu is made through the outbox (LINE's answer never holds up the page; LINE down,
+    # the sweep makes it later), by apps.line.backend.LineRichMenuBackend.
+    notifications.queue_direct(body=current_body(), channel="line_menu", recipient=channel_id, text="")
     return channel
 
 

@@ -121,6 +121,8 @@ NOTIFICATION_BACKENDS = {
     "email": env_opt("NOTIFY_EMAIL_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
     "sms": env_opt("NOTIFY_SMS_BACKEND") or "apps.complaints.notifications.ConsoleBackend",
     "line": env_opt("NOTIFY_LINE_BACKEND") or "apps.line.backend.LinePushBackend",
+    # The body's rich menu, made on LINE through the same outbox (retried until LINE takes it).
+    "line_menu": "apps.line.backend.LineRichMenuBackend",
     "webhook": "apps.webhooks.delivery.WebhookBackend",
 }
 # Webhook deliveries: seconds to wait for the receiver; whether URLs may point at private or
@@ -181,6 +183,9 @@ LINE_API_BASE = env_str("LINE_API_BASE", "https://api.line.me")
 LINE_DATA_API_BASE = env_str("LINE_DATA_API_BASE", "https://api-data.line.me")
 LINE_API_TIMEOUT = env_int("LINE_API_TIMEOUT", 5)
 LINE_CONVERSATION_MINUTES = env_int("LINE_CONVERSATION_MINUTES", 60)
+# A photo sent in the chat whose content LINE does not give: the fetch is tried again after this many
+# seconds, doubling each time (apps.line.tasks.photo_fetch).
+LINE_CONTENT_RETRY_SECONDS = env_int("LINE_CONTENT_RETRY_SECONDS", 30)
 # Key for secrets stored in a body's schema (LINE channel secret and token): a Fernet key
 # (urlsafe base64 of 32 bytes). Unset: derived from SECRET_KEY, so changing SECRET_KEY then
 # means reconnecting each body's LINE account.

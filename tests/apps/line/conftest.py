@@ -9,6 +9,8 @@ import hmac
 import io
 import itertools
 import json
+import os
+import socket
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +23,8 @@ from PIL import Image
 from apps.accounts.models import User
 from apps.complaints import notifications
 from apps.complaints.models import Notification, OutboxStatus
+from apps.line import photos
+from apps.line.models import LineUser
 from apps.line.services import line_channel_connect
 from tenants.models import LocalBody
 from tests.apps.line.fake_line import FakeLine
@@ -36,9 +40,22 @@ def event_id() -> str:
     return "01" + uuid.uuid4().hex[:24].upper()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# The fake LINE platform of these tests listens on one port chosen now, before any worker starts:
+# a real Celery worker (tests/conftest.py, started later with this environment) reaches it too.
+FAKE_PORT = _free_port()
+os.environ["LINE_API_BASE"] = os.environ["LINE_DATA_API_BASE"] = f"http://127.0.0.1:{FAKE_PORT}"
+os.environ["LINE_CONTENT_RETRY_SECONDS"] = "1"
+
+
 @pytest.fixture(scope="module")
 def fake_server() -> Iterator[FakeLine]:
-    fake = FakeLine(token=TOKEN).start()
+    fake = FakeLine(token=TOKEN, port=FAKE_PORT).start()
     yield fake
     fake.stop()
 
@@ -49,6 +66,9 @@ def line(fake_server: FakeLine, settings: Any, banlat: LocalBody) -> FakeLine:
     fake_server.contents.clear()
     fake_server.retry_keys.clear()
     fake_server.down = False
+    fake_server.failing.clear()
+    fake_server.held.clear()
+    fake_server.release.clear()
     settings.LINE_API_BASE = fake_server.url
     settings.LINE_DATA_API_BASE = fake_server.url
     settings.NOTIFICATION_BACKENDS = {**settings.NOTIFICATION_BACKENDS, "line": "apps.line.backend.LinePushBackend"}
@@ -114,3 +134,11 @@ def deliver_line() -> int:
     """Run the outbox for the pending LINE notifications of the current body (as its task does)."""
     ids = list(Notification.objects.filter(channel="line", status=OutboxStatus.PENDING).values_list("pk", flat=True))
     return notifications.deliver(ids)
+
+
+def fetch_photos(user_id: str, *, complaint_id: int | None = None, message_ids: tuple[str, ...] = ()) -> list[str]:
+    """Run the photo fetches the webhook queued for this citizen (in the current body's schema), as
+    the task line.photo_fetch does; what became of each."""
+    ids = message_ids or tuple(LineUser.objects.get(pk=user_id).state.get("fetching", []))
+    return [photos.line_photo_fetch(user_id=user_id, message_id=i, complaint_id=complaint_id, last_try=False)
+            for i in ids]

@@ -36,6 +36,12 @@ class FakeLine:
     # Rich menus: id → {"menu": the request, "image": bytes, "content_type": str}; the default one's id.
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_rich_menu: str = ""
+    # Content ids answered 500 this many more times (LINE's content host failing), then served.
+    failing: dict[str, int] = field(default_factory=dict)
+    # Content ids whose answer waits until `release` is set (a slow content host).
+    held: set[str] = field(default_factory=set)
+    release: threading.Event = field(default_factory=threading.Event)
+    port: int = 0
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -45,6 +51,9 @@ class FakeLine:
 
     def replies(self) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.path == "/v2/bot/message/reply"]
+
+    def content_calls(self, message_id: str) -> list[Call]:
+        return [c for c in self.calls if c.path == f"/v2/bot/message/{message_id}/content"]
 
     def pushes(self) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.path == "/v2/bot/message/push"]
@@ -85,6 +94,13 @@ class FakeLine:
                     return
                 if self.path.startswith("/v2/bot/message/") and self.path.endswith("/content"):
                     message_id = self.path.split("/")[4]
+                    if fake.failing.get(message_id, 0) > 0:
+                        fake.failing[message_id] -= 1
+                        fake.calls.append(Call(self.path, dict(self.headers), {"status": 500}))
+                        self._send(500, b'{"message":"Internal server error"}')
+                        return
+                    if message_id in fake.held:
+                        fake.release.wait(timeout=30)
                     data = fake.contents.get(message_id)
                     if data is None:
                         self._send(404, b'{"message":"Not found"}')
@@ -154,7 +170,7 @@ class FakeLine:
                     return
                 self._send(404)
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

@@ -24,7 +24,7 @@ from apps.line.models import LineChannel, LineEvent, LineUser
 from apps.line.services import line_channel_connect
 from tenants import cache
 from tenants.models import LocalBody
-from tests.apps.line.conftest import SECRET, TOKEN, Chat, jpeg_with_gps, sign
+from tests.apps.line.conftest import SECRET, TOKEN, Chat, fetch_photos, jpeg_with_gps, sign
 from tests.apps.line.fake_line import FakeLine
 from tests.conftest import BANLAT
 
@@ -97,8 +97,11 @@ def test_a_complaint_filed_over_real_http_with_two_photos_and_a_location(live):
     first = chat.postback("a=file")
     for event in (first, dict(first, deliveryContext={"isRedelivery": True}), chat.postback(f"a=cat&id={category.pk}"),
                   chat.text("ถนนทรุดเป็นหลุมลึกหน้าโรงเรียน"), chat.image("8101"), chat.image("8102"),
-                  chat.location(13.0901, 99.9202, "หน้าโรงเรียนบ้านลาด"), chat.postback("a=submit")):
+                  chat.location(13.0901, 99.9202, "หน้าโรงเรียนบ้านลาด")):
         assert chat.post(event).status_code == 200
+    with schema_context(body.schema_name):  # as the task does (tests/apps/line/test_photo_worker.py: a real one)
+        assert fetch_photos(chat.user_id) == ["added", "added"]
+    assert chat.post(chat.postback("a=submit")).status_code == 200
     with schema_context(body.schema_name):
         complaint = Complaint.objects.get(complainant_line_id=chat.user_id)
         assert (complaint.channel, complaint.description) == ("line", "ถนนทรุดเป็นหลุมลึกหน้าโรงเรียน")

@@ -36,7 +36,7 @@ from apps.line.models import LineEvent, LineUser
 from apps.sla.selectors import pending_deadlines
 from apps.ui import thai
 from tests.apps.complaints.helpers import file_complaint
-from tests.apps.line.conftest import Chat, deliver_line, jpeg_with_gps, sign
+from tests.apps.line.conftest import Chat, deliver_line, fetch_photos, jpeg_with_gps, sign
 
 CITIZEN = "U" + "1" * 32
 
@@ -65,6 +65,10 @@ def test_file_follow_answer_rate_reopen_in_the_chat(line, banlat):
     chat.send(chat.image("5001"))
     chat.send(chat.image("5002"))
     assert line.reply_texts()[-1] == ["ได้รับรูปภาพแล้ว (2/5)"]
+    assert line.content_calls("5001") == []  # the webhook only noted them: a task fetches the content
+    with schema_context(banlat.schema_name):
+        assert fetch_photos(CITIZEN) == ["added", "added"]
+        assert fetch_photos(CITIZEN, message_ids=("5001",)) == ["gone"]  # a second run does nothing
     chat.send(chat.location(13.0811, 99.9301, "หน้าวัดบ้านลาด ต.บ้านลาด"))
     assert line.reply_texts()[-1] == ["ได้รับตำแหน่งแล้ว"]
     chat.send(chat.postback("a=review"))
@@ -122,7 +126,16 @@ def test_file_follow_answer_rate_reopen_in_the_chat(line, banlat):
 
     # The answer to the request for information, as a photo: it lands like a web answer.
     chat.send(chat.image("5003"))
-    assert line.reply_texts()[-1] == [f"ส่งข้อมูลเพิ่มเติมเรื่อง {code} ถึงหน่วยงานแล้ว"]
+    assert line.reply_texts()[-1] == [f"ได้รับรูปภาพแล้ว กำลังส่งถึงหน่วยงานพร้อมเรื่อง {code}"]
+    with schema_context(banlat.schema_name):
+        assert fetch_photos(CITIZEN, complaint_id=complaint.pk, message_ids=("5003", "5003")) == ["answered", "done"]
+        assert deliver_line() == 2  # the new deadlines (the clock runs again), then the answer's confirmation
+        with translation.override("th"):
+            resumed = "; ".join(f"{d.stage_label} {thai.format_datetime(d.due_at)}"
+                                for d in pending_deadlines(complaint=complaint))
+    assert [p["messages"][0]["text"] for p in line.pushes()[-2:]] == [
+        f"{banlat.display_name} แจ้งกำหนดเวลาใหม่ของเรื่อง {code}: {resumed}",
+        f"ส่งข้อมูลเพิ่มเติมเรื่อง {code} ถึงหน่วยงานแล้ว"]
     with schema_context(banlat.schema_name):
         complaint.refresh_from_db()
         assert complaint.status == "in_progress"
@@ -131,13 +144,8 @@ def test_file_follow_answer_rate_reopen_in_the_chat(line, banlat):
                                                                         "ส่งรูปภาพเพิ่มเติมทาง LINE")
         assert Attachment.objects.filter(complaint=complaint, event=answer).count() == 1
 
-        with translation.override("th"):
-            resumed = "; ".join(f"{d.stage_label} {thai.format_datetime(d.due_at)}"
-                                for d in pending_deadlines(complaint=complaint))
         complaint_resolve(complaint=complaint, actor=officer, resolution="เปลี่ยนหลอดไฟแล้ว")
-        assert deliver_line() == 2
-    # The answer ran the clock again: the new deadlines, then the resolution.
-    assert line.pushes()[-2]["messages"][0]["text"] == f"{banlat.display_name} แจ้งกำหนดเวลาใหม่ของเรื่อง {code}: {resumed}"
+        assert deliver_line() == 1
     resolved = line.pushes()[-1]["messages"][0]
     assert resolved["text"].startswith(f"{banlat.display_name} ดำเนินการเรื่อง {code} แล้วเสร็จ: เปลี่ยนหลอดไฟแล้ว")
     labels = [i["action"]["label"] for i in resolved["quickReply"]["items"]]
@@ -210,9 +218,13 @@ def test_a_20_mb_photo_is_refused_politely(line, banlat):
     chat.send(chat.postback(f"a=cat&id={category.pk}"))
     chat.send(chat.text("ขยะไม่ได้เก็บมาสองสัปดาห์"))
     chat.send(chat.image("6001"))
-    assert line.reply_texts()[-1] == ["รูปภาพต้องไม่เกิน 10 MB"]
+    assert line.reply_texts()[-1] == ["ได้รับรูปภาพแล้ว (1/5)"]  # noted; the task refuses it
     with schema_context(banlat.schema_name):
-        assert LineUser.objects.get(pk=chat.user_id).state.get("photos", []) == []
+        assert fetch_photos(chat.user_id) == ["refused"]
+        state = LineUser.objects.get(pk=chat.user_id).state
+        assert (state.get("photos"), state.get("fetching"), state["step"]) == (None, None, "details")
+        assert deliver_line() == 1
+    assert line.pushes()[-1]["messages"][0]["text"] == "ไม่ได้แนบรูปภาพที่ท่านส่ง: รูปภาพต้องไม่เกิน 10 MB"
 
 
 def test_abandoned_conversation_expires_with_a_message(line, banlat, settings):
