@@ -20,13 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
+
 os.environ["PORTAL_PAGE_CACHE"] = "0"
-
-import django  # noqa: E402
-
-django.setup()
+_setup.start()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -27,50 +27,21 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_bench_form")
-REPO = Path(__file__).resolve().parent.parent
+import _setup  # noqa: I001  (the path, the database, Django)
+
+REPO = _setup.REPO
 CHROMIUM = "/usr/bin/chromium"
 BODY = "5760601"  # เทศบาลตำบลบ้านลาด
 
 
-def _ensure_database() -> None:
-    import psycopg
-
-    name = os.environ["RONGTHUK_DATABASE_NAME"]
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        connect: dict[str, Any] = {"conninfo": url.rsplit("/", 1)[0] + "/postgres"}
-    else:
-        from rongthuk import embedded
-
-        connect = {"dbname": "postgres", "user": "postgres", "host": embedded.ensure_running()}
-    with psycopg.connect(**connect, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def setup() -> str:
-    import django
-
-    django.setup()
+    _setup.start("rongthuk_bench_form")
     from apps.ui.i18n.build import compile_catalogues
-    from rongthuk.demo import DEMO_PROVINCE, REGISTRY
-    from tenants.geography import geography_load
-    from tenants.models import LocalBody, Subdistrict
-    from tenants.services import bodies_import, bodies_migrate
 
     compile_catalogues()
-    bodies_migrate(show_progress=False)
-    if Subdistrict.objects.count() < 7000:
-        geography_load()
-    if not LocalBody.objects.filter(dla_code=BODY).exists():
-        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
-    return LocalBody.objects.get(dla_code=BODY).slug
+    return _setup.demo_bodies(BODY).slug
 
 
 def serve() -> tuple[subprocess.Popen[bytes], int]:
@@ -142,7 +113,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5, help="cold loads per condition (after one warm-up)")
     args = parser.parse_args()
-    _ensure_database()
     slug = setup()
     server, port = serve()
     from playwright.sync_api import sync_playwright

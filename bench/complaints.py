@@ -19,14 +19,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
 
-import django  # noqa: E402
-
-django.setup()
+_setup.start()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -41,21 +37,14 @@ from apps.complaints.models import Category, Complaint, Department, StaffMember 
 from apps.complaints.services import intake  # noqa: E402
 from apps.complaints.validation import Complainant  # noqa: E402
 from apps.reporting.models import ComplaintFact  # noqa: E402
-from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
-from tenants.geography import geography_load  # noqa: E402
-from tenants.models import LocalBody, Subdistrict  # noqa: E402
-from tenants.services import bodies_import, bodies_migrate  # noqa: E402
+from tenants.models import LocalBody  # noqa: E402
 
 INTAKE_BODY = "5760601"  # เทศบาลตำบลบ้านลาด
 INBOX_BODY = "6760609"  # อบต.ท่าเสน
 
 
 def setup() -> None:
-    bodies_migrate(show_progress=False)
-    if Subdistrict.objects.count() < 7000:
-        geography_load()
-    if not LocalBody.objects.filter(dla_code=INTAKE_BODY).exists():
-        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
+    _setup.demo_bodies(INTAKE_BODY)
 
 
 def staff_user(body: LocalBody, role: str) -> User:

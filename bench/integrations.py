@@ -22,36 +22,10 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_bench_integrations")
-os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "1")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
 
-
-def _ensure_database() -> None:
-    import psycopg
-
-    name = os.environ["RONGTHUK_DATABASE_NAME"]
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        connect: dict[str, Any] = {"conninfo": url.rsplit("/", 1)[0] + "/postgres"}
-    else:
-        from rongthuk import embedded
-
-        connect = {"dbname": "postgres", "user": "postgres", "host": embedded.ensure_running()}
-    with psycopg.connect(**connect, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-_ensure_database()
-
-import django  # noqa: E402
-
-django.setup()
+_setup.start("rongthuk_bench_integrations", WEBHOOK_ALLOW_PRIVATE_ADDRESSES="1")
 
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -68,22 +42,14 @@ from apps.reporting.models import ComplaintFact  # noqa: E402
 from apps.tokens.services import staff_token_issue  # noqa: E402
 from apps.webhooks.models import WebhookEndpoint  # noqa: E402
 from apps.webhooks.services import webhook_endpoint_create  # noqa: E402
-from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
-from tenants.geography import geography_load  # noqa: E402
-from tenants.models import LocalBody, Subdistrict  # noqa: E402
-from tenants.services import bodies_import, bodies_migrate  # noqa: E402
+from tenants.models import LocalBody  # noqa: E402
 from tests.signin import verified_login  # noqa: E402
 
 BODY = "5760601"  # เทศบาลตำบลบ้านลาด
 
 
 def setup(cases: int) -> tuple[LocalBody, User]:
-    bodies_migrate(show_progress=False)
-    if Subdistrict.objects.count() < 7000:
-        geography_load()
-    if not LocalBody.objects.filter(dla_code=BODY).exists():
-        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
-    body = LocalBody.objects.get(dla_code=BODY)
+    body = _setup.demo_bodies(BODY)
     with schema_context(body.schema_name):
         admin = User.objects.filter(username="bench_admin").first()
         if admin is None:
@@ -103,16 +69,6 @@ def setup(cases: int) -> tuple[LocalBody, User]:
     ComplaintFact.objects.filter(body=body, complaint_id__in=ids).update(
         resolve_due_at=timezone.now() - dt.timedelta(days=1))
     return body, admin
-
-
-def timed(call: Any, repeat: int) -> list[float]:
-    call()  # warm
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def p(samples: list[float], q: float) -> float:
@@ -146,12 +102,12 @@ def bench_list(body: LocalBody, admin: User, repeat: int) -> list[tuple[str, flo
             def call_api(params: dict[str, str] = params, size: int = size) -> None:
                 response = api.get("/api/staff/v1/complaints/", {**params, "page_size": size})
                 assert response.status_code == 200, response.content[:200]
-            samples = timed(call_api, repeat)
+            samples = _setup.timed(call_api, repeat)
             baseline = [0.0]
             if size == 50 and (desk_query or label == "all"):
                 def call_desk(desk_query: str = desk_query) -> None:
                     assert desk.get(f"/staff/{desk_query}").status_code == 200
-                baseline = timed(call_desk, repeat)
+                baseline = _setup.timed(call_desk, repeat)
             rows.append((f"{label}, page {size}", p(samples, 0.5), p(samples, 0.95), p(baseline, 0.5),
                          p(baseline, 0.95)))
     return rows

@@ -14,38 +14,11 @@ Invitations of an earlier run are revoked first, so each run invites every body 
 from __future__ import annotations
 
 import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_bench_invitations")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
 
-
-def _ensure_database() -> None:
-    import psycopg
-
-    name = os.environ["RONGTHUK_DATABASE_NAME"]
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
-        return
-    from rongthuk import embedded
-
-    host = embedded.ensure_running()
-    with psycopg.connect(dbname="postgres", user="postgres", host=host, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-_ensure_database()
-
-import django  # noqa: E402
-
-django.setup()
+_setup.start("rongthuk_bench_invitations")
 
 from django.db import connection  # noqa: E402
 
@@ -56,20 +29,11 @@ from apps.onboarding.models import Invitation, InvitationStatus  # noqa: E402
 from apps.onboarding.selectors import body_adoption, totals  # noqa: E402
 from apps.onboarding.services import invitations_import  # noqa: E402
 from apps.oversight.scoping import NATION  # noqa: E402
-from rongthuk.demo import REGISTRY  # noqa: E402
-from tenants.geography import geography_load  # noqa: E402
-from tenants.models import LocalBody, Subdistrict  # noqa: E402
-from tenants.services import bodies_import, bodies_migrate  # noqa: E402
+from tenants.models import LocalBody  # noqa: E402
 
 
 def setup() -> User:
-    bodies_migrate(show_progress=False)
-    if Subdistrict.objects.count() < 7000:
-        geography_load()
-    if LocalBody.objects.live().count() < 7850:
-        started = time.perf_counter()
-        report = bodies_import(REGISTRY, show_progress=True)
-        print(f"registry: {report.provisioned} bodies provisioned in {time.perf_counter() - started:.0f} s")
+    _setup.demo_bodies(whole_registry=True)
     user = User.objects.filter(username="bench-national").first()
     return user or User.objects.create_superuser("bench-national", "bench-national-pw-1")
 

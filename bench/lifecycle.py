@@ -25,8 +25,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+import _setup  # noqa: I001  (the path, the database, Django)
+
+REPO = _setup.REPO
 
 SOURCE = "6760404"  # อบต.หนองศาลา, อำเภอชะอำ
 RECEIVER = "4760401"  # เทศบาลเมืองชะอำ, อำเภอชะอำ
@@ -43,25 +44,14 @@ def main() -> None:
     (work / "media").mkdir(parents=True)
     os.environ["RONGTHUK_DATABASE_NAME"] = args.database
     os.environ["MEDIA_ROOT"] = str(work / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-    _fresh_database(args.database)
-
-    import django
-
-    django.setup()
+    _setup.start(args.database, fresh=True)  # each run on a new database of its own
     from django.db import connection
 
-    from rongthuk.demo import DEMO_PROVINCE, REGISTRY
-    from tenants.geography import geography_load
     from tenants.lifecycle import body_export, body_merge, body_restore
     from tenants.models import LocalBody
-    from tenants.services import bodies_import, bodies_migrate
 
     print("setting up the database…", file=sys.stderr, flush=True)
-    bodies_migrate(show_progress=False)
-    geography_load()
-    bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
-    source = LocalBody.objects.get(dla_code=SOURCE)
+    source = _setup.demo_bodies(SOURCE)
     rows: list[tuple[str, str]] = []
 
     started = time.perf_counter()
@@ -269,20 +259,6 @@ def _drop(body: object) -> None:
         cursor.execute("DELETE FROM public.tenants_localbody WHERE id = %s", [body.pk])  # type: ignore[attr-defined]
     shutil.rmtree(REPO / ".data" / "bench-lifecycle" / "media" / "bodies" / body.schema_name,  # type: ignore[attr-defined]
                   ignore_errors=True)
-
-
-def _fresh_database(name: str) -> None:
-    """Each run on a new database of its own on the same server."""
-    import psycopg
-
-    from rongthuk.settings.database import DATABASES
-
-    db = DATABASES["default"]
-    conninfo = {"dbname": "postgres", "user": db["USER"] or None, "host": db["HOST"] or None,
-                "port": db["PORT"] or None, "password": db["PASSWORD"] or None}
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

@@ -23,12 +23,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_bench_line")
-REPO = Path(__file__).resolve().parent.parent
+import _setup  # noqa: I001  (the path)
 
-import bench.line_webhook  # noqa: E402, I001  (first: creates the database and runs django.setup())
+REPO = _setup.REPO
+
+import line_webhook  # noqa: E402  (first: it starts Django on the LINE bench's database)
 from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -110,7 +109,7 @@ def main() -> None:
     parser.add_argument("--pushes", type=int, default=500)
     parser.add_argument("--batch", type=int, default=50, help="notification ids per task (the sweep's batch)")
     args = parser.parse_args()
-    body = bench.line_webhook.setup()
+    body = line_webhook.setup()
     fake = FakeLine(token=TOKEN).start()
     settings.LINE_API_BASE = settings.LINE_DATA_API_BASE = fake.url
     results = [

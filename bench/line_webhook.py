@@ -22,35 +22,11 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_bench_line")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
 
-
-def _ensure_database() -> None:
-    import psycopg
-
-    name = os.environ["RONGTHUK_DATABASE_NAME"]
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        connect: dict[str, Any] = {"conninfo": url.rsplit("/", 1)[0] + "/postgres"}
-    else:
-        from rongthuk import embedded
-
-        connect = {"dbname": "postgres", "user": "postgres", "host": embedded.ensure_running()}
-    with psycopg.connect(**connect, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-_ensure_database()
-
-import django  # noqa: E402
-
-django.setup()
+_setup.start("rongthuk_bench_line")
 
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -59,10 +35,7 @@ from django_tenants.utils import schema_context  # noqa: E402
 from apps.accounts.models import User  # noqa: E402
 from apps.complaints.models import Category  # noqa: E402
 from apps.line.services import line_channel_connect  # noqa: E402
-from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
-from tenants.geography import geography_load  # noqa: E402
-from tenants.models import LocalBody, Subdistrict  # noqa: E402
-from tenants.services import bodies_import, bodies_migrate  # noqa: E402
+from tenants.models import LocalBody  # noqa: E402
 from tests.apps.line.conftest import SECRET, TOKEN, Chat, sign  # noqa: E402
 from tests.apps.line.fake_line import FakeLine  # noqa: E402
 
@@ -70,12 +43,7 @@ BODY = "5760601"  # เทศบาลตำบลบ้านลาด
 
 
 def setup() -> LocalBody:
-    bodies_migrate(show_progress=False)
-    if Subdistrict.objects.count() < 7000:
-        geography_load()
-    if not LocalBody.objects.filter(dla_code=BODY).exists():
-        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
-    body = LocalBody.objects.get(dla_code=BODY)
+    body = _setup.demo_bodies(BODY)
     with schema_context(body.schema_name):
         admin = User.objects.filter(username="bench_admin").first() or User.objects.create_user("bench_admin", None)
         line_channel_connect(actor=admin, channel_id="2000000009", channel_secret=SECRET, access_token=TOKEN)

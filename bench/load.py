@@ -42,12 +42,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
 
-import django  # noqa: E402
-
-django.setup()
+_setup.start()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402

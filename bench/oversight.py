@@ -12,18 +12,13 @@ roll-up trigger (ms per complaint: fact insert + resolve, one transaction each; 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
 
-import django  # noqa: E402
-
-django.setup()
+_setup.start()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -46,8 +41,7 @@ def sql(statement: str, params: list | None = None) -> list:
 
 
 def setup(bodies: int, facts: int) -> None:
-    if LocalBody.objects.filter(dla_code__startswith="9").exists():
-        # Synthetic bodies have no schema: only the public schema may need migrating.
+    if _setup.synthetic_bodies():
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     else:
         bodies_migrate(show_progress=False)
@@ -57,9 +51,10 @@ def setup(bodies: int, facts: int) -> None:
     if have < bodies:
         sql("""
             INSERT INTO tenants_localbody (schema_name, dla_code, kind, name_th, name_en, slug, province_id,
-              district_id, address, moo, postcode, website, status, migration_state, created_at, updated_at)
+              district_id, address, moo, postcode, website, status, migration_state, created_at, updated_at,
+              previous_dla_code)
             SELECT 'bench_' || s.code, s.code, 'sao', 'บัญชีทดสอบ ' || s.code, '', 'bench-' || s.code,
-                   d.province_id, d.code, '', '', '', '', 'active', '', now(), now()
+                   d.province_id, d.code, '', '', '', '', 'active', '', now(), now(), ''
             FROM (SELECT g, (9000000 + g)::text AS code, g %% (SELECT count(*) FROM tenants_district) AS k
                   FROM generate_series(%s, %s) g) s
             JOIN (SELECT code, province_id, (row_number() OVER (ORDER BY code)) - 1 AS k FROM tenants_district) d
@@ -151,16 +146,6 @@ def write_cost(count: int, *, trigger: bool) -> float:
     return elapsed / max(1, len(bodies))
 
 
-def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    fn()  # warm
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def p95(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
 
@@ -192,8 +177,8 @@ def main() -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
-    dash = timed(lambda: get_ok(web, "/oversight/performance/?province=76"), args.runs)
-    sla_page = timed(lambda: get_ok(web, "/oversight/"), args.runs)
+    dash = _setup.timed(lambda: get_ok(web, "/oversight/performance/?province=76"), args.runs)
+    sla_page = _setup.timed(lambda: get_ok(web, "/oversight/"), args.runs)
     api_urls = ["/api/national/v1/aggregates/?level=nation&group_by=province",
                 "/api/national/v1/aggregates/?level=nation&group_by=category",
                 "/api/national/v1/aggregates/?level=province&code=76&group_by=district",
@@ -203,10 +188,10 @@ def main() -> None:
     api_times: list[float] = []
     for _ in range(args.runs):
         for url in api_urls:
-            api_times.extend(timed(lambda url=url: get_ok(api, url), 1))
+            api_times.extend(_setup.timed(lambda url=url: get_ok(api, url), 1))
     writes = {flag: [write_cost(300, trigger=flag) for _ in range(3)] for flag in (True, False)}
     query = union_query(args.schemas)
-    union = timed(lambda: sql(query), max(3, args.runs // 4))
+    union = _setup.timed(lambda: sql(query), max(3, args.runs // 4))
     facts = ComplaintFact.objects.count()
     bodies = LocalBody.objects.bodies().count()
 

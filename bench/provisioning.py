@@ -18,8 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+import _setup  # noqa: I001  (the path, the database, Django)
+
+REPO = _setup.REPO
 
 
 def main() -> None:
@@ -31,12 +32,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ["RONGTHUK_DATABASE_NAME"] = args.database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-    _create_database(args.database)
-
-    import django
-
-    django.setup()
+    _setup.start(args.database)
     from django.core.management import call_command
     from django.db import connection
 
@@ -149,22 +145,6 @@ def _resolution(body: object) -> list[tuple[str, str]]:
         (f"tenant resolution, {results[1][0]}, median of 2000", f"{stock:.0f} µs"),
         ("ratio stock / cached", f"{stock / cached:.1f}x"),
     ]
-
-
-def _create_database(name: str) -> None:
-    """The bench works on its own database on the same server."""
-    import psycopg
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-    from rongthuk.settings.database import DATABASES
-
-    db = DATABASES["default"]
-    conninfo = {"dbname": "postgres", "user": db["USER"] or None, "host": db["HOST"] or None,
-                "port": db["PORT"] or None, "password": db["PASSWORD"] or None}
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

@@ -16,14 +16,10 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
 
-import django  # noqa: E402
-
-django.setup()
+_setup.start()
 
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -33,22 +29,14 @@ from apps.audit.models import AuditEntry  # noqa: E402
 from apps.complaints.models import Category, Complaint, Notification  # noqa: E402
 from apps.complaints.retention import retention_sweep  # noqa: E402
 from apps.reporting.models import ComplaintFact  # noqa: E402
-from rongthuk.demo import DEMO_PROVINCE, REGISTRY  # noqa: E402
-from tenants.geography import geography_load  # noqa: E402
-from tenants.models import LocalBody, Subdistrict  # noqa: E402
-from tenants.services import bodies_import, bodies_migrate  # noqa: E402
+from tenants.models import LocalBody  # noqa: E402
 
 BODY = "6760609"  # อบต.ท่าเสน
 CODE_PREFIX = "R"
 
 
 def setup() -> LocalBody:
-    bodies_migrate(show_progress=False)
-    if Subdistrict.objects.count() < 7000:
-        geography_load()
-    if not LocalBody.objects.filter(dla_code=BODY).exists():
-        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
-    return LocalBody.objects.get(dla_code=BODY)
+    return _setup.demo_bodies(BODY)
 
 
 def fill(body: LocalBody, target: int) -> None:

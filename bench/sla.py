@@ -26,32 +26,10 @@ import shlex
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
-os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_sla_bench")
+import _setup  # noqa: E402, I001  (first: the path, the database, Django)
 
-
-def _ensure_database() -> None:
-    import psycopg
-
-    from rongthuk import embedded
-
-    if os.environ.get("DATABASE_URL"):
-        return
-    host = embedded.ensure_running()
-    name = os.environ["RONGTHUK_DATABASE_NAME"]
-    with psycopg.connect(dbname="postgres", user="postgres", host=host, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-_ensure_database()
-
-import django  # noqa: E402
-
-django.setup()
+_setup.start("rongthuk_sla_bench")
 
 from django.db import connection, transaction  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
@@ -66,14 +44,7 @@ SCRATCH = "bench_sla"
 
 
 def _prepare() -> list[LocalBody]:
-    from rongthuk.demo import DEMO_PROVINCE, REGISTRY
-    from tenants.geography import geography_load
-    from tenants.services import bodies_import, bodies_migrate
-
-    bodies_migrate(show_progress=False)
-    if not LocalBody.objects.live().exists():
-        geography_load()
-        bodies_import(REGISTRY, provinces={DEMO_PROVINCE}, show_progress=False)
+    _setup.demo_bodies()
     return list(LocalBody.objects.live())
 
 
