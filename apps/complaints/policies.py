@@ -87,3 +87,34 @@ def complainant_identity(user: Actor, complaint: Complaint, *, context: str) -> 
         "address": complaint.complainant_address,
         "line_id": complaint.complainant_line_id,
     }
+
+
+def can_contact(user: Actor, complaint: Complaint) -> bool:
+    """The privacy notice's rule: the officers who handle the case (its assignee, or staff of the
+    department it is assigned to) may reach the complainant, by the channels the complainant gave
+    for it (phone, e-mail, LINE) and nothing else of their identity. Confidential, anonymous and
+    conduct cases: never (the identity rule of can_view_identity alone applies)."""
+    if complaint.is_anonymous or complaint.routed_to_oversight or complaint.is_confidential:
+        return False
+    if complaint.anonymised_at is not None:
+        return False
+    member = staff_member(user)
+    if member is None:
+        return False
+    if complaint.assignee_id is not None and complaint.assignee_id == member.user_id:
+        return True
+    return complaint.department_id is not None and complaint.department_id == member.department_id
+
+
+def complainant_contact(user: Actor, complaint: Complaint, *, context: str) -> dict[str, str] | None:
+    """The complainant's name and the contact channels they gave, for the officer handling the case;
+    each reveal is an IdentityAccess row, like a reveal of the whole identity."""
+    if not can_contact(user, complaint) or not isinstance(user, User):
+        return None
+    IdentityAccess.objects.create(complaint=complaint, user=user, context=context[:60])
+    return {
+        "name": complaint.complainant_name,
+        "phone": complaint.complainant_phone,
+        "email": complaint.complainant_email,
+        "line_id": complaint.complainant_line_id,
+    }

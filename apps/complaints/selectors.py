@@ -58,6 +58,12 @@ def public_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.filter(is_public=True).order_by("created_at", "id")
 
 
+def waiting_request(*, complaint: Complaint) -> ComplaintEvent | None:
+    """The request for information the case is waiting on (the latest one), shown above the answer form."""
+    return (complaint.events.filter(kind=EventKind.STATUS, to_status=Status.WAITING, is_public=True)
+            .order_by("-created_at", "-id").first())
+
+
 def public_attachments(*, complaint: Complaint) -> QuerySet[Attachment]:
     return complaint.attachments.filter(is_public=True).order_by("created_at")
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/", intake.intake_view, name="intake"),
     path("cases/<int:pk>/", case.case_view, name="case"),
     path("cases/<int:pk>/identity/", case.identity_view, name="case-identity"),
+    path("cases/<int:pk>/contact/", case.contact_view, name="case-contact"),
     path("cases/<int:pk>/files/<int:attachment_id>/", case.attachment_view, name="case-attachment"),
     path("cases/<int:pk>/<slug:action>/", case.case_action_view, name="case-action"),
     path("transfer-targets/", case.transfer_targets_view, name="transfer-targets"),

@@ -56,6 +56,7 @@ NO_FORM: dict[str, str] = {
     "tenant accounts:password-reset-done": "read-only page", "public accounts:password-reset-done": "read-only page",
     "tenant staff:inbox": "GET filters (test_hostile_get_parameters_never_500)",
     "tenant staff:case-identity": "identity reveal: a button, no field",
+    "tenant staff:case-contact": "contact reveal for the officers handling the case: a button, no field",
     "tenant staff:case-attachment": "download",
     "tenant staff:transfer-targets": "JSON search (GET)",
     "tenant staff:register-export": "download (GET filters)",

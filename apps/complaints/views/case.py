@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.context import current_body
+from apps.complaints.deadlines import case_deadlines
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import (
     AssignForm,
@@ -31,10 +32,13 @@ from apps.complaints.forms import (
     TextForm,
     TransferForm,
 )
-from apps.complaints.models import Complaint, Department, StaffMember
+from apps.complaints.maps import tile_url_for
+from apps.complaints.models import Complaint, ComplaintEvent, Department, EventKind, StaffMember
 from apps.complaints.policies import (
     can_close,
+    can_contact,
     can_view_identity,
+    complainant_contact,
     complainant_identity,
     get_complaint_for_user,
     visible_complaints,
@@ -64,19 +68,39 @@ from apps.complaints.services.workflow import (
     complaint_resolve,
     complaint_resume,
 )
-from apps.complaints.status import OPEN_STATUSES
+from apps.complaints.status import OPEN_STATUSES, Status
 from apps.complaints.workflow import available_actions
-from apps.sla.selectors import pending_deadlines
+from apps.ui.csp import allow_tiles_from
 from apps.ui.downloads import user_file_response
 from tenants.models import LocalBody, Subdistrict
 
 
+def _threads(events: list[ComplaintEvent]) -> list[dict[str, Any]]:
+    """The timeline with each request for information holding the answer that ended it (the
+    citizen's, or an officer's resume), shown beside it rather than further down."""
+    items: list[dict[str, Any]] = []
+    asking: dict[str, Any] | None = None
+    for event in events:
+        if event.kind == EventKind.STATUS and event.to_status == Status.WAITING:
+            asking = {"event": event, "answer": None}
+            items.append(asking)
+            continue
+        if asking is not None and event.kind == EventKind.STATUS and event.from_status == Status.WAITING:
+            asking["answer"] = event
+            asking = None
+            continue
+        items.append({"event": event, "answer": None})
+    return items
+
+
 def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str, Any] | None = None,
-                  errors: dict[str, str] | None = None, identity: dict[str, str] | None = None) -> dict[str, Any]:
+                  errors: dict[str, str] | None = None, identity: dict[str, str] | None = None,
+                  contact: dict[str, str] | None = None) -> dict[str, Any]:
     forms = forms or {}
     departments = departments_active()
     events = list(complaint.events.select_related("actor").prefetch_related("attachments"))
     attachments = list(complaint.attachments.order_by("created_at", "id"))
+    photos = [a for a in attachments if a.content_type.startswith("image/")]
     tq = (request.GET.get("tq") or "").strip()
     targets = transfer_targets(body=current_body(), query=tq)
     candidates = duplicate_candidates(user=request.user, national_category=complaint.national_category,
@@ -88,14 +112,20 @@ def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str
     merged = list(complaint.merged.all().only("id", "tracking_code")) if complaint.pk else []
     return {
         "complaint": complaint,
-        "events": events,
-        "attachments": attachments,
-        "deadlines": pending_deadlines(complaint=complaint),
+        "timeline": _threads(events),
+        "photos": photos,
+        "documents": [a for a in attachments if a not in photos],
+        "deadlines": case_deadlines(complaint=complaint),
+        "is_open": complaint.status in OPEN_STATUSES,
+        # The map (and its tile server, from the body's profile: one query) only for a pinned case.
+        "tile_url": tile_url_for(body=current_body()) if complaint.latitude is not None else "",
         # A refused action's form stays on the page with its message, even if no longer offered.
         "available": available_actions(complaint.status) | set(errors or {}),
         "can_close": can_close(request.user, complaint),
         "can_view_identity": can_view_identity(request.user, complaint),
         "identity": identity,
+        "can_contact": can_contact(request.user, complaint),
+        "contact": contact,
         "errors": errors or {},
         "f_acknowledge": forms.get("acknowledge") or TextForm(prefix="acknowledge"),
         "f_assign": forms.get("assign") or AssignForm(prefix="assign", departments=departments, people=staff_choices(),
@@ -120,11 +150,16 @@ def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str
     }
 
 
+def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The case page, its map's tile server allowed by the Content-Security-Policy."""
+    return allow_tiles_from(render(request, "complaints/case.html", context, status=status), context["tile_url"])
+
+
 @staff_view(hide=True)
 @require_GET
 def case_view(request: StaffRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, pk)
-    return render(request, "complaints/case.html", _case_context(request, complaint))
+    return _page(request, _case_context(request, complaint))
 
 
 @staff_view(hide=True)
@@ -134,10 +169,23 @@ def identity_view(request: StaffRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, pk)
     identity = complainant_identity(request.user, complaint, context="staff case page")
     if identity is None:
-        return render(request, "complaints/case.html", _case_context(
+        return _page(request, _case_context(
             request, complaint, errors={"identity": _("บทบาทของท่านไม่มีสิทธิ์ดูข้อมูลผู้ร้องของเรื่องนี้")}),
             status=403)
-    return render(request, "complaints/case.html", _case_context(request, complaint, identity=identity))
+    return _page(request, _case_context(request, complaint, identity=identity))
+
+
+@staff_view(hide=True)
+@require_POST
+def contact_view(request: StaffRequest, pk: int) -> HttpResponse:
+    """The contact the complainant allowed, for the officers handling the case; audited like a reveal."""
+    complaint = get_complaint_for_user(request.user, pk)
+    contact = complainant_contact(request.user, complaint, context="staff case page: contact")
+    if contact is None:
+        return _page(request, _case_context(
+            request, complaint, errors={"contact": _("ท่านไม่ได้รับผิดชอบเรื่องนี้ จึงดูช่องทางติดต่อผู้ร้องไม่ได้")}),
+            status=403)
+    return _page(request, _case_context(request, complaint, contact=contact))
 
 
 def _visible_by_code(request: HttpRequest, value: str) -> Complaint | None:
@@ -229,7 +277,7 @@ def case_action_view(request: StaffRequest, pk: int, action: str) -> HttpRespons
         if form is None:
             form = _rebind(request, action)
         fresh = get_complaint_for_user(request.user, pk)
-        return render(request, "complaints/case.html", _case_context(
+        return _page(request, _case_context(
             request, fresh, forms={action: form} if form is not None else {}, errors={action: str(exc.message)}),
             status=400)
     messages.success(request, done)

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.categories.models import OVERSIGHT_CLASSES
+from apps.complaints.deadlines import case_deadlines
 from apps.complaints.errors import ComplaintError
 from apps.complaints.idempotency import scoped_key
 from apps.complaints.linking import line_account_of
@@ -37,7 +38,6 @@ from .common import (
     case_fact,
     category_label,
     client_ip,
-    open_deadlines,
 )
 
 MAX_REQUEST_BYTES = 30 * 1024 * 1024
@@ -172,7 +172,7 @@ def complaint_receipt(request: HttpRequest) -> HttpResponse:
     fact = receipt_after_commit(lambda: case_fact(body, complaint))
     return render(request, "portal/receipt.html", {
         "body": body, "complaint": complaint, "receipt": receipt, "fact": fact,
-        "deadlines": receipt_after_commit(lambda: open_deadlines(complaint), default=[]),
+        "deadlines": receipt_after_commit(lambda: case_deadlines(complaint=complaint), default=[]),
         "category": category_label(complaint.category),
         "line_id": (receipt_after_commit(lambda: line_account_of(body), default="")
                     if receipt and receipt.get("line_code") else ""),

@@ -14,18 +14,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.complaints.deadlines import case_deadlines
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Attachment, Complaint, EventKind
-from apps.complaints.selectors import complaint_lookup_for_citizen, public_attachments, public_timeline
+from apps.complaints.selectors import (
+    complaint_lookup_for_citizen,
+    public_attachments,
+    public_timeline,
+    waiting_request,
+)
 from apps.complaints.services.workflow import complaint_citizen_respond, complaint_rate, complaint_reopen
 from apps.complaints.status import Status
 from apps.portal import selectors
-from apps.portal.forms import MAX_PHOTOS, RateForm, ReopenForm, RespondForm, TrackForm
+from apps.portal.forms import MAX_PHOTO_BYTES, MAX_PHOTOS, RateForm, ReopenForm, RespondForm, TrackForm
 from apps.portal.page_cache import cached_page
 from apps.portal.services import TRACK_LIMITS, throttle_exceeded, throttle_record
 from apps.ui.downloads import user_file_response
 
-from .common import RECEIPT_KEY, TRACKED_KEY, body_of, case_fact, category_label, client_ip, open_deadlines
+from .common import RECEIPT_KEY, TRACKED_KEY, body_of, case_fact, category_label, client_ip
+from .filing import MAX_REQUEST_BYTES
 
 
 def _tracked(request: HttpRequest) -> Complaint | None:
@@ -88,11 +95,20 @@ def track_case(request: HttpRequest) -> HttpResponseBase:
     respond_form = RespondForm(request.POST if request.POST.get("action") == "respond" else None)
     window = selectors.reopen_window_days(body=body)
     status = 200
+    photo_error = ""
     if request.method == "POST":
         status = 400
         action = request.POST.get("action")
         form = {"rate": rate_form, "reopen": reopen_form, "respond": respond_form}.get(action or "")
-        if form is not None and form.is_valid():
+        photos = request.FILES.getlist("photos") if action == "respond" else []
+        if len(photos) > MAX_PHOTOS or any((p.size or 0) > MAX_PHOTO_BYTES for p in photos) \
+                or int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+            # The same limits as filing; the files themselves are checked, re-encoded and stripped
+            # of their EXIF data by the service (apps.complaints.attachments), as at filing.
+            photo_error = _("แนบรูปได้ไม่เกิน %(max)d รูป รูปละไม่เกิน 10 MB") % {"max": MAX_PHOTOS}
+            if form is not None:
+                form.is_valid()
+        elif form is not None and form.is_valid():
             try:
                 if action == "rate":
                     complaint_rate(complaint=complaint, rating=form.cleaned_data["rating"],
@@ -102,12 +118,13 @@ def track_case(request: HttpRequest) -> HttpResponseBase:
                     complaint_reopen(complaint=complaint, reason=form.cleaned_data["reason"], window_days=window)
                     messages.success(request, _("ส่งคำขอให้พิจารณาใหม่แล้ว หน่วยงานจะเริ่มดำเนินการรอบใหม่"))
                 else:
-                    complaint_citizen_respond(complaint=complaint, text=form.cleaned_data["text"],
-                                              uploads=request.FILES.getlist("photos")[:MAX_PHOTOS])
+                    complaint_citizen_respond(complaint=complaint, text=form.cleaned_data["text"], uploads=photos)
                     messages.success(request, _("ส่งข้อมูลเพิ่มเติมให้หน่วยงานแล้ว"))
             except ComplaintError as error:
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, str(error))
+                if error.field == "attachments":
+                    photo_error = str(error)
+                else:
+                    form.add_error(error.field if error.field in form.fields else None, str(error))
             else:
                 return redirect("portal:track-case")
         elif form is None:
@@ -122,7 +139,9 @@ def track_case(request: HttpRequest) -> HttpResponseBase:
     return render(request, "portal/track_case.html", {
         "body": body, "complaint": complaint, "fact": fact, "events": events,
         "attachments": list(public_attachments(complaint=complaint)),
-        "deadlines": open_deadlines(complaint),
+        "deadlines": case_deadlines(complaint=complaint),
+        "request_info": waiting_request(complaint=complaint) if complaint.status == Status.WAITING else None,
+        "photo_error": photo_error, "max_photos": MAX_PHOTOS,
         "category": category_label(complaint.category),
         "status_label": Status(complaint.status).label if complaint.status in Status.values else complaint.status,
         "can_rate": done and complaint.rating is None,

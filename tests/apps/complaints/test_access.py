@@ -50,6 +50,7 @@ STAFF: dict[str, tuple[str, str]] = {
     "staff:intake": ("/staff/intake/", "page"),
     "staff:case": ("/staff/cases/{case}/", "hidden"),
     "staff:case-identity": ("/staff/cases/{case}/identity/", "hidden"),
+    "staff:case-contact": ("/staff/cases/{case}/contact/", "hidden"),
     "staff:case-attachment": ("/staff/cases/{case}/files/1/", "hidden"),
     "staff:case-action": ("/staff/cases/{case}/acknowledge/", "hidden"),
     "staff:transfer-targets": ("/staff/transfer-targets/", "page"),

@@ -48,7 +48,7 @@ def test_code_and_phone_digits_open_the_case_with_its_pending_deadlines(
     page = fresh.get("/track/case/").content.decode()
     assert complaint.tracking_code in page
     assert "รับเรื่องแล้ว" in page
-    assert "แจ้งรับเรื่อง" in page and "เหลือ" in page  # a pending deadline with its time left
+    assert "<strong>รับเรื่องภายใน " in page and "เหลือ" in page  # a pending deadline with its time left
     assert " 256" in page  # Buddhist-era year on the timeline
 
 
