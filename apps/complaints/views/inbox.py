@@ -50,6 +50,8 @@ def inbox_view(request: StaffRequest) -> HttpResponse:
         "form": form, "page": page, "rows": [(c, due.get(c.pk)) for c in rows], "departments": departments,
         "query": query.urlencode(), "per_page": per_page, "page_sizes": PAGE_SIZES,
         "offered": filters.status == Status.TRANSFER_OFFERED,
+        # Only a case still being worked on can be late: a finished or waiting one shows its date uncoloured.
+        "running": [Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS],
     })
 
 

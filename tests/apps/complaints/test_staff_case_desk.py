@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import time_machine
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.complaints.models import Attachment, Complaint, Department, IdentityAccess
@@ -19,6 +20,8 @@ from apps.complaints.services.workflow import (
     complaint_request_info,
     complaint_resolve,
 )
+from apps.reporting.models import ComplaintFact
+from apps.ui.thai import format_date as thai_date
 from tests.apps.complaints.staff_helpers import anonymous, make_case, signed_in, user
 from tests.apps.complaints.test_staff_case import jpeg
 
@@ -46,7 +49,7 @@ def test_photos_are_thumbnails_opening_a_viewer_and_the_pin_is_on_a_map(banlat, 
             f'loading="lazy" width="120" height="90"></a>') in page
     assert f'href="/staff/cases/{case.pk}/files/{second.pk}/" data-viewer="1"' in page
     assert '<dialog class="viewer" id="photo-viewer" aria-labelledby="viewer-caption">' in page
-    assert 'id="case-map" class="map map--case" role="img"' in page
+    assert 'id="case-map" class="map map--case" role="region"' in page
     assert 'data-lat="13.912345" data-lng="100.123456" data-tiles=""' in page
     assert '<script src="/static/complaints/js/case.js" defer></script>' in page
     assert '/static/ui/vendor/leaflet/leaflet.js' in page
@@ -177,3 +180,18 @@ def test_the_privacy_notice_states_the_contact_rule(banlat) -> None:
     page = anonymous(banlat).get("/complaints/new/").content.decode()
     assert ('<p id="pdpa-contact">เจ้าหน้าที่ของกอง/สำนักที่รับผิดชอบเรื่องของท่านเห็นเฉพาะชื่อและช่องทางที่ท่านกรอกไว้ '
             '(โทรศัพท์ อีเมล LINE ID) เพื่อติดต่อกลับ ช่องทางที่ท่านเว้นว่างจะไม่ถูกใช้ติดต่อ</p>') in page
+
+
+def test_the_inbox_never_colours_a_finished_cases_deadline_as_overdue(banlat) -> None:
+    finished, running = _assigned(banlat), _assigned(banlat)
+    with schema_context(banlat.schema_name):
+        complaint_resolve(complaint=finished, actor=user(banlat, "clerk"), resolution="ซ่อมแล้ว")
+    past = timezone.now() - dt.timedelta(days=3)
+    ComplaintFact.objects.filter(body=banlat, complaint_id__in=[finished.pk, running.pk]).update(resolve_due_at=past)
+    page = signed_in(banlat, "admin").get("/staff/?per=100").content.decode()
+
+    def row(case: Complaint) -> str:
+        return page.split(f'href="/staff/cases/{case.pk}/"', 1)[1].split("</tr>", 1)[0]
+
+    assert '<span class="due--overdue">' in row(running)
+    assert "due--" not in row(finished) and thai_date(past) in row(finished)

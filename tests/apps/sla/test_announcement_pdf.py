@@ -82,6 +82,12 @@ def _check_rows_whole(pages: list[str], rows: int) -> list[int]:
     return on
 
 
+def _check_working_day_whole(pages: list[str]) -> None:
+    for number, text in enumerate(pages, start=1):
+        whole, spread = len(WORKING_DAY.findall(text)), len(WORKING_DAY_ANY_SPACING.findall(text))
+        assert whole == spread, f"page {number}: วันทำการ broken {spread - whole} time(s)"
+
+
 def test_many_rows_are_never_split_across_pages_and_the_header_repeats(banlat: LocalBody, published: None) -> None:
     pages = _pages(_many_rows(banlat, 40))
     on = _check_rows_whole(pages, 40)
@@ -89,6 +95,7 @@ def test_many_rows_are_never_split_across_pages_and_the_header_repeats(banlat: L
     assert on == sorted(on)
     for index in set(on):
         assert "ประเภทเรื่อง" in pages[index], f"no header on page {index + 1}"
+    _check_working_day_whole(pages)
 
 
 def test_many_rows_with_an_emblem_are_never_split_either(banlat: LocalBody, published: None, settings,  # type: ignore[no-untyped-def]
@@ -99,6 +106,7 @@ def test_many_rows_with_an_emblem_are_never_split_either(banlat: LocalBody, publ
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
     on = _check_rows_whole(_pages(pdf), 40)
     assert len(set(on)) >= 3
+    _check_working_day_whole(_pages(pdf))
 
 
 def test_without_an_emblem_no_placeholder_and_thai_digits_by_default(banlat: LocalBody, published: None) -> None:
@@ -121,13 +129,10 @@ def test_arabic_digits_only_on_request(banlat: LocalBody, published: None) -> No
 def test_working_day_is_never_broken_across_lines(banlat: LocalBody, published: None, settings,  # type: ignore[no-untyped-def]
                                                   tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
-    plain = Client(HTTP_HOST="banlat.localhost").get("/sla/announcement.pdf").content
+    plain = _pages(Client(HTTP_HOST="banlat.localhost").get("/sla/announcement.pdf").content)
+    _check_working_day_whole(plain)
     _emblem(banlat)
-    for pdf in (plain, Client(HTTP_HOST="banlat.localhost").get("/sla/announcement.pdf").content,
-                _many_rows(banlat, 40)):
-        for number, text in enumerate(_pages(pdf), start=1):
-            whole, spread = len(WORKING_DAY.findall(text)), len(WORKING_DAY_ANY_SPACING.findall(text))
-            assert whole == spread, f"page {number}: วันทำการ broken {spread - whole} time(s)"
+    _check_working_day_whole(_pages(Client(HTTP_HOST="banlat.localhost").get("/sla/announcement.pdf").content))
     # Working days in 19 cells of the default table (acknowledge, route and closure of the six
     # classes, class A's resolution) and once in the counting rule under it.
-    assert len(WORKING_DAY.findall("\n".join(_pages(plain)))) == 20
+    assert len(WORKING_DAY.findall("\n".join(plain))) == 20
