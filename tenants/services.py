@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_exists
 
 from apps.audit.services import audit_record
-from tenants import lifeline, provisioning
+from tenants import lifeline, migrating, provisioning
 from tenants.db import use_public_schema
 from tenants.models import (
     BANGKOK_CODE,
@@ -301,38 +302,55 @@ class MigrateReport:
     seconds: float
 
 
-def bodies_migrate(*, batch: int = 50, show_progress: bool = True) -> MigrateReport:
+def bodies_migrate(*, workers: int = 2, show_progress: bool = True) -> MigrateReport:
     """Migrate the public schema, the template, then only the bodies with something pending.
 
     The bodies to migrate are found with one query: their recorded migration state differs from
-    the code's. Nothing pending costs that query and the template's ledger check.
+    the code's. Nothing pending costs that query and the template's ledger check. The template's
+    pending migrations are applied through the schema editor with their SQL collected, and that
+    SQL is replayed in the bodies, `workers` at a time, one transaction each (tenants.migrating).
     """
     started = time.monotonic()
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     use_public_schema()
     platform_ensure()
+    script = _template_migrate()
     state = provisioning.template_ensure()
-    pending = list(
-        LocalBody.objects.bodies()
+    pending = [
+        migrating.PendingBody(pk, schema, code)
+        for pk, schema, code in LocalBody.objects.bodies()
         .exclude(status=BodyStatus.PROVISIONING)
         .exclude(migration_state=state)
         .order_by("dla_code")
-        .values_list("pk", "schema_name")
-    )
+        .values_list("pk", "schema_name", "dla_code")
+    ]
     progress = Progress(len(pending), "migrating") if show_progress and pending else None
-    for start in range(0, len(pending), batch):
-        part = pending[start:start + batch]
-        for _pk, schema in part:
-            call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
-            use_public_schema()
-        LocalBody.objects.filter(pk__in=[pk for pk, _s in part]).update(
-            migration_state=state, updated_at=timezone.now()
-        )
+    try:
+        migrated = migrating.bodies_migrate_pending(
+            pending, code_state=state, script=script if script and script.after == state else None,
+            workers=workers, on_progress=progress.advance if progress else None)
+    finally:
+        use_public_schema()
         if progress:
-            progress.advance(len(part))
-    if progress:
-        progress.finish()
-    return MigrateReport(len(pending), len(pending), time.monotonic() - started)
+            progress.finish()
+    return MigrateReport(len(pending), migrated, time.monotonic() - started)
+
+
+def _template_migrate() -> migrating.Script | None:
+    """The template first: its pending migrations applied with their SQL kept for the bodies (None
+    when it is new or up to date, or when its migrations cannot be replayed as SQL)."""
+    schema = provisioning.template_schema()
+    if not schema_exists(schema) or provisioning.schema_migration_state(schema) == \
+            provisioning.code_migration_state():
+        return None
+    try:
+        script = migrating.script_capture(schema, keep=True)
+    except migrating.NotReplayable:
+        return None
+    finally:
+        use_public_schema()
+    provisioning.clone_script.cache_clear()
+    return script
 
 
 @transaction.atomic

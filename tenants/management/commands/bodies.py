@@ -20,6 +20,7 @@ from tenants.lifecycle import (
     body_upgrade,
 )
 from tenants.middleware import primary_host
+from tenants.migrating import BodyMigrationFailed
 from tenants.models import BodyKind, BodyStatus, Domain, LocalBody
 from tenants.services import bangkok_ensure, bodies_import, bodies_migrate, bodies_provision_pending
 
@@ -40,7 +41,8 @@ class Command(BaseCommand):
                          help="DOPA province code to import (repeatable); default: all")
         imp.add_argument("--workers", type=int, default=2)
         imp.add_argument("--no-bangkok", action="store_true", help="do not add กรุงเทพมหานคร")
-        sub.add_parser("migrate", help="migrate public, the template, then bodies with pending migrations")
+        mig = sub.add_parser("migrate", help="migrate public, the template, then bodies with pending migrations")
+        mig.add_argument("--workers", type=int, default=2, help="bodies migrated at once, each on its own connection")
         sub.add_parser("provision", help="finish provisioning bodies left half-done")
         sub.add_parser("relations", help="relations (tables, indexes, sequences, toast) in a body's schema")
         ren = sub.add_parser("rename", help="a body's new name (the slug and links stay)")
@@ -78,7 +80,10 @@ class Command(BaseCommand):
         if action == "import":
             self._import(options)
         elif action == "migrate":
-            report = bodies_migrate()
+            try:
+                report = bodies_migrate(workers=options["workers"])
+            except BodyMigrationFailed as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(f"migrated {report.migrated} bodies with pending migrations "
                               f"in {report.seconds:.1f} s")
         elif action == "provision":
