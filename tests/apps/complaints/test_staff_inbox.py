@@ -28,7 +28,7 @@ def test_officer_sees_only_their_department(banlat):
     assert road.tracking_code not in codes(health)
     assert signed_in(banlat, "officer").get(f"/staff/cases/{waste.pk}/").status_code == 404
     everyone = signed_in(banlat, "admin").get("/staff/")
-    assert {road.tracking_code, waste.tracking_code} <= codes(everyone)
+    assert codes(everyone) == {road.tracking_code, waste.tracking_code}
 
 
 def test_filters_status_department_category_channel_code(banlat):
@@ -39,8 +39,7 @@ def test_filters_status_department_category_channel_code(banlat):
         client.post(f"/staff/cases/{waste.pk}/acknowledge/")
         health = Department.objects.get(code="health")
         road_category = road.category_id
-    assert codes(client.get("/staff/?status=acknowledged")) >= {waste.tracking_code}
-    assert road.tracking_code not in codes(client.get("/staff/?status=acknowledged"))
+    assert codes(client.get("/staff/?status=acknowledged")) == {waste.tracking_code}
     assert road.tracking_code in codes(client.get("/staff/?status=open"))
     by_department = codes(client.get(f"/staff/?department={health.pk}"))
     assert waste.tracking_code in by_department and road.tracking_code not in by_department
