@@ -114,7 +114,7 @@ def test_receipt_and_tracked_case_answer_with_a_photo_and_axe(browser: Any, port
         context = browser.new_context(viewport=viewport, locale="th-TH")
         page = context.new_page()
         page.goto(f"{body}/complaints/new/", wait_until="networkidle")
-        page.locator("input[name=category]").first.check()
+        page.locator("label[for=cat-1]").click()  # the label covers its radio (a card)
         page.fill("#id_description", f"ไฟถนนดับทั้งซอย ทดสอบหน้ารับเรื่อง {tag}")
         page.fill("#id_name", "สมศรี ทดสอบ")
         page.fill("#id_phone", "0812345678")
