@@ -7,7 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.actors import Actor, OfficeActor
+# Who is acting (apps.accounts.actors), re-exported: the services take it from here.
+from apps.accounts.actors import Actor as Actor
+from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
 from apps.categories.models import SlaClass
 from apps.complaints.access import staff_member, staff_role
@@ -15,10 +17,6 @@ from apps.complaints.models import Complaint, IdentityAccess, Role
 
 # Closing these needs an executive's approval (นายก/ปลัด).
 EXECUTIVE_CLOSURE_CLASSES = frozenset({SlaClass.COMPLEX, SlaClass.CONDUCT, SlaClass.CORRUPTION})
-
-# Who is acting (apps.accounts.actors): named here too, where the services take it from.
-__all__ = ["EXECUTIVE_CLOSURE_CLASSES", "Actor", "can_close", "can_view_identity", "complainant_identity",
-           "get_complaint_for_user", "may_act_on", "visible_complaints"]
 
 
 def visible_complaints(user: Actor) -> QuerySet[Complaint]:
