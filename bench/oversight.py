@@ -32,6 +32,7 @@ from apps.reporting.models import ComplaintFact  # noqa: E402
 from tenants.geography import geography_load  # noqa: E402
 from tenants.models import LocalBody, Province  # noqa: E402
 from tenants.services import bodies_migrate  # noqa: E402
+from tests.signin import verified_login  # noqa: E402
 
 
 def sql(statement: str, params: list | None = None) -> list:
@@ -71,7 +72,8 @@ def setup(bodies: int, facts: int) -> None:
               complaint_id, tracking_code, national_category, sla_class, channel, status, routed_to_oversight,
               received_at, acknowledged_at, first_reply_at, resolved_at, reopen_count, cycle_started_at,
               transferred_to_agency, sla_source, ack_due_at, reply_due_at, resolve_due_at, ack_met, reply_met,
-              resolve_met, paused_seconds, ever_breached, updated_at)
+              resolve_met, paused_seconds, ever_breached, updated_at, about_district_office, external_source,
+              external_id)
             SELECT b.id, b.province_id, b.district_id, '', g, 'B' || lpad(g::text, 10, '0'),
               (ARRAY['road','water','waste','light','drain','noise','animal','tree','other'])[1 + g %% 9],
               'B', (ARRAY['web','walk_in','phone','letter','line','email','1111','transfer'])[1 + g %% 8],
@@ -79,7 +81,8 @@ def setup(bodies: int, facts: int) -> None:
               r, r + interval '3 hours', r + interval '5 days',
               CASE WHEN g %% 20 = 0 THEN NULL ELSE r + (g %% 40) * interval '1 day' END, 0, r, '', 'framework',
               r + interval '1 day', r + interval '15 days', r + interval '15 days',
-              true, g %% 7 <> 0, CASE WHEN g %% 20 = 0 THEN NULL ELSE g %% 40 < 15 END, 0, g %% 40 >= 15, now()
+              true, g %% 7 <> 0, CASE WHEN g %% 20 = 0 THEN NULL ELSE g %% 40 < 15 END, 0, g %% 40 >= 15, now(),
+              false, '', ''
             FROM generate_series(%s, %s) g
             CROSS JOIN n
             JOIN b ON b.k = (g::bigint * 7919) %% n.c
@@ -131,8 +134,9 @@ def write_cost(count: int, *, trigger: bool) -> float:
                     "INSERT INTO reporting_complaintfact (body_id, province_code, district_code, subdistrict_code, "
                     "complaint_id, tracking_code, national_category, sla_class, channel, status, "
                     "routed_to_oversight, received_at, reopen_count, cycle_started_at, transferred_to_agency, "
-                    "sla_source, paused_seconds, ever_breached, updated_at) VALUES (%s, %s, %s, '', %s, %s, 'road', "
-                    "'B', 'web', 'received', false, now(), 0, now(), '', 'framework', 0, false, now()) RETURNING id",
+                    "sla_source, paused_seconds, ever_breached, updated_at, about_district_office, external_source, "
+                    "external_id) VALUES (%s, %s, %s, '', %s, %s, 'road', 'B', 'web', 'received', false, now(), 0, "
+                    "now(), '', 'framework', 0, false, now(), false, '', '') RETURNING id",
                     [pk, province, district, 900_000_000 + i, f"W{i:010d}"])
                 fact_id = cursor.fetchone()[0]
                 cursor.execute("UPDATE reporting_complaintfact SET status = 'resolved', resolved_at = now() "
@@ -167,8 +171,7 @@ def main() -> None:
     officer = User.objects.filter(username="bench-province76").first() or \
         User.objects.create_user("bench-province76", "bench-pw-1")
     oversight_profile_set(user=officer, level="province", code="76")
-    web = Client(HTTP_HOST="localhost")
-    web.force_login(officer)
+    web = verified_login(Client(HTTP_HOST="localhost"), officer)  # signed in with the second factor
     _key, raw = api_key_create(name="bench", scope="nation")
     api = APIClient(HTTP_HOST="localhost")
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
