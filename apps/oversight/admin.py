@@ -6,6 +6,7 @@ from django.contrib import admin
 from apps.audit.admin import AuditedAdmin
 from apps.oversight.forms import ACCEPT, clean_directive_attachment
 from apps.oversight.models import Directive, DirectiveMeasure, DirectiveTarget, OversightProfile
+from apps.ui.admin_a11y import ADMIN_CSS, LabelledTabularInline
 
 
 @admin.register(OversightProfile)
@@ -17,7 +18,7 @@ class OversightProfileAdmin(AuditedAdmin):
     search_fields = ["user__username", "office_name"]
 
 
-class DirectiveTargetInline(admin.TabularInline):
+class DirectiveTargetInline(LabelledTabularInline):
     model = DirectiveTarget
     extra = 0
     readonly_fields = ["body", "acknowledged_at", "acknowledged_by_name", "sla_met_at", "overdue_met_at",
@@ -46,3 +47,6 @@ class DirectiveAdmin(AuditedAdmin):
     form = DirectiveAdminForm
     list_display = ["title", "scope_level", "scope_code", "due_date", "issued_at"]
     inlines = [DirectiveTargetInline]
+
+    class Media:
+        css = ADMIN_CSS

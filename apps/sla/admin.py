@@ -11,6 +11,7 @@ from import_export.widgets import ForeignKeyWidget
 from apps.audit.admin import AuditedAdmin, NoDeleteAdmin
 from apps.audit.services import audit_record
 from apps.sla.models import Agreement, AgreementRow, BodyClosure, Framework, FrameworkRow, NationalDayOff
+from apps.ui.admin_a11y import ADMIN_CSS, LabelledTabularInline
 
 
 class FrameworkRowResource(resources.ModelResource):
@@ -38,7 +39,7 @@ class FrameworkRowResource(resources.ModelResource):
                      target_label=str(kwargs.get("file_name") or ""), changes={"totals": totals, "rows": rows})
 
 
-class FrameworkRowInline(admin.TabularInline):
+class FrameworkRowInline(LabelledTabularInline):
     model = FrameworkRow
     extra = 0
 
@@ -48,6 +49,9 @@ class FrameworkAdmin(AuditedAdmin):
     audit_noun = "framework"
     list_display = ("name", "effective_from", "is_default", "created_at")
     inlines = [FrameworkRowInline]
+
+    class Media:
+        css = ADMIN_CSS
 
 
 @admin.register(FrameworkRow)

@@ -1,4 +1,6 @@
-/* Oversight charts (Chart.js 4). Honest axes: counts from 0 in whole numbers, percentages from 0 to
+/* Oversight pages. Wide tables scroll inside themselves on a phone (the page never scrolls
+   sideways): one that overflows is made reachable with the keyboard (tabindex) and named.
+   Charts (Chart.js 4). Honest axes: counts from 0 in whole numbers, percentages from 0 to
    100 %, every month of the period on the axis, and a month with no resolution is a gap in the
    on-time line (its tooltip says so), never 0 %. Data and words come from the page (json_script). */
 (function () {
@@ -37,6 +39,19 @@
       options: {indexAxis: "y", responsive: true, maintainAspectRatio: false, plugins: {legend: {display: false}},
                 scales: {x: {beginAtZero: true, min: 0, ticks: {precision: 0}}}}});
   }
+  function scrollable() {
+    document.querySelectorAll(".ov-table").forEach(function (table) {
+      if (table.closest(".ov-scroll")) { return; }
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+  scrollable();
+  window.addEventListener("resize", scrollable);
+  if (typeof Chart === "undefined") { return; }
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     if (canvas.dataset.kind === "channels") { channels(canvas); } else { draw(canvas); }
   });
