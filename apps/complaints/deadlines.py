@@ -2,7 +2,7 @@
 
 The clock (apps.sla) owes every pending stage; what is shown must not contradict itself: a case
 that is no longer open owes nothing (its deadlines are never shown as overdue), and a progress
-report falling due after the resolution deadline is not shown (the case must be resolved first,
+report or first reply falling due after the resolution deadline is not shown (the case must be resolved first,
 so that date would never come). Each stage is said in plain Thai ("แก้ไขเสร็จภายใน …").
 """
 
@@ -53,7 +53,10 @@ def case_deadlines(*, complaint: Complaint, now: dt.datetime | None = None) -> l
     resolve = min((d.due_at for d in pending if d.stage == Stage.RESOLVE), default=None)
     shown = []
     for d in pending:
-        if d.stage == Stage.PROGRESS and resolve is not None and d.due_at >= resolve:
+        # A progress report or a first reply due after the case must be resolved (class A: resolved
+        # in a working day, first reply in 15 days) would never come: the resolution answers both.
+        if resolve is not None and ((d.stage == Stage.PROGRESS and d.due_at >= resolve)
+                                    or (d.stage == Stage.REPLY and d.due_at > resolve)):
             continue
         phrase, explanation = (str(t) for t in PHRASES[d.stage]) if d.stage in PHRASES else (d.stage_label, "")
         state = "paused" if d.paused else deadline_state(d.due_at, now)

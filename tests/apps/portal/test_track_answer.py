@@ -23,7 +23,7 @@ from tenants.models import LocalBody
 from tests.apps.complaints.test_staff_intake import jpeg_with_gps
 from tests.conftest import staff
 
-from .helpers import filed, form_data, jpeg
+from .helpers import category_id, filed, form_data, jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +132,16 @@ def test_no_progress_report_is_shown_after_the_resolution_deadline(banlat_client
     assert owed["progress"] >= owed["resolve"]
     assert [d.stage for d in shown] == [s for s in ("ack", "route", "reply", "resolve") if s in owed]
     assert 'data-stage="progress"' not in page and "แจ้งความคืบหน้าภายใน" not in page
+
+
+def test_an_urgent_case_shows_no_first_reply_after_its_resolution_deadline(banlat_client: Client,
+                                                                             banlat: LocalBody) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC), tick=False):
+        data = form_data(banlat, category=category_id(banlat, "urgent_hazard"))
+        assert banlat_client.post("/complaints/new/", data).status_code == 302
+        with schema_context(banlat.schema_name):
+            case = Complaint.objects.get(pk=filed(banlat_client, banlat).pk)
+            owed = {d.stage: d.due_at for d in pending_deadlines(complaint=case)}
+            shown = [d.stage for d in case_deadlines(complaint=case)]
+    assert owed["reply"] > owed["resolve"]  # class A: resolved within a working day, first reply in 15 days
+    assert "reply" not in shown and "progress" not in shown and "resolve" in shown
