@@ -103,4 +103,5 @@ class StaffTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer",
-                "description": "A staff member's personal access token (`rtk_…`), made at /staff/tokens/ on the body"}
+                "description": "A staff member's personal access token or a body integration key (`rtk_…`), "
+                               "made at /staff/tokens/ on the body"}

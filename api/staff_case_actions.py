@@ -15,7 +15,17 @@ from rest_framework.response import Response
 
 from api.idempotency import action_once
 from api.parsers import SafeJSONParser
-from api.staff_cases import ACTION_RESULT, IDEMPOTENCY, REFUSAL, STAFF_TAGS, StaffApiView, case_detail, invalid, refusal
+from api.staff_cases import (
+    ACTION_RESULT,
+    IDEMPOTENCY,
+    REFUSAL,
+    STAFF_TAGS,
+    StaffApiView,
+    case_detail,
+    invalid,
+    refusal,
+    sees_personal_data,
+)
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Complaint, Department, StaffMember
 from apps.complaints.selectors import InboxFilters, inbox, normalise_code
@@ -180,7 +190,8 @@ class ComplaintActionView(StaffApiView):
         except ComplaintError as error:
             return refusal(error)
         fresh = Complaint.objects.select_related("category").get(pk=case.pk)
-        return Response({"replayed": replayed, "complaint": case_detail(fresh, request.user)})
+        return Response({"replayed": replayed,
+                         "complaint": case_detail(fresh, request.user, personal=sees_personal_data(request))})
 
 
 def _action_view(name: str) -> type[ComplaintActionView]:

@@ -40,6 +40,7 @@ from apps.ui.downloads import user_file_response
 
 STAFF_TAGS = ["staff (on each body's sub-domain: a staff session or `Authorization: Bearer <token>`)"]
 NOT_FOUND = _("ไม่พบเรื่อง")
+NO_PERSONAL_DATA = _("กุญแจนี้ไม่มีสิทธิ์เข้าถึงข้อมูลส่วนบุคคลของผู้ร้อง")
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
                                description="The same key on a retry returns the first result; nothing is done twice.")
 REFUSAL = OpenApiResponse(inline_serializer("StaffRefusal", {
@@ -117,15 +118,22 @@ def case_summary(case: Complaint, due: Any = None) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Complaint, user: Any) -> dict[str, Any]:
+def sees_personal_data(request: Request) -> bool:
+    """A session or a personal token: the user's role decides. An integration key: its scope too."""
+    return not isinstance(request.auth, StaffToken) or request.auth.sees_personal_data
+
+
+def case_detail(case: Complaint, user: Any, *, personal: bool = True) -> dict[str, Any]:
+    """The case for this user; without `personal` (an integration key without the personal-data
+    scope) the description, the place, internal text and the files are withheld."""
     due = inbox_due_dates(complaint_ids=[case.pk]).get(case.pk)
     events = case.events.select_related("actor").order_by("created_at", "id")
     return {
         **case_summary(case, due),
-        "description": case.description, "subdistrict_code": case.subdistrict_code, "moo": case.moo,
-        "location_text": case.location_text,
-        "latitude": str(case.latitude) if case.latitude is not None else None,
-        "longitude": str(case.longitude) if case.longitude is not None else None,
+        "description": case.description if personal else None, "subdistrict_code": case.subdistrict_code,
+        "moo": case.moo if personal else None, "location_text": case.location_text if personal else None,
+        "latitude": str(case.latitude) if case.latitude is not None and personal else None,
+        "longitude": str(case.longitude) if case.longitude is not None and personal else None,
         "is_anonymous": case.is_anonymous, "is_confidential": case.is_confidential,
         "routed_to_oversight": case.routed_to_oversight, "resolution": case.resolution,
         "reject_reason": case.reject_reason, "merged_into": case.merged_into_id, "reopen_count": case.reopen_count,
@@ -133,14 +141,15 @@ def case_detail(case: Complaint, user: Any) -> dict[str, Any]:
         "actions": sorted(available_actions(case.status)), "can_close": can_close(user, case),
         "can_view_identity": can_view_identity(user, case),
         "timeline": [{
-            "id": e.pk, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status, "text": e.text,
+            "id": e.pk, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status,
+            "text": e.text if (personal or e.is_public) else None,
             "is_public": e.is_public, "at": _iso(e.created_at),
             "actor": (e.actor.get_full_name() or e.actor.username) if e.actor_id and e.actor else e.actor_label,
         } for e in events],
         "attachments": [{
             "id": a.pk, "content_type": a.content_type, "size": a.size, "name": a.original_name,
             "is_public": a.is_public, "created_at": _iso(a.created_at),
-        } for a in case.attachments.order_by("created_at", "id")],
+        } for a in (case.attachments.order_by("created_at", "id") if personal else [])],
     }
 
 
@@ -167,7 +176,7 @@ class TimelineEventSerializer(serializers.Serializer):
     kind = serializers.CharField()
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField(allow_blank=True)
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, allow_null=True)
     is_public = serializers.BooleanField()
     at = serializers.DateTimeField()
     actor = serializers.CharField(allow_blank=True)
@@ -183,10 +192,11 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
-    description = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, allow_null=True,
+                                        help_text="null for an integration key without the personal-data scope")
     subdistrict_code = serializers.CharField(allow_blank=True)
-    moo = serializers.CharField(allow_blank=True)
-    location_text = serializers.CharField(allow_blank=True)
+    moo = serializers.CharField(allow_blank=True, allow_null=True)
+    location_text = serializers.CharField(allow_blank=True, allow_null=True)
     latitude = serializers.CharField(allow_null=True)
     longitude = serializers.CharField(allow_null=True)
     is_anonymous = serializers.BooleanField()
@@ -284,7 +294,7 @@ class ComplaintDetailView(StaffApiView):
     @extend_schema(summary="One case with its timeline and files (404 for a case this user may not see)",
                    tags=STAFF_TAGS, responses={200: CaseDetailSerializer, 404: REFUSAL})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(case_detail(self.case(request, pk), request.user))
+        return Response(case_detail(self.case(request, pk), request.user, personal=sees_personal_data(request)))
 
 
 class ComplaintIdentityView(StaffApiView):
@@ -297,7 +307,12 @@ class ComplaintIdentityView(StaffApiView):
                        403: REFUSAL, 404: REFUSAL})
     def post(self, request: Request, pk: int) -> Response:
         case = self.case(request, pk)
-        identity = complainant_identity(request.user, case, context="staff API")
+        if not sees_personal_data(request):
+            return Response({"field": None, "message": str(NO_PERSONAL_DATA)}, status=status.HTTP_403_FORBIDDEN)
+        token = request.auth
+        context = f"staff API key {token.prefix}" if isinstance(token, StaffToken) and token.is_integration \
+            else "staff API"
+        identity = complainant_identity(request.user, case, context=context)
         if identity is None:
             return Response({"field": None, "message": str(_("บทบาทของท่านไม่มีสิทธิ์ดูข้อมูลผู้ร้องของเรื่องนี้"))},
                             status=status.HTTP_403_FORBIDDEN)
@@ -312,7 +327,7 @@ class ComplaintAttachmentView(StaffApiView):
     def get(self, request: Request, pk: int, attachment_id: int) -> HttpResponseBase:
         case = self.case(request, pk)
         attachment = case.attachments.filter(pk=attachment_id).first()
-        if attachment is None:
+        if attachment is None or not sees_personal_data(request):
             raise Http404
         try:
             handle = attachment.file.open("rb")

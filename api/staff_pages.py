@@ -1,5 +1,6 @@
 """Staff pages for the integrations: personal access tokens (`/staff/tokens/`: every staff
-member's own; the body's admin sees and revokes everyone's and issues one for any staff member)
+member's own; the body's admin sees and revokes everyone's and issues one for any staff member;
+on the same page the admin issues and revokes the body's integration keys, api.integration_keys)
 and webhook endpoints (`/staff/admin/webhooks/`, the body's admin: register with a secret shown
 once, change, switch off, the delivery log and a redeliver button)."""
 
@@ -14,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from api.integration_keys import INTEGRATION_ROLES, USERNAME_PREFIX, integration_key_issue, integration_key_revoke
 from apps.accounts.models import User
 from apps.complaints.access import staff_view
-from apps.complaints.models import Role, StaffMember
+from apps.complaints.models import Department, Role, StaffMember
 from apps.complaints.webhooks import deliveries, webhook_delivery_redeliver
-from apps.tokens.models import StaffToken, TokenScope
+from apps.tokens.models import StaffToken, TokenKind, TokenScope
 from apps.tokens.services import DEFAULT_DAYS, MAX_DAYS, TokenError, staff_token_issue, staff_token_revoke, staff_tokens
 from apps.webhooks.models import WebhookEndpoint, WebhookEvent
 from apps.webhooks.services import (
@@ -41,9 +43,41 @@ class TokenForm(forms.Form):
             cast(forms.ChoiceField, self.fields["user"]).choices = [("", _("ตัวท่านเอง"))] + [
                 (m.user_id, f"{m.user.get_full_name() or m.user.username} ({m.get_role_display()})")
                 for m in StaffMember.objects.select_related("user").filter(user__is_active=True)
-                .order_by("user__username")]
+                .exclude(user__username__startswith=USERNAME_PREFIX).order_by("user__username")]
         else:
             del self.fields["user"]
+
+
+class IntegrationKeyForm(forms.Form):
+    name = forms.CharField(label=_("ชื่อระบบที่เชื่อมต่อ (แสดงในประวัติเรื่องและบันทึกการใช้งาน)"), max_length=120)
+    scope = forms.ChoiceField(label=_("สิทธิ์"), choices=TokenScope.choices, initial=TokenScope.READ)
+    role = forms.ChoiceField(label=_("บทบาท"), choices=[(r, Role(r).label) for r in INTEGRATION_ROLES],
+                             initial=Role.CLERK)
+    department = forms.TypedChoiceField(label=_("กอง/สำนัก (สำหรับบทบาทเจ้าหน้าที่กอง/สำนัก)"), coerce=int,
+                                        required=False, empty_value=None)
+    personal_data = forms.BooleanField(label=_("เข้าถึงข้อมูลส่วนบุคคลของผู้ร้อง รายละเอียด สถานที่และไฟล์ (บันทึกการเปิดเผยทุกครั้ง)"),
+                                       required=False)
+    days = forms.IntegerField(label=_("อายุ (วัน)"), min_value=1, max_value=MAX_DAYS, initial=MAX_DAYS)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        cast(forms.ChoiceField, self.fields["department"]).choices = [("", "—")] + [
+            (d.pk, str(d)) for d in Department.objects.filter(is_active=True).order_by("code")]
+
+
+def _integration_issue(request: HttpRequest, form: IntegrationKeyForm) -> str:
+    if not form.is_valid():
+        return ""
+    data = form.cleaned_data
+    department = Department.objects.filter(pk=data["department"]).first() if data["department"] else None
+    try:
+        _token, raw = integration_key_issue(actor=request.user, name=data["name"],  # type: ignore[arg-type]
+                                            scope=data["scope"], personal_data=data["personal_data"],
+                                            role=data["role"], department=department, days=data["days"])
+    except TokenError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return ""
+    return raw
 
 
 @staff_view
@@ -57,12 +91,22 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
                                           (request.POST.get("token") or "").isdigit() else 0).first()
         if token is None or (token.user_id != me.pk and not admin):
             raise Http404
-        staff_token_revoke(actor=me, token=token)
+        if token.is_integration:
+            integration_key_revoke(actor=me, token=token)
+        else:
+            staff_token_revoke(actor=me, token=token)
         messages.success(request, _("ยกเลิกโทเคน %(name)s แล้ว") % {"name": token.name})
         return redirect("staff-tokens")
     form = TokenForm(request.POST if action == "issue" else None, admin=admin)
-    raw, status = "", 200
-    if request.method == "POST" and action != "issue":
+    integration_form = IntegrationKeyForm(request.POST if action == "issue-integration" and admin else None)
+    raw, integration_raw, status = "", "", 200
+    if request.method == "POST" and action == "issue-integration" and admin:
+        integration_raw = _integration_issue(request, integration_form)
+        if integration_raw:
+            integration_form = IntegrationKeyForm()
+        else:
+            status = 400
+    elif request.method == "POST" and action != "issue":
         status = 400  # neither issue nor revoke: nothing to do
     elif request.method == "POST":
         if form.is_valid():
@@ -81,6 +125,8 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
             status = 400
     return render(request, "api/staff_tokens.html", {
         "form": form, "raw": raw, "tokens": staff_tokens(user=None if admin else me), "admin": admin,
+        "integration_form": integration_form, "integration_raw": integration_raw,
+        "integration_keys": staff_tokens(kind=TokenKind.INTEGRATION) if admin else [],
         "endpoint": request.build_absolute_uri("/api/staff/v1/complaints/"),
         "docs": request.build_absolute_uri("/api/docs/"), "header": "Authorization: Bearer",
     }, status=status)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_noop
 from django_tenants.utils import schema_context
 
 from apps.audit.services import audit_record
+from apps.complaints import webhooks
 from apps.complaints.access import staff_role
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError, NotAllowed
@@ -107,8 +108,11 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
     report.attachments = len(files)
     Attachment.objects.filter(pk__in=[pk for pk, _name in files]).delete()
     # The outbox's copies of what was sent to the complainant hold their address and often their name.
-    report.notifications = Notification.objects.filter(complaint_id__in=ids).update(recipient="", body="")
-    Notification.objects.filter(complaint_id__in=ids, status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).update(
+    # Webhook events still to be delivered go out without the person (apps.complaints.webhooks).
+    undelivered = webhooks.webhook_rows_depersonalise(complaint_ids=ids)
+    outbox = Notification.objects.filter(complaint_id__in=ids).exclude(pk__in=undelivered)
+    report.notifications = outbox.update(recipient="", body="")
+    outbox.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).update(
         status=OutboxStatus.FAILED, last_error="anonymised (PDPA)")
     if line_ids:
         # The LINE chat record (user id, language, conversation state) goes with the person's last

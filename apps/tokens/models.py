@@ -1,7 +1,13 @@
-"""Personal access tokens of a body's staff (the body's schema): `Authorization: Bearer <token>`
-on the staff API. Only a SHA-256 of the token is stored; the token is shown once. A token acts as
-its user, with that user's role, and no more: `read` may only read, `write` may also act on cases.
-One table, a primary key and the prefix's unique index (6 relations per body)."""
+"""Tokens of the staff API (the body's schema): `Authorization: Bearer <token>`. Only a SHA-256
+of the token is stored; the token is shown once. A token acts as its user, with that user's role,
+and no more: `read` may only read, `write` may also act on cases.
+
+Two kinds. A staff member's personal token acts as them. A body integration key (issued by the
+body's admin for another system: Traffy Fondue, a GIS desk) acts as a user of its own, made with
+the key and named after the integration, with the role the admin gave it (api.integration_keys),
+so the timeline and the audit log name the integration; it sees the complainant, the description,
+the place and the files only with `personal_data`. One table, a primary key and the prefix's
+unique index (6 relations per body)."""
 
 from __future__ import annotations
 
@@ -26,6 +32,11 @@ class TokenScope(models.TextChoices):
     WRITE = "write", _("อ่านและดำเนินการกับเรื่อง")
 
 
+class TokenKind(models.TextChoices):
+    PERSONAL = "personal", _("โทเคนส่วนตัวของเจ้าหน้าที่")
+    INTEGRATION = "integration", _("กุญแจเชื่อมต่อระบบของหน่วยงาน")
+
+
 class StaffToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                              db_index=False)
@@ -39,6 +50,9 @@ class StaffToken(models.Model):
     expires_at = models.DateTimeField(_("หมดอายุเมื่อ"))
     revoked_at = models.DateTimeField(_("ยกเลิกเมื่อ"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("ใช้ล่าสุด"), null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=TokenKind.choices, default=TokenKind.PERSONAL)
+    # An integration key's scope for citizens' personal data; a personal token has its user's.
+    personal_data = models.BooleanField(_("เข้าถึงข้อมูลส่วนบุคคลของผู้ร้อง"), default=False)
 
     class Meta:
         verbose_name = _("โทเคนสำหรับ API")
@@ -50,6 +64,15 @@ class StaffToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.WRITE
+
+    @property
+    def is_integration(self) -> bool:
+        return self.kind == TokenKind.INTEGRATION
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Whether the complainant, the description, the place and the files may be shown."""
+        return not self.is_integration or self.personal_data
 
     def is_usable(self, now: object = None) -> bool:
         now = now or timezone.now()

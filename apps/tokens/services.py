@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.tokens.models import PREFIX_LENGTH, TOKEN_MARK, StaffToken, TokenScope, hash_token
+from apps.tokens.models import PREFIX_LENGTH, TOKEN_MARK, StaffToken, TokenKind, TokenScope, hash_token
 
 MAX_DAYS = 365
 DEFAULT_DAYS = 90
@@ -34,9 +34,11 @@ def _label(token: StaffToken) -> str:
 
 @transaction.atomic
 def staff_token_issue(*, actor: User, user: User, name: str, scope: str, days: int = DEFAULT_DAYS,
-                      may_issue_for_others: bool = False) -> tuple[StaffToken, str]:
+                      may_issue_for_others: bool = False, kind: str = TokenKind.PERSONAL,
+                      personal_data: bool = False, audit: dict[str, object] | None = None) -> tuple[StaffToken, str]:
     """A new token for `user`; returns it and the raw token, which is stored nowhere. Only the
-    user themself, or (with `may_issue_for_others`: the body's admin) for another staff member."""
+    user themself, or (with `may_issue_for_others`: the body's admin) for another staff member.
+    An integration key (`kind`, api.integration_keys) carries its personal-data scope."""
     if user.pk != actor.pk and not may_issue_for_others:
         raise TokenError(_("ออกโทเคนให้ผู้อื่นได้เฉพาะผู้ดูแลระบบของหน่วยงาน"), field="user")
     name = " ".join((name or "").split())
@@ -51,10 +53,15 @@ def staff_token_issue(*, actor: User, user: User, name: str, scope: str, days: i
     now = timezone.now()
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
     raw = f"{TOKEN_MARK}_{prefix}_{secrets.token_urlsafe(32)}"
-    token = StaffToken.objects.create(user=user, name=name, scope=scope, prefix=prefix, token_hash=hash_token(raw),
-                                      created_by=actor, created_at=now, expires_at=now + dt.timedelta(days=days))
+    token = StaffToken.objects.create(user=user, name=name, scope=scope, prefix=prefix,
+                                      token_hash=hash_token(raw), created_by=actor, created_at=now,
+                                      expires_at=now + dt.timedelta(days=days), kind=kind,
+                                      personal_data=personal_data and kind == TokenKind.INTEGRATION)
+    after: dict[str, object] = {"user": user.username, "scope": scope, "expires_at": token.expires_at}
+    if kind == TokenKind.INTEGRATION:
+        after.update({"kind": kind, "personal_data": token.personal_data, **(audit or {})})
     audit_record(kind="token.create", actor=actor, target=token, target_label=_label(token),
-                 changes={"after": {"user": user.username, "scope": scope, "expires_at": token.expires_at}})
+                 changes={"after": after})
     return token, raw
 
 
@@ -86,6 +93,6 @@ def staff_token_for_raw(raw: str) -> StaffToken | None:
     return token
 
 
-def staff_tokens(*, user: User | None = None) -> list[StaffToken]:
-    tokens = StaffToken.objects.select_related("user").order_by("-created_at")
+def staff_tokens(*, user: User | None = None, kind: str = TokenKind.PERSONAL) -> list[StaffToken]:
+    tokens = StaffToken.objects.select_related("user").filter(kind=kind).order_by("-created_at")
     return list(tokens.filter(user=user) if user is not None else tokens)

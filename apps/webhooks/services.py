@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from apps.audit.services import audit_diff, audit_record, audit_snapshot
 from apps.ui.secrets import encrypt
 from apps.webhooks.addresses import AddressRefused, url_check
 from apps.webhooks.models import WebhookEndpoint, WebhookEvent
+from tenants.db import current_schema
 
 FIELDS = ("name", "url", "events", "personal_data", "is_active")
 
@@ -52,6 +53,7 @@ def webhook_endpoint_create(*, actor: User, name: str, url: str, events: Sequenc
     endpoint = WebhookEndpoint.objects.create(name=name, url=url, events=chosen, personal_data=personal_data,
                                               secret_encrypted=encrypt(secret), created_by=actor,
                                               created_at=timezone.now())
+    _endpoints_forget()
     audit_record(kind="webhook.create", actor=actor, target=endpoint,
                  changes={"after": audit_snapshot(endpoint, FIELDS)})
     return endpoint, secret
@@ -68,6 +70,7 @@ def webhook_endpoint_update(*, actor: User, endpoint: WebhookEndpoint, name: str
     changes = audit_diff(before, audit_snapshot(endpoint, FIELDS))
     if changes:
         endpoint.save(update_fields=list(FIELDS))
+        _endpoints_forget()
         audit_record(kind="webhook.update", actor=actor, target=endpoint, changes=changes)
     return endpoint
 
@@ -78,6 +81,7 @@ def webhook_endpoint_rotate_secret(*, actor: User, endpoint: WebhookEndpoint) ->
     secret = f"whsec_{secrets.token_urlsafe(32)}"
     endpoint.secret_encrypted = encrypt(secret)
     endpoint.save(update_fields=["secret_encrypted"])
+    _endpoints_forget()
     audit_record(kind="webhook.secret", actor=actor, target=endpoint, changes={"after": {"secret": "new"}})
     return endpoint, secret
 
@@ -88,4 +92,32 @@ def webhook_endpoints_for(event: str) -> list[WebhookEndpoint]:
 
 
 def webhook_endpoints_active() -> list[WebhookEndpoint]:
+    """The body's active endpoints, read once per transaction: every timeline event asks (a bulk
+    import or the SLA sweep writes thousands in one transaction). Outside a transaction, a read.
+
+    The copy is kept on the connection with the schema and the connection's list of on-commit
+    callbacks: Django replaces that list when the transaction commits or rolls back (and when a
+    savepoint rolls back), so a copy from another transaction is never used. A change to an
+    endpoint in this transaction drops it (`_endpoints_forget`)."""
+    if not connection.in_atomic_block:
+        return _endpoints_read()
+    schema = current_schema()
+    cached = getattr(connection, _CACHE, None)
+    if cached is None or cached[0] is not connection.run_on_commit:
+        cached = (connection.run_on_commit, {})
+        setattr(connection, _CACHE, cached)
+    by_schema: dict[str, tuple[WebhookEndpoint, ...]] = cached[1]
+    if schema not in by_schema:
+        by_schema[schema] = tuple(_endpoints_read())
+    return list(by_schema[schema])
+
+
+_CACHE = "_rongthuk_webhook_endpoints"
+
+
+def _endpoints_read() -> list[WebhookEndpoint]:
     return list(WebhookEndpoint.objects.filter(is_active=True).order_by("pk"))
+
+
+def _endpoints_forget() -> None:
+    setattr(connection, _CACHE, None)
