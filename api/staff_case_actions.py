@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -87,6 +88,21 @@ class Merge(serializers.Serializer):
 
 class Nothing(serializers.Serializer):
     pass
+
+
+class ReplyUpload(RequiredText):
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5,
+                                        help_text="photos (JPEG, PNG, WebP: re-encoded, EXIF removed) or PDF")
+
+
+class ResolutionUpload(Resolution):
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5,
+                                        help_text="photos (JPEG, PNG, WebP: re-encoded, EXIF removed) or PDF")
+
+
+# Actions that take files: JSON, or multipart/form-data with the files in `attachments`, checked
+# like the desk's uploads (apps.complaints.attachments); a refused file is the desk's Thai refusal.
+MULTIPART: dict[str, type[serializers.Serializer]] = {"reply": ReplyUpload, "resolve": ResolutionUpload}
 
 
 def _uploads(request: Request) -> list[Any]:
@@ -201,8 +217,12 @@ def _action_view(name: str) -> type[ComplaintActionView]:
     def post(self: ComplaintActionView, request: Request, pk: int) -> Response:
         return ComplaintActionView.post(self, request, pk)
 
+    # A body of no fields is still a request body: an empty JSON object (`{}`).
+    request: Any = body_class if body_class().fields else {"application/json": OpenApiTypes.OBJECT}
+    if name in MULTIPART:
+        request = {"application/json": body_class, "multipart/form-data": MULTIPART[name]}
     documented = extend_schema(
-        summary=summary, tags=STAFF_TAGS, parameters=[IDEMPOTENCY], request=body_class,
+        summary=summary, tags=STAFF_TAGS, parameters=[IDEMPOTENCY], request=request,
         responses={200: ACTION_RESULT, 400: REFUSAL, 403: REFUSAL, 404: REFUSAL},
         operation_id=f"staff_complaint_{name.replace('-', '_')}")(post)
     return type(f"Complaint{name.title().replace('-', '')}View", (ComplaintActionView,),

@@ -301,7 +301,8 @@ class ComplaintIdentityView(StaffApiView):
     hide = True
 
     @extend_schema(summary="The complainant's identity, for a role allowed to see it (every reveal is recorded)",
-                   tags=STAFF_TAGS, request=None, responses={200: inline_serializer("StaffIdentity", {
+                   tags=STAFF_TAGS, request={"application/json": OpenApiTypes.OBJECT},
+                   responses={200: inline_serializer("StaffIdentity", {
                        name: serializers.CharField(allow_blank=True)
                        for name in ("name", "phone", "email", "national_id", "address", "line_id")}),
                        403: REFUSAL, 404: REFUSAL})

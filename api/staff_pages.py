@@ -128,7 +128,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
         "integration_form": integration_form, "integration_raw": integration_raw,
         "integration_keys": staff_tokens(kind=TokenKind.INTEGRATION) if admin else [],
         "endpoint": request.build_absolute_uri("/api/staff/v1/complaints/"),
-        "docs": request.build_absolute_uri("/api/docs/"), "header": "Authorization: Bearer",
+        "docs": request.build_absolute_uri("/api/staff/v1/docs/"), "header": "Authorization: Bearer",
     }, status=status)
 
 

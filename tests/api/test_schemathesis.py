@@ -1,5 +1,6 @@
 """Property-based tests of the national and staff APIs (schemathesis 4.32.5, hypothesis) against a
-live server over real HTTP: every operation of the OpenAPI document gets generated input, valid
+live server over real HTTP, on the platform's document and on a body's own staff API document
+(with an integration key): every operation of the OpenAPI document gets generated input, valid
 and invalid; there must be 0 server errors and 0 responses that break the document (schema, content
 type). Bounded: EXAMPLES cases per operation.
 
@@ -25,6 +26,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from api.integration_keys import integration_key_issue
 from api.models import ApiKey, api_key_create
 from apps.accounts.models import User
 from apps.complaints.models import StaffMember
@@ -125,3 +127,43 @@ def test_national_and_staff_apis_hold_their_schema(committed: None) -> None:
           f"server errors {figures['server errors']}, schema violations {figures['schema violations']}")
     assert failures == [], "\n".join(failures[:30])
     assert figures["operations"] >= 24 and figures["cases"] >= figures["operations"] * 5
+
+
+def test_a_bodys_own_staff_api_document_holds_with_an_integration_key(committed: None) -> None:
+    """The body's document (/api/staff/v1/openapi.json: the staff API alone, this body as its
+    server), driven with a write integration key that has the personal-data scope: every
+    operation, the multipart uploads of reply and resolve among them."""
+    stamp = str(time.time_ns())[-9:]
+    body = LocalBody.objects.get(dla_code=BODY)
+    with schema_context(body.schema_name):
+        admin = User.objects.create_user(f"schemathesis-admin-{stamp}", None)
+        StaffMember.objects.create(user=admin, role="admin")
+        raw = integration_key_issue(actor=admin, name=f"schemathesis {stamp}", scope="write", personal_data=True,
+                                    role="clerk")[1]
+    port = _free_port()
+    env = dict(os.environ, RONGTHUK_DATABASE_NAME=settings.DATABASES["default"]["NAME"], PYTHONUNBUFFERED="1")
+    server = subprocess.Popen([sys.executable, "-m", "rongthuk.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    figures = {"operations": 0, "cases": 0, "server errors": 0, "schema violations": 0}
+    failures: list[str] = []
+    host = f"{body.slug}.localhost:{port}"
+    try:
+        _wait(f"http://127.0.0.1:{port}/healthz", host)
+        schema = schemathesis.openapi.from_url(f"http://127.0.0.1:{port}/api/staff/v1/openapi.json",
+                                               headers={"Host": host})
+        assert schema.raw_schema["servers"][0]["url"] == f"http://{host}"
+        operations = [result.ok() for result in schema.get_all_operations()]
+        multipart = {op.path for op in operations if op.method.upper() == "POST"
+                     and "multipart/form-data" in (op.definition.raw.get("requestBody") or {}).get("content", {})}
+        assert multipart == {"/api/staff/v1/complaints/{id}/reply/", "/api/staff/v1/complaints/{id}/resolve/"}
+        for operation in operations:
+            figures["operations"] += 1
+            _runner(operation, {"Host": host, "Authorization": f"Bearer {raw}"}, port, figures, failures)()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print(f"\nschemathesis (body document, integration key): operations {figures['operations']}, cases "
+          f"{figures['cases']}, server errors {figures['server errors']}, "
+          f"schema violations {figures['schema violations']}")
+    assert failures == [], "\n".join(failures[:30])
+    assert figures["operations"] == 19 and figures["cases"] >= figures["operations"] * 5

@@ -66,6 +66,8 @@ NOT_ADMINISTRATIVE = {
     "staff-api-complaint": "read-only",
     "staff-api-identity": "identity reveal: IdentityAccess, shown on the audit page",
     "staff-api-attachment": "download",
+    "staff-api-schema": "the staff API's OpenAPI document, read-only",
+    "staff-api-docs": "the staff API's docs page, read-only",
     **{f"staff-api-{action}": "case work (staff API): the case's timeline records it, with the token" for action in (
         "acknowledge", "assign", "reply", "note", "request-info", "resume", "resolve", "close", "reject", "reopen",
         "transfer", "transfer-accept", "transfer-return", "merge")},

@@ -38,6 +38,8 @@ PUBLIC = {
     "onboarding-claim": "an invitation's one-time link: the first administrator's sign-up (tests/apps/onboarding)",
     "sms-delivery-ants": "the SMS gateway's delivery reports, signed per message (test_providers.py)",
     "sla:agreement": "public page", "sla:announcement": "public page", "sla:announcement-pdf": "public page",
+    "staff-api-schema": "the staff API's OpenAPI document: it describes the API, never a case (tests/api)",
+    "staff-api-docs": "the staff API's docs page (tests/api/test_staff_docs.py)",
 }
 PUBLIC_PREFIXES = ("portal:", "open311")  # citizens' pages; Open311 answers to API keys (api/open311)
 
