@@ -32,7 +32,7 @@ from apps.complaints.access import IsStaffOfThisBody
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import Complaint
 from apps.complaints.policies import can_close, can_view_identity, complainant_identity, get_complaint_for_user
-from apps.complaints.selectors import InboxFilters, inbox, inbox_due_dates
+from apps.complaints.selectors import InboxFilters, inbox, inbox_due_dates, normalise_code
 from apps.complaints.status import Channel, Status
 from apps.complaints.workflow import available_actions
 from apps.tokens.models import StaffToken
@@ -250,7 +250,8 @@ LIST_PARAMETERS = [
     OpenApiParameter("overdue", OpenApiTypes.BOOL, description="past the resolution deadline"),
     OpenApiParameter("due_soon", OpenApiTypes.BOOL, description="resolution deadline within two days"),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME, description="changed after this moment"),
-    OpenApiParameter("q", OpenApiTypes.STR, description="a tracking code, or words of the description"),
+    OpenApiParameter("q", OpenApiTypes.STR, description="a tracking code, or words of the description (a tracking "
+                     "code only for an integration key without the personal-data scope)"),
     OpenApiParameter("external_source", OpenApiTypes.STR), OpenApiParameter("external_id", OpenApiTypes.STR),
 ]
 
@@ -271,9 +272,13 @@ class ComplaintCollectionView(StaffApiView, generics.GenericAPIView):  # type: i
             return invalid(query.errors)
         wanted = query.validated_data
         due = "overdue" if wanted.get("overdue") else ("soon" if wanted.get("due_soon") else "")
+        words, personal = wanted.get("q", ""), sees_personal_data(request)
         cases = inbox(user=request.user, filters=InboxFilters(
             status=wanted.get("status", ""), department=wanted.get("department"), category=wanted.get("category"),
-            channel=wanted.get("channel", ""), due=due, query=wanted.get("q", "")))
+            channel=wanted.get("channel", ""), due=due, query=words if personal else ""))
+        if words and not personal:
+            # A key that may not read descriptions may not search them either: a tracking code only.
+            cases = cases.filter(tracking_code=normalise_code(words))
         if "updated_since" in wanted:
             cases = cases.filter(updated_at__gt=wanted["updated_since"])
         if "external_id" in wanted:

@@ -63,32 +63,50 @@ def setup(bodies: int, facts: int) -> None:
             ON CONFLICT (dla_code) DO NOTHING""", [have + 1, bodies])
     have_facts = ComplaintFact.objects.filter(tracking_code__startswith="B").count()
     if have_facts < facts:
-        sql("ALTER TABLE reporting_complaintfact DISABLE TRIGGER oversight_rollup")
-        sql("""
-            WITH b AS (SELECT id, province_id, district_id, row_number() OVER (ORDER BY id) - 1 AS k
-                       FROM tenants_localbody WHERE dla_code LIKE '9%%' AND district_id IS NOT NULL),
-                 n AS (SELECT count(*) AS c FROM b)
-            INSERT INTO reporting_complaintfact (body_id, province_code, district_code, subdistrict_code,
-              complaint_id, tracking_code, national_category, sla_class, channel, status, routed_to_oversight,
-              received_at, acknowledged_at, first_reply_at, resolved_at, reopen_count, cycle_started_at,
-              transferred_to_agency, sla_source, ack_due_at, reply_due_at, resolve_due_at, ack_met, reply_met,
-              resolve_met, paused_seconds, ever_breached, updated_at, about_district_office, external_source,
-              external_id)
-            SELECT b.id, b.province_id, b.district_id, '', g, 'B' || lpad(g::text, 10, '0'),
-              (ARRAY['road','water','waste','light','drain','noise','animal','tree','other'])[1 + g %% 9],
-              'B', (ARRAY['web','walk_in','phone','letter','line','email','1111','transfer'])[1 + g %% 8],
-              CASE WHEN g %% 20 = 0 THEN 'in_progress' ELSE 'resolved' END, g %% 97 = 0,
-              r, r + interval '3 hours', r + interval '5 days',
-              CASE WHEN g %% 20 = 0 THEN NULL ELSE r + (g %% 40) * interval '1 day' END, 0, r, '', 'framework',
-              r + interval '1 day', r + interval '15 days', r + interval '15 days',
-              true, g %% 7 <> 0, CASE WHEN g %% 20 = 0 THEN NULL ELSE g %% 40 < 15 END, 0, g %% 40 >= 15, now(),
-              false, '', ''
-            FROM generate_series(%s, %s) g
-            CROSS JOIN n
-            JOIN b ON b.k = (g::bigint * 7919) %% n.c
-            CROSS JOIN LATERAL (SELECT now() - ((g %% 730) * interval '1 day') AS r) t""",
-            [have_facts + 1, facts])
-        sql("ALTER TABLE reporting_complaintfact ENABLE TRIGGER oversight_rollup")
+        # Millions of rows: the plain indexes are dropped and built again after the insert (one
+        # sorted build each instead of maintaining every index row by row; 10 M facts otherwise
+        # take over an hour on two cores). Primary key and unique constraints stay.
+        bulk = facts - have_facts > 1_000_000
+        indexes = sql("""SELECT i.indexname, i.indexdef FROM pg_indexes i
+                         WHERE i.schemaname = 'public' AND i.tablename = 'reporting_complaintfact'
+                           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""") \
+            if bulk else []
+        # Row by row, every index and the body foreign key's check would cost over an hour at 10 M
+        # on two cores: the session skips triggers (the rollup, rebuilt below, and the foreign
+        # key: every body id is read from tenants_localbody) and the plain indexes are built after.
+        sql("SET session_replication_role = replica")
+        try:
+            for name, _definition in indexes:
+                sql(f'DROP INDEX "{name}"')
+            sql("""
+                WITH b AS (SELECT id, province_id, district_id, row_number() OVER (ORDER BY id) - 1 AS k
+                           FROM tenants_localbody WHERE dla_code LIKE '9%%' AND district_id IS NOT NULL),
+                     n AS (SELECT count(*) AS c FROM b)
+                INSERT INTO reporting_complaintfact (body_id, province_code, district_code, subdistrict_code,
+                  complaint_id, tracking_code, national_category, sla_class, channel, status, routed_to_oversight,
+                  received_at, acknowledged_at, first_reply_at, resolved_at, reopen_count, cycle_started_at,
+                  transferred_to_agency, sla_source, ack_due_at, reply_due_at, resolve_due_at, ack_met, reply_met,
+                  resolve_met, paused_seconds, ever_breached, updated_at, about_district_office, external_id,
+                  external_source)
+                SELECT b.id, b.province_id, b.district_id, '', g, 'B' || lpad(g::text, 10, '0'),
+                  (ARRAY['road','water','waste','light','drain','noise','animal','tree','other'])[1 + g %% 9],
+                  'B', (ARRAY['web','walk_in','phone','letter','line','email','1111','transfer'])[1 + g %% 8],
+                  CASE WHEN g %% 20 = 0 THEN 'in_progress' ELSE 'resolved' END, g %% 97 = 0,
+                  r, r + interval '3 hours', r + interval '5 days',
+                  CASE WHEN g %% 20 = 0 THEN NULL ELSE r + (g %% 40) * interval '1 day' END, 0, r, '', 'framework',
+                  r + interval '1 day', r + interval '15 days', r + interval '15 days',
+                  true, g %% 7 <> 0, CASE WHEN g %% 20 = 0 THEN NULL ELSE g %% 40 < 15 END, 0, g %% 40 >= 15, now(),
+                  false, '', ''
+                FROM generate_series(%s, %s) g
+                CROSS JOIN n
+                JOIN b ON b.k = (g::bigint * 7919) %% n.c
+                CROSS JOIN LATERAL (SELECT now() - ((g %% 730) * interval '1 day') AS r) t""",
+                [have_facts + 1, facts])
+        finally:
+            sql("SET session_replication_role = DEFAULT")
+            sql("SET maintenance_work_mem = '256MB'")
+            for _name, definition in indexes:
+                sql(definition)
         rollup_rebuild()
         sql("ANALYZE")
 

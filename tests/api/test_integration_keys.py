@@ -165,3 +165,11 @@ def test_another_bodys_key_is_unknown_here(banlat: LocalBody, thasen: LocalBody)
     client = Client(HTTP_HOST=f"{thasen.slug}.localhost", HTTP_AUTHORIZATION=f"Bearer {key(banlat)}")
     response = client.get(BASE)
     assert (response.status_code, response.json()["message"]) == (403, "โทเคนไม่ถูกต้อง หมดอายุ หรือถูกยกเลิกแล้ว")
+
+
+def test_a_key_without_the_personal_data_scope_finds_by_tracking_code_only(banlat: LocalBody) -> None:
+    case = make_case(banlat, description="น้ำท่วมซอยวัดใหม่ทุกปี")
+    blind, seeing = api(banlat, key(banlat, scope="read")), api(banlat, key(banlat, scope="read", personal_data=True))
+    assert [c["id"] for c in blind.get(BASE, {"q": "น้ำท่วมซอยวัดใหม่"}).json()["results"]] == []
+    assert [c["id"] for c in blind.get(BASE, {"q": case.tracking_code}).json()["results"]] == [case.pk]
+    assert [c["id"] for c in seeing.get(BASE, {"q": "น้ำท่วมซอยวัดใหม่"}).json()["results"]] == [case.pk]
