@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongthuk.settings")
 os.environ.setdefault("RONGTHUK_DATABASE_NAME", "rongthuk_integ_bench")
 os.environ.setdefault("OPEN311_ANONYMOUS_RATE", "1000000/m")
+# The webhook run's receiver listens on 127.0.0.1 (before Django reads its settings).
+os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "1")
 
 import django  # noqa: E402
 
