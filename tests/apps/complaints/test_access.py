@@ -70,6 +70,8 @@ STAFF: dict[str, tuple[str, str]] = {
     "staff:notification-settings": ("/staff/admin/notifications/", "page"),
     "staff:data-requests": ("/staff/admin/data-requests/", "page"),
     "staff-directives": ("/staff/directives/", "page"),
+    "staff-directive": ("/staff/directives/1/", "page"),
+    "staff-directive-attachment": ("/staff/directives/1/attachment/", "page"),
     "staff-directive-acknowledge": ("/staff/directives/1/acknowledge/", "page"),
     "staff-api-keys": ("/staff/api-keys/", "page"),
     "onboarding-checklist": ("/staff/setup/", "page"),
