@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, set_urlconf
 from django_tenants.utils import get_public_schema_name
 
-from tenants import cache, connections
+from tenants import cache, connections, domains
 from tenants.db import use_body, use_public_schema
 from tenants.models import BodyStatus, Domain, LocalBody
 from tenants.requests import BodyRequest
@@ -77,6 +77,11 @@ class TenantResolutionMiddleware:
         host, _port = split_domain_port(request.get_host())
         domain = resolve_domain(host)
         body = cache.request_copy(domain.tenant) if domain is not None else None
+        if domain is None and request.path == domains.WELL_KNOWN_PATH:
+            # A body's own name before it is verified: the platform proves the name reaches it.
+            token = domains.pending_token(host)
+            if token is not None:
+                return HttpResponse(token, content_type="text/plain; charset=utf-8")
         if body is None or body.status == BodyStatus.PROVISIONING:
             return render(request, "tenants/unknown_host.html", {"host": host}, status=404)
         if body.status == BodyStatus.SUSPENDED and not _open_while_suspended(request):

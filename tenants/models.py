@@ -183,6 +183,29 @@ class Domain(DomainMixin):
         verbose_name_plural = _("โดเมน")
 
 
+class DomainClaim(models.Model):
+    """A domain a body's admin added on its staff pages (tenants.domains), with the token that
+    proves the name reaches this platform. Until the token is found at the name's well-known
+    address the claim is pending and the name is not served (no Domain row); once found, the name
+    becomes one of the body's domains. A pending name is held: no other body can claim it."""
+
+    body = models.ForeignKey(LocalBody, on_delete=models.CASCADE, related_name="+")
+    domain = models.CharField(_("โดเมน"), max_length=253, unique=True)
+    token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # Why the last check failed (shown to the body's admin), in the words of the checker.
+    last_problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("คำขอใช้โดเมนของหน่วยงาน")
+        verbose_name_plural = _("คำขอใช้โดเมนของหน่วยงาน")
+
+    def __str__(self) -> str:
+        return self.domain
+
+
 class WorkerProbe(models.Model):
     """A round trip through the broker and a worker, sent inside a body: proves tasks run, and run
     in the schema they were sent from (`rongthuk health worker`)."""

@@ -44,6 +44,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sla-sweep": {"task": "sla.sweep", "schedule": 60.0},
 }
 # Directives: refresh measurable compliance and remind bodies before the due date (apps.oversight).
+# Bodies' own domains waiting for their token (tenants.domains).
+CELERY_BEAT_SCHEDULE["tenants-domain-claims-check"] = {
+    "task": "tenants.domain_claims_check",
+    "schedule": 600.0,
+}
 CELERY_BEAT_SCHEDULE["oversight-directive-reminders"] = {
     "task": "oversight.directive_reminders",
     "schedule": 3600.0,

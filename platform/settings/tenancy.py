@@ -1,4 +1,4 @@
-from rongthuk.env import env_int
+from rongthuk.env import env_int, env_str
 
 # Apps whose tables live once, in the public schema: the registry, geography, national data,
 # oversight users, reporting facts (no personal data).
@@ -68,6 +68,9 @@ TENANT_CACHE_TTL = env_int("TENANT_CACHE_TTL", 600)
 # How often each process reads the host cache's version (tenants.cache): a suspension or a new
 # domain reaches every process within this many seconds, whatever the TTL.
 TENANT_CACHE_CHECK_SECONDS = float(env_int("TENANT_CACHE_CHECK_MS", 1000)) / 1000
+# Where a body's own domain is checked for its token (tenants.domains): empty, the name's own public
+# address; "host:port", that server instead, the name sent as Host (a local proxy, a test server).
+DOMAIN_VERIFICATION_CONNECT = env_str("DOMAIN_VERIFICATION_CONNECT", "")
 # Routes of the body's site that stay open while the body is suspended, so a citizen who was
 # filling in the complaint form when it happened does not lose it: the complaint is stored and
 # the receipt says the body will handle it on reopening (apps.portal).

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tenants import provisioning
 from tenants.archive_format import ArchiveError
+from tenants.domains import domain_claims_check_pending
 from tenants.lifecycle import (
     BodyLifecycleError,
     body_domain_add,
@@ -63,9 +64,10 @@ class Command(BaseCommand):
                            ("archive", "close a body for good: its portal becomes read-only")):
             sub.add_parser(name, help=text).add_argument("code")
         dom = sub.add_parser("domain", help="a body's own domain (e.g. complaint.banlat.go.th)")
-        dom.add_argument("verb", choices=["add", "remove"])
-        dom.add_argument("code")
-        dom.add_argument("domain")
+        dom.add_argument("verb", choices=["add", "remove", "verify"],
+                         help="verify: look for the token of the pending domains a body's admin added")
+        dom.add_argument("code", nargs="?", default="")
+        dom.add_argument("domain", nargs="?", default="")
         dom.add_argument("--primary", action="store_true",
                          help="make it the primary domain (after its certificate is issued)")
         exp = sub.add_parser("export", help="write one body's archive: schema data, public rows, files, manifest")
@@ -150,6 +152,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name}: {count:,}")
 
     def _domain(self, options: dict[str, Any]) -> None:
+        if options["verb"] == "verify":
+            self._domain_verify(options)
+            return
+        if not options["code"] or not options["domain"]:
+            raise CommandError("bodies domain add|remove CODE DOMAIN")
         body = _body(options["code"])
         if options["verb"] == "add":
             body_domain_add(body=body, domain=options["domain"], make_primary=options["primary"],
@@ -160,6 +167,15 @@ class Command(BaseCommand):
         for row in names:
             state = "primary" if row.is_primary else ("redirect" if row.redirect else "alias")
             self.stdout.write(f"{row.domain} ({state})")
+
+    def _domain_verify(self, options: dict[str, Any]) -> None:
+        """Check the pending domains (all, one body's, or one name) now, as the beat task does."""
+        body = _body(options["code"]) if options["code"] else None
+        results = domain_claims_check_pending(body=body, domain=options["domain"], actor_label=_operator())
+        for claim, verified in results:
+            state = "verified" if verified else f"pending: {claim.last_problem}"
+            self.stdout.write(f"{claim.domain}: {state} ({claim.body.dla_code})")
+        self.stdout.write(f"checked {len(results)}, verified {sum(1 for _c, ok in results if ok)}")
 
     def _suspend(self, options: dict[str, Any]) -> None:
         self._status(options, BodyStatus.SUSPENDED)
