@@ -346,6 +346,9 @@ def _refused(response: Any, client: Client) -> bool:
 
 def test_every_form_field_refuses_hostile_input(banlat: LocalBody, settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
+    # One signed-in session per user serves the whole catalogue, which on a loaded machine runs for longer
+    # than a staff session may stay idle (a session that ended would turn every later refusal into a 302).
+    settings.AUTH_SESSION_IDLE_MINUTES = 24 * 60
     # Sign-in forms check a password per post: a fast hasher first keeps hundreds of them cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
                                  "django.contrib.auth.hashers.PBKDF2PasswordHasher"]

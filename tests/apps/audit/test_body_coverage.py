@@ -45,6 +45,8 @@ NOT_ADMINISTRATIVE = {
     "accounts:password-reset-confirm": "reset: account.password_reset",
     "accounts:password-reset-done": "read-only page",
     "staff-directives": "read-only list",
+    "staff-directive": "read-only (the directive's text and what it requires)",
+    "staff-directive-attachment": "download",
     "onboarding-claim": "claiming an invitation: staff.create and invitation.claim (tests/apps/onboarding)",
     "onboarding-checklist": "read-only checklist (refreshes the body's public setup fact, not a change)",
     "staff:inbox": "read-only list",
@@ -52,6 +54,9 @@ NOT_ADMINISTRATIVE = {
     "staff:intake": "case work: the case's timeline records it",
     "staff:case": "read-only",
     "staff:case-identity": "identity reveal: IdentityAccess, shown on the audit page",
+    "staff:case-contact": "contact reveal to the handling officer: IdentityAccess, shown on the audit page",
+    "onboarding-domains": "custom domain claims: domain.* entries in the body's and the platform's audit logs "
+                          "(tests/tenants/test_domains_staff.py)",
     "staff:case-attachment": "download",
     "staff:case-action": "case work: the case's timeline records it",
     "staff:transfer-targets": "read-only search",

@@ -75,6 +75,7 @@ STAFF: dict[str, tuple[str, str]] = {
     "staff-directive-acknowledge": ("/staff/directives/1/acknowledge/", "page"),
     "staff-api-keys": ("/staff/api-keys/", "page"),
     "onboarding-checklist": ("/staff/setup/", "page"),
+    "onboarding-domains": ("/staff/setup/domains/", "page"),
     "line-channel": ("/staff/admin/line/", "page"),
     "sla:manage": ("/sla/manage/", "hidden"),
     "sla:calendar": ("/sla/calendar/", "hidden"),
