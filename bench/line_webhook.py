@@ -5,7 +5,8 @@
 Each request carries one correctly signed event and goes through the whole Django stack in process
 (Django's test client: middleware, tenant resolution, the view; no socket on our side). The time
 covers the signature check, the event's row (redeliveries), the chat state update and the reply,
-which is a real HTTP call to a local fake LINE platform. Photos (content fetch) are excluded. Rows:
+which is a real HTTP call to a local fake LINE platform. A photo is noted and its fetch task queued
+(the content is fetched by a worker, not in the webhook: not measured here). Rows:
 each step of a filing conversation, a redelivered event (recognised and skipped), a wrongly signed
 request (refused), and the final submit (the complaint through the intake service, with the
 profile call and the Flex receipt) shown apart because it is the intake, not the chat.
@@ -80,7 +81,8 @@ def main() -> None:
     rows: dict[str, list[float]] = {k: [] for k in (
         "follow (new LINE user, welcome)", "menu: แจ้งเรื่อง (state → category)", "category chosen (state → description)",
         "description text (state → details)", "review (confirmation card)", "cancel (state cleared)",
-        "redelivered event (skipped)", "wrong signature (refused, 403)", "submit: complaint via intake + Flex receipt")}
+        "redelivered event (skipped)", "wrong signature (refused, 403)", "submit: complaint via intake + Flex receipt",
+        "photo (noted; its task queued, content not fetched)")}
     names = list(rows)
 
     def post(chat: Chat, event: dict[str, Any]) -> Callable[[], Any]:
@@ -89,19 +91,20 @@ def main() -> None:
 
     for i in range(args.users + 5):
         chat = Chat("U" + uuid.uuid4().hex)
-        steps = [chat.event("follow", follow={"isUnblocked": False}), chat.postback("a=file"),
-                 chat.postback(f"a=cat&id={category.pk}"), chat.text(f"ถนนเป็นหลุม จุดที่ {i}"),
-                 chat.postback("a=review")]
         submit = 5 <= i < 5 + args.submits
-        steps.append(chat.postback("a=submit" if submit else "a=cancel"))
+        steps = [(names[0], chat.event("follow", follow={"isUnblocked": False})), (names[1], chat.postback("a=file")),
+                 (names[2], chat.postback(f"a=cat&id={category.pk}")), (names[3], chat.text(f"ถนนเป็นหลุม จุดที่ {i}"))]
+        if not submit:  # a photo (its content is a task's job; a submit would wait for it)
+            steps.append((names[9], chat.image(str(10_000_000 + i))))
+        steps += [(names[4], chat.postback("a=review")),
+                  (names[8], chat.postback("a=submit")) if submit else (names[5], chat.postback("a=cancel"))]
         measured = []
-        for n, event in enumerate(steps):
+        for name, event in steps:
             before = len(fake.replies())
-            measured.append(timed(post(chat, event), 200))
+            measured.append((name, timed(post(chat, event), 200)))
             if i >= 5:  # which step went unanswered: counted per row
-                name = names[n] if n < 5 else (names[8] if submit else names[5])
                 answered[name] = answered.get(name, 0) + len(fake.replies()) - before
-        again = dict(steps[3], deliveryContext={"isRedelivery": True})
+        again = dict(steps[3][1], deliveryContext={"isRedelivery": True})
         redelivered = timed(post(chat, again), 200)
         payload = json.dumps({"destination": "Ubot", "events": [chat.text("x")]}).encode()
         wrong = timed(lambda payload=payload: client.post(  # type: ignore[misc]
@@ -109,13 +112,12 @@ def main() -> None:
             HTTP_X_LINE_SIGNATURE=sign(payload, "f" * 32)), 403)
         if i < 5:
             continue  # warm-up: imports, the first connection, caches
-        for name, value in zip(names[:5], measured[:5], strict=True):
+        for name, value in measured:
             rows[name].append(value)
-        rows[names[8] if submit else names[5]].append(measured[5])
         rows[names[6]].append(redelivered)
         rows[names[7]].append(wrong)
 
-    chat_events = [v for name in names[:8] for v in rows[name]]
+    chat_events = [v for name in (*names[:8], names[9]) for v in rows[name]]
     print(f"command: RONGTHUK_DATABASE_NAME={os.environ['RONGTHUK_DATABASE_NAME']} "
           f".venv/bin/python bench/line_webhook.py {' '.join(sys.argv[1:])}")
     load = os.getloadavg()
@@ -130,7 +132,8 @@ def main() -> None:
                   f"{answered.get(name, 0):>7} |")
     print(f"| {'all chat events (every row but submit)':<52} | {len(chat_events):>5} | "
           f"{statistics.median(chat_events):>9.1f} | {p95(chat_events):>7.1f} |")
-    expected = (args.users + 5) * 6  # six answered events per conversation; redeliveries and 403s get none
+    # Six answered events per conversation, seven with the photo; redeliveries and 403s get none.
+    expected = (args.users + 5) * 6 + (args.users + 5 - args.submits)
     print(f"\nreplies the fake LINE platform received: {len(fake.replies())} of {expected}")
     fake.stop()
 

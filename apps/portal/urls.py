@@ -12,6 +12,7 @@ urlpatterns = [
     path("complaints/conduct/", filing.complaint_new, {"oversight": True}, name="complaint-conduct"),
     path("complaints/receipt/", filing.complaint_receipt, name="complaint-receipt"),
     path("complaints/receipt.pdf", filing.complaint_receipt_pdf, name="complaint-receipt-pdf"),
+    path("complaints/receipt.png", filing.complaint_receipt_png, name="complaint-receipt-png"),
     path("track/", tracking.track, name="track"),
     path("track/case/", tracking.track_case, name="track-case"),
     path("track/forget/", tracking.track_forget, name="track-forget"),

@@ -72,6 +72,7 @@ NO_FORM: dict[str, str] = {
     "tenant line-webhook": "LINE's signed JSON: tests/apps/line",
     "tenant sms-delivery-ants": "signed SMS delivery reports (JSON): tests/apps/complaints/test_providers.py",
     "tenant portal:complaint-receipt-pdf": "download",
+    "tenant portal:complaint-receipt-png": "download",
     "tenant portal:track-mine": "read-only list, after the SMS code",
     # Not yet driven by the catalogue (each needs state the cast does not have); refusals tested apart.
     "tenant portal:track-phone-code": "needs a code sent to a phone first: tests/apps/portal/test_phone_lookup.py",

@@ -23,6 +23,7 @@ from apps.complaints.validation import Complainant
 from apps.portal import selectors
 from apps.portal.forms import MAX_PHOTO_BYTES, MAX_PHOTOS, ComplaintForm
 from apps.portal.page_cache import cached_page
+from apps.portal.receipt_image import receipt_lines, receipt_png
 from apps.portal.resilience import new_form_key, receipt_after_commit
 from apps.portal.services import INTAKE_LIMITS, throttle_exceeded, throttle_record
 from apps.ui import thai
@@ -156,6 +157,25 @@ def complaint_receipt_pdf(request: HttpRequest) -> HttpResponse:
         request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="receipt-{complaint.tracking_code}.pdf"'
+    return response
+
+
+@never_cache
+@require_GET
+def complaint_receipt_png(request: HttpRequest) -> HttpResponse:
+    """The same receipt as an image (kept with the phone's photos), in the citizen's language."""
+    body = body_of(request)
+    receipt = request.session.get(RECEIPT_KEY)
+    complaint = Complaint.objects.filter(pk=receipt["id"], tracking_code=receipt["code"]).first() \
+        if receipt else None
+    if receipt is None or complaint is None:
+        return redirect("portal:complaint-new")
+    lines = receipt_lines(body_name=body.display_name, complaint=complaint,
+                          pin=receipt["factor"] if receipt.get("kind") == "pin" else "",
+                          category=category_label(complaint.category),
+                          track_url=request.build_absolute_uri(reverse("portal:track")))
+    response = HttpResponse(receipt_png(lines, title=complaint.tracking_code), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{complaint.tracking_code}.png"'
     return response
 
 

@@ -89,6 +89,7 @@ NOT_ADMINISTRATIVE = {
     "portal:track-phone-code": "citizen page",
     "portal:track-mine": "citizen page",
     "portal:complaint-receipt-pdf": "citizen download",
+    "portal:complaint-receipt-png": "citizen download",
     "portal:stats": "public statistics",
     "portal:stats-csv": "public statistics",
     "portal:stats-pdf": "public statistics",

@@ -132,7 +132,8 @@ def jpeg_with_gps(color: tuple[int, int, int] = (10, 120, 200)) -> bytes:
 
 def deliver_line() -> int:
     """Run the outbox for the pending LINE notifications of the current body (as its task does)."""
-    ids = list(Notification.objects.filter(channel="line", status=OutboxStatus.PENDING).values_list("pk", flat=True))
+    ids = list(Notification.objects.filter(channel="line", status=OutboxStatus.PENDING).order_by("pk")
+               .values_list("pk", flat=True))
     return notifications.deliver(ids)
 
 
