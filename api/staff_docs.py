@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from drf_spectacular.renderers import OpenApiJsonRenderer2
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,6 +40,7 @@ class BodySchemaView(SpectacularAPIView):
     urlconf = "api.urls_body_schema"
     renderer_classes = [OpenApiJsonRenderer2]  # `.json`: JSON whatever the client's Accept says
 
+    @extend_schema(exclude=True)  # the document does not describe itself
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = request.tenant  # type: ignore[attr-defined]
         base = _base(request)
