@@ -197,4 +197,6 @@ def test_a_batch_reads_the_public_schema_once_whatever_the_number_of_bodies(banl
     # executives, the events, the body's webhook endpoints, the e-mails, the outbox pointers, the
     # savepoint's release.
     assert len(one.captured_queries) == 20
-    assert len(two.captured_queries) - len(one.captured_queries) == 9
+    # The second body costs the same 9, less one: both sweeps run inside this test's one transaction,
+    # and the body's webhook endpoints are read once per transaction, so banlat's are not read again.
+    assert len(two.captured_queries) - len(one.captured_queries) == 9 - 1
