@@ -3,10 +3,10 @@ action, each through the desk's own service, with an Idempotency-Key."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
-from django.utils.translation import gettext_lazy as _
+from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -27,29 +27,10 @@ from api.staff_cases import (
     refusal,
     sees_personal_data,
 )
+from apps.complaints.case_actions import CASE_ACTIONS, ActionInput, case_action_run
 from apps.complaints.errors import ComplaintError
-from apps.complaints.models import Complaint, Department, StaffMember
-from apps.complaints.selectors import InboxFilters, inbox, normalise_code
-from apps.complaints.services.merge import complaint_merge
-from apps.complaints.services.transfer import (
-    complaint_transfer,
-    complaint_transfer_accept,
-    complaint_transfer_return,
-)
-from apps.complaints.services.workflow import (
-    complaint_acknowledge,
-    complaint_assign,
-    complaint_close,
-    complaint_note,
-    complaint_reject,
-    complaint_reopen,
-    complaint_reply,
-    complaint_request_info,
-    complaint_resolve,
-    complaint_resume,
-)
+from apps.complaints.models import Complaint
 from apps.tokens.models import StaffToken
-from tenants.models import LocalBody
 
 
 class OptionalText(serializers.Serializer):
@@ -105,84 +86,37 @@ class ResolutionUpload(Resolution):
 MULTIPART: dict[str, type[serializers.Serializer]] = {"reply": ReplyUpload, "resolve": ResolutionUpload}
 
 
-def _uploads(request: Request) -> list[Any]:
+def _uploads(request: Request) -> list[UploadedFile]:
     files = getattr(request, "FILES", None)
     return list(files.getlist("attachments")) if files is not None else []
 
 
-def _assign(request: Request, case: Complaint, data: dict[str, Any]) -> Sequence[int]:
-    department = None
-    if data["department"] is not None:
-        department = Department.objects.filter(pk=data["department"], is_active=True).first()
-        if department is None:
-            raise ComplaintError(_("กรุณาเลือกกอง/สำนักหรือผู้รับผิดชอบจากรายการ"), field="department")
-    assignee = None
-    if data["assignee"] is not None:
-        member = StaffMember.objects.select_related("user").filter(user_id=data["assignee"],
-                                                                   user__is_active=True).first()
-        if member is None:
-            raise ComplaintError(_("ผู้รับผิดชอบต้องเป็นเจ้าหน้าที่ของหน่วยงานนี้"), field="assignee")
-        assignee = member.user
-    complaint_assign(complaint=case, actor=request.user, department=department, assignee=assignee)
-    return ()
+def _input(name: str, request: Request, data: dict[str, Any]) -> ActionInput:
+    """The request's values for the action (apps.complaints.case_actions: the desk's own table)."""
+    action = CASE_ACTIONS[name]
+    return ActionInput(text=data[action.field] if action.field else "",
+                       uploads=_uploads(request) if action.files else (),
+                       department_id=data.get("department"), assignee_id=data.get("assignee"),
+                       to_body_code=data.get("to_body", "").strip(), to_agency=data.get("to_agency", ""),
+                       into_code=data.get("into", ""))
 
 
-def _transfer(request: Request, case: Complaint, data: dict[str, Any]) -> Sequence[int]:
-    to_body = None
-    if data["to_body"].strip():
-        to_body = LocalBody.objects.live().filter(dla_code=data["to_body"].strip()).first()
-        if to_body is None:
-            raise ComplaintError(_("หน่วยงานปลายทางไม่ถูกต้อง"), field="to_body")
-    complaint_transfer(complaint=case, actor=request.user, reason=data["reason"], to_body=to_body,
-                       to_agency=data["to_agency"])
-    return ()
-
-
-def _merge(request: Request, case: Complaint, data: dict[str, Any]) -> Sequence[int]:
-    code = normalise_code(data["into"])
-    into = inbox(user=request.user, filters=InboxFilters()).filter(tracking_code=code).first() if code else None
-    if into is None:
-        raise ComplaintError(_("ไม่พบเรื่องเลขที่ที่ระบุ"), field="into")
-    complaint_merge(duplicate=case, into=into, actor=request.user)
-    return (into.pk,)
-
-
-def _simple(service: Callable[..., object], field: str, *, files: bool = False,
-            **fixed: object) -> Callable[[Request, Complaint, dict[str, Any]], Sequence[int]]:
-    def run(request: Request, case: Complaint, data: dict[str, Any]) -> Sequence[int]:
-        extra: dict[str, Any] = {"uploads": _uploads(request)} if files else {}
-        if field:
-            extra[field] = data[field if field in data else "text"]
-        service(complaint=case, actor=request.user, **extra, **fixed)
-        return ()
-    return run
-
-
-def _resolution(request: Request, case: Complaint, data: dict[str, Any]) -> Sequence[int]:
-    complaint_resolve(complaint=case, actor=request.user, resolution=data["resolution"], uploads=_uploads(request))
-    return ()
-
-
-# path segment → (request body, what it does, summary)
-ACTIONS: dict[str, tuple[type[serializers.Serializer], Callable[[Request, Complaint, dict[str, Any]],
-                                                               Sequence[int]], str]] = {
-    "acknowledge": (OptionalText, _simple(complaint_acknowledge, "text"), "Acknowledge the complaint"),
-    "assign": (Assignment, _assign, "Route to a department and/or assign a staff member"),
-    "reply": (RequiredText, _simple(complaint_reply, "text", files=True),
-              "Reply to the complainant (multipart: files in `attachments`)"),
-    "note": (RequiredText, _simple(complaint_note, "text"), "Internal note (never shown to the complainant)"),
-    "request-info": (RequiredText, _simple(complaint_request_info, "text"),
-                     "Ask the complainant for information (the SLA clock pauses)"),
-    "resume": (OptionalText, _simple(complaint_resume, "text"), "Resume work (end a wait)"),
-    "resolve": (Resolution, _resolution, "Record the result (multipart: files in `attachments`)"),
-    "close": (OptionalText, _simple(complaint_close, "text"), "Close a resolved case"),
-    "reject": (Reason, _simple(complaint_reject, "reason"), "Do not accept the complaint, with the reason"),
-    "reopen": (Reason, _simple(complaint_reopen, "reason"), "Reopen a resolved or closed case"),
-    "transfer": (Transfer, _transfer, "Transfer to another body (DLA code) or an outside agency"),
-    "transfer-accept": (Nothing, _simple(complaint_transfer_accept, ""), "Accept a case transferred to this body"),
-    "transfer-return": (Reason, _simple(complaint_transfer_return, "reason"),
-                        "Return a transferred case to its sender"),
-    "merge": (Merge, _merge, "Merge this duplicate into another case (by tracking code)"),
+# The desk's action (by its name) → (request body, summary); the path is the name with hyphens.
+ACTIONS: dict[str, tuple[type[serializers.Serializer], str]] = {
+    "acknowledge": (OptionalText, "Acknowledge the complaint"),
+    "assign": (Assignment, "Route to a department and/or assign a staff member"),
+    "reply": (RequiredText, "Reply to the complainant (multipart: files in `attachments`)"),
+    "note": (RequiredText, "Internal note (never shown to the complainant)"),
+    "request_info": (RequiredText, "Ask the complainant for information (the SLA clock pauses)"),
+    "resume": (OptionalText, "Resume work (end a wait)"),
+    "resolve": (Resolution, "Record the result (multipart: files in `attachments`)"),
+    "close": (OptionalText, "Close a resolved case"),
+    "reject": (Reason, "Do not accept the complaint, with the reason"),
+    "reopen": (Reason, "Reopen a resolved or closed case"),
+    "transfer": (Transfer, "Transfer to another body (DLA code) or an outside agency"),
+    "transfer_accept": (Nothing, "Accept a case transferred to this body"),
+    "transfer_return": (Reason, "Return a transferred case to its sender"),
+    "merge": (Merge, "Merge this duplicate into another case (by tracking code)"),
 }
 
 
@@ -193,7 +127,7 @@ class ComplaintActionView(StaffApiView):
 
     def post(self, request: Request, pk: int) -> Response:
         case = self.case(request, pk)
-        body_class, run, _summary = ACTIONS[self.action_name]
+        body_class, _summary = ACTIONS[self.action_name]
         payload = body_class(data=request.data if hasattr(request.data, "get") else {})
         if not payload.is_valid():
             return invalid(payload.errors)
@@ -202,16 +136,23 @@ class ComplaintActionView(StaffApiView):
             replayed = action_once(complaint=case, raw_key=request.headers.get("Idempotency-Key", ""),
                                    user_id=cast(int, request.user.pk),
                                    token=request.auth if isinstance(request.auth, StaffToken) else None,
-                                   run=lambda: run(request, case, data))
+                                   run=lambda: self.run(request, case, data))
         except ComplaintError as error:
             return refusal(error)
         fresh = Complaint.objects.select_related("category").get(pk=case.pk)
         return Response({"replayed": replayed,
                          "complaint": case_detail(fresh, request.user, personal=sees_personal_data(request))})
 
+    def run(self, request: Request, case: Complaint, data: dict[str, Any]) -> Sequence[int]:
+        """The action, and the ids of the other cases it changed (a merge's target)."""
+        into = case_action_run(self.action_name, complaint=case, actor=request.user,
+                               given=_input(self.action_name, request, data))
+        return (into.pk,) if into is not None else ()
+
 
 def _action_view(name: str) -> type[ComplaintActionView]:
-    body_class, _run, summary = ACTIONS[name]
+    body_class, summary = ACTIONS[name]
+    path = name.replace("_", "-")
 
     # A function of its own per action: the schema decorator annotates the function it is given.
     def post(self: ComplaintActionView, request: Request, pk: int) -> Response:
@@ -224,9 +165,10 @@ def _action_view(name: str) -> type[ComplaintActionView]:
     documented = extend_schema(
         summary=summary, tags=STAFF_TAGS, parameters=[IDEMPOTENCY], request=request,
         responses={200: ACTION_RESULT, 400: REFUSAL, 403: REFUSAL, 404: REFUSAL},
-        operation_id=f"staff_complaint_{name.replace('-', '_')}")(post)
-    return type(f"Complaint{name.title().replace('-', '')}View", (ComplaintActionView,),
+        operation_id=f"staff_complaint_{name}")(post)
+    return type(f"Complaint{path.title().replace('-', '')}View", (ComplaintActionView,),
                 {"action_name": name, "post": documented})
 
 
-ACTION_VIEWS = {name: _action_view(name) for name in ACTIONS}
+# By the path segment (`request-info`).
+ACTION_VIEWS = {name.replace("_", "-"): _action_view(name) for name in ACTIONS}

@@ -73,18 +73,8 @@ def can_view_identity(user: Actor, complaint: Complaint) -> bool:
 
 def complainant_identity(user: Actor, complaint: Complaint, *, context: str) -> dict[str, str] | None:
     """The complainant's identity for this user, or None; every disclosure is audited."""
-    # isinstance: only staff (Users) pass can_view_identity; it also tells mypy so.
-    if not can_view_identity(user, complaint) or not isinstance(user, User):
-        return None
-    IdentityAccess.objects.create(complaint=complaint, user=user, context=context[:60])
-    return {
-        "name": complaint.complainant_name,
-        "phone": complaint.complainant_phone,
-        "email": complaint.complainant_email,
-        "national_id": complaint.complainant_national_id,
-        "address": complaint.complainant_address,
-        "line_id": complaint.complainant_line_id,
-    }
+    return _disclosed(user, complaint, context=context, allowed=can_view_identity(user, complaint),
+                      fields=("name", "phone", "email", "national_id", "address", "line_id"))
 
 
 def can_contact(user: Actor, complaint: Complaint) -> bool:
@@ -107,12 +97,16 @@ def can_contact(user: Actor, complaint: Complaint) -> bool:
 def complainant_contact(user: Actor, complaint: Complaint, *, context: str) -> dict[str, str] | None:
     """The complainant's name and the contact channels they gave, for the officer handling the case;
     each reveal is an IdentityAccess row, like a reveal of the whole identity."""
-    if not can_contact(user, complaint) or not isinstance(user, User):
+    return _disclosed(user, complaint, context=context, allowed=can_contact(user, complaint),
+                      fields=("name", "phone", "email", "line_id"))
+
+
+def _disclosed(user: Actor, complaint: Complaint, *, context: str, allowed: bool,
+               fields: tuple[str, ...]) -> dict[str, str] | None:
+    """These of the complainant's details (`complainant_<field>`), with the IdentityAccess row that
+    audits the disclosure; None if the rule does not allow it."""
+    # isinstance: only staff (Users) pass the rules; it also tells mypy so.
+    if not allowed or not isinstance(user, User):
         return None
     IdentityAccess.objects.create(complaint=complaint, user=user, context=context[:60])
-    return {
-        "name": complaint.complainant_name,
-        "phone": complaint.complainant_phone,
-        "email": complaint.complainant_email,
-        "line_id": complaint.complainant_line_id,
-    }
+    return {field: getattr(complaint, f"complainant_{field}") for field in fields}
