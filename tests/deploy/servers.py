@@ -20,54 +20,34 @@ import psycopg
 
 from tests.conftest import BANLAT, REPO, THASEN
 from tests.faultkit import free_port
-from tests.faults.stack import _OWN, DATABASE, PrivatePostgres, _as_postgres, _server_user, wait_until
+from tests.faults.stack import (
+    _OWN,
+    DATABASE,
+    PrivatePostgres,
+    _as_postgres,
+    _server_user,
+    owned_temp,
+    provision,
+    wait_until,
+)
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
 
-def _owned_temp(prefix: str) -> Path:
-    root = Path(tempfile.mkdtemp(prefix=prefix))
-    root.chmod(0o755)
-    if os.geteuid() == 0:
-        shutil.chown(root, _server_user())
-    return root
-
-
-class Replica:
+class Replica(PrivatePostgres):
     """A hot standby of `primary`: pg_basebackup -R (standby.signal and primary_conninfo), streaming."""
+
+    # A hot standby needs at least the primary's max_connections (PrivatePostgres.options: 200).
+    options = "-c hot_standby=on -c max_connections=200"
 
     def __init__(self, primary: PrivatePostgres) -> None:
         self.primary = primary
-        self.root = _owned_temp("rongthuk-deploy-replica-")
-        self.data = self.root / "data"
-        self.log = self.root / "server.log"
-        self.port = free_port()
-        self.bin = primary.bin
-        subprocess.run(_as_postgres([str(self.bin / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
+        super().__init__(prefix="rongthuk-deploy-replica-")
+
+    def create(self) -> None:
+        subprocess.run(_as_postgres([str(self.bin / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port),
                                      "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream", "--no-sync"]),
                        check=True, capture_output=True, timeout=300)
-
-    @property
-    def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
-
-    def _ctl(self, *args: str) -> None:
-        done = subprocess.run(_as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                                            "-w", *args]), capture_output=True, timeout=120, check=False)
-        if done.returncode != 0:
-            log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
-            raise RuntimeError(f"pg_ctl {' '.join(args)} failed: {done.stderr.decode(errors='replace')}\n{log}")
-
-    def start(self) -> None:
-        # A hot standby needs at least the primary's max_connections (tests/faults/stack.py: 200).
-        self._ctl("-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c hot_standby=on "
-                  "-c max_connections=200", "start")
-
-    def stop(self) -> None:
-        self._ctl("-m", "fast", "stop")
-
-    def connect(self) -> psycopg.Connection:
-        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=DATABASE, autocommit=True)
 
     def caught_up(self) -> bool:
         """Everything the primary has written is replayed here."""
@@ -77,13 +57,6 @@ class Replica:
         with self.connect() as conn:
             done = conn.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [row[0]]).fetchone()
         return bool(done and done[0])
-
-    def destroy(self) -> None:
-        try:
-            self.stop()
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            pass
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def deploy_pgbouncer_settings() -> dict[str, str]:
@@ -98,7 +71,7 @@ class Pgbouncer:
 
     def __init__(self, primary: PrivatePostgres, *, pool_size: int) -> None:
         deployed = deploy_pgbouncer_settings()
-        self.root = _owned_temp("rongthuk-deploy-pgbouncer-")
+        self.root = owned_temp("rongthuk-deploy-pgbouncer-")
         self.port = free_port()
         self.log = self.root / "pgbouncer.log"
         (self.root / "userlist.txt").write_text('"postgres" ""\n', encoding="utf-8")
@@ -175,16 +148,7 @@ class Platform:
         return done.stdout
 
     def provision(self) -> None:
-        with psycopg.connect(host="127.0.0.1", port=self.primary.port, user="postgres", dbname="postgres",
-                             autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {DATABASE}")
-        self.cli("bodies", "migrate")
-        self.cli("geography", "load")
-        source = (REPO / "tenants" / "data" / "lao.csv").read_text(encoding="utf-8").splitlines()
-        rows = [line for line in source[1:] if line.split(",")[2] in (BANLAT, THASEN)]
-        csv = self.logs / "two-bodies.csv"
-        csv.write_text("\n".join([source[0], *rows]) + "\n", encoding="utf-8")
-        self.cli("bodies", "import", str(csv), "--workers", "1")
+        provision(self.primary, self.cli, self.logs, {BANLAT, THASEN})
 
     def body(self, dla_code: str) -> tuple[str, str, str]:
         """(schema, slug, Thai name) of a body."""

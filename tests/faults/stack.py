@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,16 +74,30 @@ def _server_user() -> str:
     return "pgserver"
 
 
+def owned_temp(prefix: str) -> Path:
+    """A temp folder the PostgreSQL tools may write in (they run as the server's user when we are root)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    root.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(root, _server_user())
+    return root
+
+
 class PrivatePostgres:
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="rongthuk-faults-pg-"))
-        self.root.chmod(0o755)
+    """A server of the suite's own: its folder, port and log; `initdb` makes its cluster (a
+    subclass may make it otherwise: tests/deploy/servers.py's replica, with pg_basebackup)."""
+
+    options = "-c max_connections=200"
+
+    def __init__(self, *, prefix: str = "rongthuk-faults-pg-") -> None:
+        self.root = owned_temp(prefix)
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.port = free_port()
         self.bin = postgres_bindir()
-        if os.geteuid() == 0:
-            shutil.chown(self.root, _server_user())
+        self.create()
+
+    def create(self) -> None:
         subprocess.run(_as_postgres([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
                                      "--auth=trust", "-E", "UTF8", "--no-sync"]),
                        check=True, capture_output=True)
@@ -92,12 +107,14 @@ class PrivatePostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
 
     def _ctl(self, *args: str) -> None:
-        subprocess.run(_as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w",
-                                     *args]), check=True, capture_output=True, timeout=120)
+        done = subprocess.run(_as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
+                                            "-w", *args]), capture_output=True, timeout=120, check=False)
+        if done.returncode != 0:
+            log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+            raise RuntimeError(f"pg_ctl {' '.join(args)} failed: {done.stderr.decode(errors='replace')}\n{log}")
 
     def start(self) -> None:
-        self._ctl("-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200",
-                  "start")
+        self._ctl("-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 {self.options}", "start")
 
     def restart(self) -> None:
         """A crash and recovery: `immediate` stops without a checkpoint, like a power cut, and the
@@ -114,9 +131,24 @@ class PrivatePostgres:
     def destroy(self) -> None:
         try:
             self.stop()
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        except (RuntimeError, subprocess.TimeoutExpired):
             pass
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def provision(pg: PrivatePostgres, cli: Callable[..., object], logs: Path, dla_codes: Collection[str]) -> None:
+    """The platform's database on a fresh private server, with these bodies of the shipped registry
+    (`cli` runs `rongthuk <args>` against it)."""
+    with psycopg.connect(host="127.0.0.1", port=pg.port, user="postgres", dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {DATABASE}")
+    cli("bodies", "migrate")
+    cli("geography", "load")
+    source = (REPO / "tenants" / "data" / "lao.csv").read_text(encoding="utf-8").splitlines()
+    rows = [line for line in source[1:] if line.split(",")[2] in dla_codes]
+    csv = logs / "bodies.csv"
+    csv.write_text("\n".join([source[0], *rows]) + "\n", encoding="utf-8")
+    cli("bodies", "import", str(csv), "--workers", "1")
 
 
 class PrivateRedis:
@@ -205,16 +237,7 @@ class Stack:
             raise RuntimeError(f"rongthuk {' '.join(args)} failed:\n{done.stderr[-3000:]}")
 
     def provision(self) -> None:
-        with psycopg.connect(host="127.0.0.1", port=self.pg.port, user="postgres", dbname="postgres",
-                             autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {DATABASE}")
-        self.cli("bodies", "migrate")
-        self.cli("geography", "load")
-        source = (REPO / "tenants" / "data" / "lao.csv").read_text(encoding="utf-8").splitlines()
-        rows = [line for line in source[1:] if line.split(",")[2] == BANLAT_ROW_CODE]
-        csv = self.logs / "one-body.csv"
-        csv.write_text("\n".join([source[0], *rows]) + "\n", encoding="utf-8")
-        self.cli("bodies", "import", str(csv), "--workers", "1")
+        provision(self.pg, self.cli, self.logs, {BANLAT_ROW_CODE})
         with self.pg.connect() as conn:
             row = conn.execute("SELECT schema_name FROM tenants_localbody WHERE dla_code = %s",
                                [BANLAT_ROW_CODE]).fetchone()
