@@ -5,6 +5,8 @@ needs them (README, "Architecture": at most 150 relations per body)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +79,9 @@ class StaffMember(models.Model):
 
 class Complaint(models.Model):
     tracking_code = models.CharField(_("เลขติดตามเรื่อง"), max_length=12)
+    # Codes the case was followed by before: a merge of bodies gives a case whose code the receiving
+    # body already used a new one, and the citizen's old code still finds it (selectors).
+    former_codes = ArrayField(models.CharField(max_length=12), default=list, blank=True)
     # Second factor for citizen look-ups: the phone's last 4 digits, or a PIN given at intake.
     phone_last4 = models.CharField(max_length=4, blank=True)
     pin_hash = models.CharField(max_length=128, blank=True)
@@ -180,6 +185,7 @@ class Complaint(models.Model):
             models.Index(fields=["received_at", "id"], name="complaint_received"),
             models.Index(fields=["status", "received_at"], name="complaint_status_received"),
             models.Index(fields=["department", "status"], name="complaint_department_status"),
+            GinIndex(fields=["former_codes"], name="complaint_former_codes"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import check_password
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,15 +43,25 @@ def complaint_lookup_for_citizen(*, code: str, second_factor: str) -> Complaint 
     factor = "".join(ch for ch in ascii_digits(second_factor or "") if ch in "0123456789")
     if not code or not factor:
         return None
-    complaint = Complaint.objects.filter(tracking_code=code).exclude(status=Status.TRANSFER_OFFERED).first()
-    if complaint is None:
+    # A code issued anew in a merge of bodies still finds its case; where two cases answer to one
+    # code (a transfer between the merged bodies), the second factor tells them apart, and a case
+    # that is still going on is tried before the one it was transferred from.
+    cases = sorted(by_code(Complaint.objects.exclude(status=Status.TRANSFER_OFFERED), code)[:5],
+                   key=lambda c: (c.status == Status.TRANSFERRED, c.tracking_code != code, c.pk))
+    if not cases:
         check_password(factor, "pbkdf2_sha256$1000000$x$x")  # same cost as a real check
         return None
-    if complaint.phone_last4 and hmac.compare_digest(complaint.phone_last4, factor[-4:]):
-        return complaint
-    if complaint.pin_hash and check_password(factor, complaint.pin_hash):
-        return complaint
+    for complaint in cases:
+        if complaint.phone_last4 and hmac.compare_digest(complaint.phone_last4, factor[-4:]):
+            return complaint
+        if complaint.pin_hash and check_password(factor, complaint.pin_hash):
+            return complaint
     return None
+
+
+def by_code(cases: QuerySet[Complaint], code: str) -> QuerySet[Complaint]:
+    """Cases tracked by `code`: their own, or one they had before a merge of bodies re-issued it."""
+    return cases.filter(Q(tracking_code=code) | Q(former_codes__contains=[code]))
 
 
 def public_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
@@ -93,7 +103,7 @@ def inbox(*, user: Actor, filters: InboxFilters) -> QuerySet[Complaint]:
         cases = cases.filter(channel=filters.channel)
     if filters.query:
         code = normalise_code(filters.query)
-        cases = cases.filter(tracking_code=code) if code else cases.filter(description__icontains=filters.query)
+        cases = by_code(cases, code) if code else cases.filter(description__icontains=filters.query)
     if filters.due:
         cases = _due_filter(cases, filters.due)
     return cases.order_by("-received_at", "-id")

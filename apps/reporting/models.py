@@ -11,6 +11,8 @@ addresses, descriptions, notes. tests/apps/reporting scans the table for such da
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,9 @@ class ComplaintFact(models.Model):
     subdistrict_code = models.CharField(max_length=6, blank=True)
     complaint_id = models.BigIntegerField(help_text="the complaint's id in the body's schema")
     tracking_code = models.CharField(max_length=12)
+    # Open311 ids (`<DLA code>-<case id>`) the case had in bodies merged into the one holding it now:
+    # a partner's stored id still finds it (api.open311).
+    former_ids = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     national_category = models.CharField(max_length=40)
     sla_class = models.CharField(max_length=12)
     # apps.complaints.status.Channel and Status: the complaint service owns their meaning.
@@ -105,6 +110,7 @@ class ComplaintFact(models.Model):
                          condition=models.Q(anonymised_at__isnull=True,
                                             status__in=["closed", "rejected", "transferred", "merged"])),
             models.Index(fields=["national_category", "received_at"], name="fact_category_received"),
+            GinIndex(fields=["former_ids"], name="fact_former_ids"),
         ]
 
     def __str__(self) -> str:

@@ -32,6 +32,8 @@ def message_text(key: str, complaint: Complaint, text: str, body: LocalBody) -> 
         "merged_into": _("มีผู้แจ้งเรื่องเดียวกับเรื่อง %(code)s ของท่าน (%(text)s) หน่วยงานจะดำเนินการรวมกัน"),
         "reopened": _("%(body)s เปิดเรื่อง %(code)s ใหม่เพื่อดำเนินการต่อ: %(text)s"),
         "deadline_moved": _("%(body)s แจ้งกำหนดเวลาใหม่ของเรื่อง %(code)s: %(text)s"),
+        "recoded": _("เรื่อง %(text)s ของท่านอยู่ในความรับผิดชอบของ%(body)sแล้วเนื่องจากการรวมหน่วยงาน "
+                     "เลขติดตามเรื่องใหม่คือ %(code)s (เลขเดิมยังใช้ติดตามได้)"),
     }
     template = templates.get(key)
     if template is None:

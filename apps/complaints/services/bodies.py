@@ -8,6 +8,11 @@ category and departments on their code (a missing one is copied over); staff of 
 stay in its schema, so a moved event or view keeps the person's name as its label. Cases in other
 bodies that came from or went to the absorbed body point at the receiving body afterwards.
 
+A code the receiving body already uses (a transfer between the two bodies gives both cases the same
+code) is issued anew for the absorbed body's case; the old code stays on the case (`former_codes`,
+so tracking by it finds the case) and its Open311 id on its fact (`former_ids`), and the citizen is
+told the new code through the outbox, in their language.
+
 Set-based SQL (one statement per table), so 10,000 cases move in seconds: see bench/merge.py.
 """
 
@@ -18,17 +23,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import schema_context
 
+from apps.complaints import notifications
 from apps.complaints.models import (
     Attachment,
     Category,
     Complaint,
     ComplaintEvent,
     Department,
+    EventKind,
     IdentityAccess,
     Notification,
 )
+from apps.complaints.services.intake import new_tracking_code
+from apps.complaints.services.record import SYSTEM, citizen_text
 from apps.reporting.models import ComplaintFact, OutboxEntry
 from apps.sla.models import StageClock
 from tenants.archive_format import table_columns
@@ -68,22 +79,44 @@ def cases_count(absorbed: LocalBody, into: LocalBody) -> Counts:
         "notifications": _scalar(f"SELECT count(*) FROM {a}.{_NOTIFICATION}"),
         "facts": _scalar(f"SELECT count(*) FROM {_FACT} WHERE body_id = %s", [absorbed.pk]),
         "stage_clocks": _scalar(f"SELECT count(*) FROM {_CLOCK} WHERE body_id = %s", [absorbed.pk]),
+        "codes_reissued": _scalar(f"SELECT count(*) FROM ({_recode_plan(absorbed, into)}) s"),
     }
 
 
-def cases_conflicts(absorbed: LocalBody, into: LocalBody) -> list[str]:
-    """A code on both sides (a case transferred between the two bodies): both records would have to
-    live under one code in one schema."""
+def _recode_plan(absorbed: LocalBody, into: LocalBody) -> str:
+    """merge_recode: the absorbed body's cases whose code the receiving body already uses (a case of
+    its own, or a code one of its cases had before; a transfer between the two bodies gives both
+    the same code), as SQL over a temporary table the move reads."""
+    a, r = _q(absorbed.schema_name), _q(into.schema_name)
+    return (f"SELECT a.id, a.tracking_code FROM {a}.{_COMPLAINT} a WHERE a.tracking_code IN "
+            f"(SELECT tracking_code FROM {r}.{_COMPLAINT} UNION ALL SELECT unnest(former_codes) FROM {r}.{_COMPLAINT})")
+
+
+def _codes_issue(absorbed: LocalBody, into: LocalBody) -> int:
+    """A newly issued code for each absorbed case whose code the receiving body already uses:
+    unique across the platform (the facts' codes) and in both schemas, old codes included."""
+    a, r = _q(absorbed.schema_name), _q(into.schema_name)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT a.tracking_code FROM {_q(absorbed.schema_name)}.{_COMPLAINT} a "
-                       f"JOIN {_q(into.schema_name)}.{_COMPLAINT} r ON r.tracking_code = a.tracking_code "
-                       "ORDER BY 1")
-        codes = [row[0] for row in cursor.fetchall()]
-    if not codes:
-        return []
-    shown = ", ".join(codes[:5]) + (" …" if len(codes) > 5 else "")
-    return [_("เรื่อง %(count)d เรื่องมีเลขติดตามเดียวกันทั้งสองหน่วยงาน (ส่งต่อระหว่างกัน): %(codes)s")
-            % {"count": len(codes), "codes": shown}]
+        cursor.execute("DROP TABLE IF EXISTS merge_recode")
+        cursor.execute("CREATE TEMPORARY TABLE merge_recode (old_id bigint PRIMARY KEY, old_code text NOT NULL, "
+                       "new_code text UNIQUE) ON COMMIT DROP")
+        cursor.execute(f"INSERT INTO merge_recode (old_id, old_code) {_recode_plan(absorbed, into)}")
+        cursor.execute("SELECT old_id FROM merge_recode ORDER BY old_id")
+        ids = [row[0] for row in cursor.fetchall()]
+        issued: list[str] = []
+        while len(issued) < len(ids):
+            fresh = {new_tracking_code() for _n in range(len(ids) - len(issued))} - set(issued)
+            cursor.execute(
+                f"SELECT tracking_code FROM {_FACT} WHERE tracking_code = ANY(%(codes)s) "
+                f"UNION SELECT tracking_code FROM {r}.{_COMPLAINT} WHERE tracking_code = ANY(%(codes)s) "
+                f"UNION SELECT tracking_code FROM {a}.{_COMPLAINT} WHERE tracking_code = ANY(%(codes)s) "
+                f"UNION SELECT unnest(former_codes) FROM {r}.{_COMPLAINT} WHERE former_codes && %(codes)s::varchar[] "
+                f"UNION SELECT unnest(former_codes) FROM {a}.{_COMPLAINT} WHERE former_codes && %(codes)s::varchar[]",
+                {"codes": sorted(fresh)})
+            issued += sorted(fresh - {row[0] for row in cursor.fetchall()})
+        cursor.execute("UPDATE merge_recode m SET new_code = v.code FROM unnest(%s::bigint[], %s::text[]) v(id, code) "
+                       "WHERE m.old_id = v.id", [ids, issued])
+    return len(ids)
 
 
 def _insert_select(source: str, target: str, table: str, overrides: dict[str, str], tail: str) -> int:
@@ -97,15 +130,16 @@ def _insert_select(source: str, target: str, table: str, overrides: dict[str, st
         return int(cursor.rowcount)
 
 
-def _map(name: str, schema: str, table: str, where: str = "") -> None:
-    """A temporary old id → new id map, the new ids drawn from the receiving table's sequence."""
+def _map(name: str, source: str, target: str, table: str) -> None:
+    """A temporary old id → new id map of the absorbed table's rows, the new ids drawn from the
+    receiving table's sequence (so the receiving body's next rows never meet a moved one)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(f"CREATE TEMPORARY TABLE {name} (old_id bigint PRIMARY KEY, new_id bigint NOT NULL) "
                        "ON COMMIT DROP")
-        sequence = f"{schema}.{table}"
+        sequence = f"{target}.{table}".replace('"', "")
         cursor.execute(f"INSERT INTO {name} SELECT s.id, nextval(pg_get_serial_sequence(%s, 'id')) "
-                       f"FROM (SELECT id FROM {sequence} {where} ORDER BY id) s", [sequence.replace('"', "")])
+                       f"FROM (SELECT id FROM {source}.{table} ORDER BY id) s", [sequence])
 
 
 def cases_move(absorbed: LocalBody, into: LocalBody) -> Counts:
@@ -134,16 +168,20 @@ def cases_move(absorbed: LocalBody, into: LocalBody) -> Counts:
                        f"(SELECT x.id FROM {r}.{_CATEGORY} x WHERE x.national_category_id = c.national_category_id "
                        f"ORDER BY x.is_active DESC, x.position, x.id LIMIT 1) AS new_id FROM {a}.{_CATEGORY} c")
 
-    _map("merge_complaint", a, _COMPLAINT)
-    _map("merge_event", a, _EVENT)
-    _map("merge_attachment", a, _ATTACHMENT)
-    _map("merge_identity", a, _IDENTITY)
-    _map("merge_notification", a, _NOTIFICATION)
+    moved["codes_reissued"] = _codes_issue(absorbed, into)
+    _map("merge_complaint", a, r, _COMPLAINT)
+    _map("merge_event", a, r, _EVENT)
+    _map("merge_attachment", a, r, _ATTACHMENT)
+    _map("merge_identity", a, r, _IDENTITY)
+    _map("merge_notification", a, r, _NOTIFICATION)
     user_name = (f"(SELECT coalesce(nullif(u.full_name, ''), u.username) FROM {a}.{_USER} u "
                  "WHERE u.id = t.{column})")
 
     moved["cases"] = _insert_select(a, r, _COMPLAINT, {
         "id": "m.new_id",
+        "tracking_code": "coalesce(rc.new_code, t.tracking_code)",
+        "former_codes": ("CASE WHEN rc.old_id IS NULL THEN t.former_codes "
+                         "ELSE array_append(t.former_codes, t.tracking_code) END"),
         "category_id": "(SELECT new_id FROM merge_category WHERE old_id = t.category_id)",
         "department_id": "(SELECT new_id FROM merge_department WHERE old_id = t.department_id)",
         "assignee_id": "NULL",
@@ -151,7 +189,10 @@ def cases_move(absorbed: LocalBody, into: LocalBody) -> Counts:
         "transferred_to_body_id": f"nullif(t.transferred_to_body_id, {int(into.pk)})",
         "idempotency_key": (f"CASE WHEN EXISTS (SELECT 1 FROM {r}.{_COMPLAINT} x WHERE t.idempotency_key <> '' "
                             "AND x.idempotency_key = t.idempotency_key) THEN '' ELSE t.idempotency_key END"),
-    }, "JOIN merge_complaint m ON m.old_id = t.id")
+        # A transfer between the two bodies copied the receipt's LINE link code: the receiving case keeps it.
+        "line_link_hash": (f"CASE WHEN EXISTS (SELECT 1 FROM {r}.{_COMPLAINT} x WHERE t.line_link_hash <> '' "
+                           "AND x.line_link_hash = t.line_link_hash) THEN '' ELSE t.line_link_hash END"),
+    }, "JOIN merge_complaint m ON m.old_id = t.id LEFT JOIN merge_recode rc ON rc.old_id = t.id")
     moved["events"] = _insert_select(a, r, _EVENT, {
         "id": "m.new_id",
         "complaint_id": "(SELECT new_id FROM merge_complaint WHERE old_id = t.complaint_id)",
@@ -196,11 +237,13 @@ def cases_move(absorbed: LocalBody, into: LocalBody) -> Counts:
         cursor.execute(f"UPDATE {r}.{_COMPLAINT} SET transferred_to_body_id = NULL WHERE transferred_to_body_id = %s",
                        [into.pk])
 
-        # The facts and clocks are the same rows, now the receiving body's.
+        # The same rows, now the receiving body's; the Open311 id the case had is kept on its fact.
         cursor.execute(f"UPDATE {_FACT} f SET body_id = %s, complaint_id = m.new_id, province_code = %s, "
-                       f"district_code = %s, updated_at = now() FROM merge_complaint m "
-                       f"WHERE f.body_id = %s AND f.complaint_id = m.old_id",
-                       [into.pk, into.province_id or "", into.district_id or "", absorbed.pk])
+                       f"district_code = %s, updated_at = now(), "
+                       f"tracking_code = coalesce((SELECT new_code FROM merge_recode WHERE old_id = m.old_id), "
+                       f"f.tracking_code), former_ids = array_append(f.former_ids, (%s || '-' || m.old_id)::varchar) "
+                       f"FROM merge_complaint m WHERE f.body_id = %s AND f.complaint_id = m.old_id",
+                       [into.pk, into.province_id or "", into.district_id or "", absorbed.dla_code, absorbed.pk])
         moved["facts"] = int(cursor.rowcount)
         cursor.execute(f"UPDATE {_FACT} SET transferred_to_body_id = %s WHERE transferred_to_body_id = %s",
                        [into.pk, absorbed.pk])
@@ -216,7 +259,36 @@ def cases_move(absorbed: LocalBody, into: LocalBody) -> Counts:
             cursor.execute(f"DELETE FROM {a}.{table}")
         cursor.execute(f"UPDATE {a}.{_COMPLAINT} SET merged_into_id = NULL")
         cursor.execute(f"DELETE FROM {a}.{_COMPLAINT}")
+    _recoded_tell(absorbed, into)
     return moved
+
+
+def _recoded_tell(absorbed: LocalBody, into: LocalBody) -> None:
+    """Each re-coded case: a line on its public timeline and a message to its citizen (the one
+    outbox, in the citizen's language) with the new code; the old one keeps finding it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT m.new_id, rc.old_code FROM merge_recode rc "
+                       "JOIN merge_complaint m ON m.old_id = rc.old_id")
+        recoded = dict(cursor.fetchall())
+    if not recoded:
+        return
+    now = timezone.now()
+    with schema_context(into.schema_name):
+        cases = list(Complaint.objects.filter(pk__in=list(recoded)).order_by("pk"))
+        ComplaintEvent.objects.bulk_create([ComplaintEvent(
+            complaint=case, kind=EventKind.NOTIFICATION, actor_label=str(SYSTEM), is_public=True, created_at=now,
+            data={"former_code": recoded[case.pk], "merged_from": absorbed.dla_code},
+            text=citizen_text(case, _("%(absorbed)s รวมเข้ากับ%(into)s เลขติดตามเรื่องเปลี่ยนจาก %(old)s เป็น %(code)s "
+                                      "(เลขเดิมยังใช้ติดตามได้)"),
+                              absorbed=absorbed.display_name, into=into.display_name, old=recoded[case.pk],
+                              code=case.tracking_code)) for case in cases])
+        for case in cases:
+            notifications.queue(case, "recoded", text=recoded[case.pk], body=into)
+
+
+def cases_conflicts(absorbed: LocalBody, into: LocalBody) -> list[str]:
+    """None: a code both bodies use is issued anew for the absorbed body's case (_codes_issue)."""
+    return []
 
 
 def register() -> None:
