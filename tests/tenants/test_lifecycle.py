@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from apps.complaints.models import Attachment, Complaint, ComplaintEvent
 from apps.reporting.models import ComplaintFact
 from apps.sla.models import StageClock
 from rongthuk.demo import REGISTRY
-from tenants import cache
 from tenants.lifecycle import BodyLifecycleError, body_merge, body_rename, body_status_change, body_upgrade
 from tenants.models import BodyStatus, Domain, LocalBody
 from tenants.services import bodies_import
@@ -29,19 +27,7 @@ from tests.tenants.archive_helpers import body_fill
 SAMPHRAYA = "6760406"  # อบต.สามพระยา, อำเภอชะอำ
 CHAAM = "4760401"  # เทศบาลเมืองชะอำ, อำเภอชะอำ
 
-
-@pytest.fixture(autouse=True)
-def _hosts_forgotten() -> Iterator[None]:
-    """The host cache outlives the test's rolled-back transaction: empty it on both sides."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("hosts_forgotten")
 
 
 def _body(code: str) -> LocalBody:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,32 +21,18 @@ from apps.complaints.services.transfer import complaint_transfer, complaint_tran
 from apps.complaints.validation import Complainant
 from apps.reporting.models import ComplaintFact
 from apps.sla.models import StageClock
-from tenants import cache
 from tenants.lifecycle import body_merge
 from tenants.models import LocalBody
 from tests.apps.complaints.helpers import SOMCHAI, file_complaint
 from tests.conftest import staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hosts_forgotten")]
 
 JANE = Complainant(name="Jane Doe", phone="0898765432", email="jane@example.com", national_id="", address="")
 # Columns that say where a row lives, not what it holds: compared through the maps instead.
 _PLACE = {"id", "complaint_id", "category_id", "department_id", "assignee_id", "merged_into_id", "event_id",
           "actor_id", "user_id", "uploaded_by_id", "transferred_to_body_id", "transfer_origin_body_id",
           "transfer_origin_complaint_id", "tracking_code", "former_codes", "actor_label"}
-
-
-@pytest.fixture(autouse=True)
-def _hosts_forgotten() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
 
 
 def _transfer(case: Complaint, *, sender: LocalBody, receiver: LocalBody) -> Complaint:
