@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +28,8 @@ from django_tenants.utils import get_public_schema_name
 
 from apps.audit.services import audit_record
 from tenants import cache
-from tenants.lifecycle import BodyLifecycleError, _label, primary_domain_of
-from tenants.models import Domain, DomainClaim, LocalBody, domain_clean
+from tenants.lifecycle import BodyLifecycleError, _label, domain_change_begin, primary_domain_of
+from tenants.models import Domain, DomainClaim, LocalBody
 from tenants.services import domain_names
 
 WELL_KNOWN_PATH = "/.well-known/rongthuk-domain.txt"
@@ -74,12 +73,7 @@ def domain_claims_of(body: LocalBody) -> list[DomainClaim]:
 def domain_claim_add(*, body: LocalBody, domain: str, actor: object = None, actor_label: str = "") -> DomainClaim:
     """A pending claim on a name for the body. Refused: not a host name, an IP address, a name under
     the platform's domain, a name another body has or has claimed, one this body has already."""
-    try:
-        name = domain_clean(domain)
-    except ValidationError as error:
-        raise DomainRefused(" ".join(error.messages)) from error
-    body = _locked(body)
-    existing = Domain.objects.filter(domain=name).first()
+    body, name, existing = domain_change_begin(body=body, domain=domain, refused=DomainRefused)
     claim = DomainClaim.objects.filter(domain=name).first()
     owner = existing.tenant_id if existing is not None else (claim.body_id if claim is not None else None)
     if owner is not None and owner != body.pk:

@@ -238,6 +238,18 @@ def body_status_change(*, body: LocalBody, status: str, actor: object = None, ac
         ) from error
 
 
+def domain_change_begin(*, body: LocalBody, domain: str,
+                        refused: type[BodyLifecycleError] = BodyLifecycleError) -> tuple[LocalBody, str, Domain | None]:
+    """The first step of adding a name to a body (its own domain, or a claim on one), inside the
+    change's transaction: the name cleaned (`refused`, in Thai, if it is not a host name the
+    platform may serve), the body locked, and the Domain row that has the name now, any body's."""
+    try:
+        name = domain_clean(domain)
+    except ValidationError as error:
+        raise refused(" ".join(error.messages)) from error
+    return _locked(body), name, Domain.objects.filter(domain=name).first()
+
+
 @transaction.atomic
 def body_domain_add(*, body: LocalBody, domain: str, make_primary: bool = False, actor: object = None,
                     actor_label: str = "") -> Domain:
@@ -245,12 +257,7 @@ def body_domain_add(*, body: LocalBody, domain: str, make_primary: bool = False,
     tenant middleware decides, no ALLOWED_HOSTS edit). With `make_primary`, it becomes where
     canonical links point and the body's platform hosts answer with a permanent redirect to it —
     only once its certificate is issued (README, "Custom domains")."""
-    try:
-        name = domain_clean(domain)
-    except ValidationError as error:
-        raise BodyLifecycleError(" ".join(error.messages)) from error
-    body = _locked(body)
-    existing = Domain.objects.filter(domain=name).first()
+    body, name, existing = domain_change_begin(body=body, domain=domain)
     if existing is not None and existing.tenant_id != body.pk:
         raise BodyLifecycleError(_("โดเมน %(domain)s เป็นของหน่วยงานอื่นอยู่แล้ว") % {"domain": name})
     before = {"primary": primary_domain_of(body)}
