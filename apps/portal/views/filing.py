@@ -3,6 +3,8 @@ Complaints are written only through apps.complaints.services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -141,23 +143,35 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
     }, status=status), tile_url)
 
 
+def _receipt_case(request: HttpRequest) -> tuple[dict[str, Any], Complaint] | None:
+    """The receipt this session was given for the case it just filed, and the case; None: none."""
+    receipt: dict[str, Any] | None = request.session.get(RECEIPT_KEY)
+    if not receipt:
+        return None
+    complaint = Complaint.objects.filter(pk=receipt["id"], tracking_code=receipt["code"]).first()
+    return (receipt, complaint) if complaint is not None else None
+
+
+def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @never_cache
 @require_GET
 def complaint_receipt_pdf(request: HttpRequest) -> HttpResponse:
     """The receipt to keep (the PIN is shown once): an A6 PDF, in the citizen's language."""
     body = body_of(request)
-    receipt = request.session.get(RECEIPT_KEY)
-    complaint = Complaint.objects.filter(pk=receipt["id"], tracking_code=receipt["code"]).first() \
-        if receipt else None
-    if complaint is None:
+    found = _receipt_case(request)
+    if found is None:
         return redirect("portal:complaint-new")
+    receipt, complaint = found
     pdf = pdf_render("portal/receipt_pdf.html", {
         "body": body, "complaint": complaint, "receipt": receipt, "category": category_label(complaint.category),
         "font_css": sarabun_font_css(), "track_url": request.build_absolute_uri(reverse("portal:track"))},
         request=request)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="receipt-{complaint.tracking_code}.pdf"'
-    return response
+    return _download(pdf, content_type="application/pdf", filename=f"receipt-{complaint.tracking_code}.pdf")
 
 
 @never_cache
@@ -165,29 +179,26 @@ def complaint_receipt_pdf(request: HttpRequest) -> HttpResponse:
 def complaint_receipt_png(request: HttpRequest) -> HttpResponse:
     """The same receipt as an image (kept with the phone's photos), in the citizen's language."""
     body = body_of(request)
-    receipt = request.session.get(RECEIPT_KEY)
-    complaint = Complaint.objects.filter(pk=receipt["id"], tracking_code=receipt["code"]).first() \
-        if receipt else None
-    if receipt is None or complaint is None:
+    found = _receipt_case(request)
+    if found is None:
         return redirect("portal:complaint-new")
+    receipt, complaint = found
     lines = receipt_lines(body_name=body.display_name, complaint=complaint,
                           pin=receipt["factor"] if receipt.get("kind") == "pin" else "",
                           category=category_label(complaint.category),
                           track_url=request.build_absolute_uri(reverse("portal:track")))
-    response = HttpResponse(receipt_png(lines, title=complaint.tracking_code), content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="receipt-{complaint.tracking_code}.png"'
-    return response
+    return _download(receipt_png(lines, title=complaint.tracking_code), content_type="image/png",
+                     filename=f"receipt-{complaint.tracking_code}.png")
 
 
 @never_cache
 @require_GET
 def complaint_receipt(request: HttpRequest) -> HttpResponse:
     body = body_of(request)
-    receipt = request.session.get(RECEIPT_KEY)
-    complaint = Complaint.objects.filter(pk=receipt["id"], tracking_code=receipt["code"]).first() \
-        if receipt else None
-    if complaint is None:
+    found = _receipt_case(request)
+    if found is None:
         return redirect("portal:complaint-new")
+    receipt, complaint = found
     # The case is stored: the code and second factor are shown even if the extras cannot be read.
     fact = receipt_after_commit(lambda: case_fact(body, complaint))
     return render(request, "portal/receipt.html", {
@@ -195,5 +206,5 @@ def complaint_receipt(request: HttpRequest) -> HttpResponse:
         "deadlines": receipt_after_commit(lambda: case_deadlines(complaint=complaint), default=[]),
         "category": category_label(complaint.category),
         "line_id": (receipt_after_commit(lambda: line_account_of(body), default="")
-                    if receipt and receipt.get("line_code") else ""),
+                    if receipt.get("line_code") else ""),
     })
