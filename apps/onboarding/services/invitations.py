@@ -1,21 +1,16 @@
-"""Writes of onboarding: invitations (one, or a spreadsheet of them), re-sending, revoking,
-claiming, the setup facts and the offices' reminders.
-
-Each write is one transaction with its audit entry; the e-mails go through the body's outbox
-(apps.complaints.notifications.queue_mail), written in that transaction and sent after commit.
-"""
+"""Invitations of a body's first administrator: one office's invitation, re-sending, revoking,
+and the claim on the body's host. Each write is one transaction with its audit entry; the e-mail
+goes through the body's outbox (apps.complaints.notifications.queue_mail), written in that
+transaction and sent after commit."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import re
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from celery import current_app  # type: ignore[attr-defined]
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -26,23 +21,12 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record, audit_snapshot
 from apps.complaints.models import Notification, Role, StaffMember
 from apps.complaints.notifications import queue_mail
-from apps.complaints.publish import publish_after_commit
-from apps.onboarding import spreadsheet
-from apps.onboarding.checklist import schema_ticks
-from apps.onboarding.contacts import Contact, contact_clean
-from apps.onboarding.models import (
-    BodySetup,
-    Invitation,
-    InvitationBatch,
-    InvitationStatus,
-    ReminderTopic,
-    SetupReminder,
-)
+from apps.onboarding.contacts import Contact
+from apps.onboarding.models import Invitation, InvitationBatch, InvitationStatus
+from apps.onboarding.services.setup import setup_record
 from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.ui.thai import format_datetime
 from tenants.models import BodyStatus, LocalBody
-
-log = logging.getLogger(__name__)
 
 AUDIT_FIELDS = ("body", "full_name", "position", "email", "mobile", "status", "expires_at")
 
@@ -276,150 +260,3 @@ def invitation_claim(*, body: LocalBody, token: str, username: str, password: st
                      target_label=body.display_name, changes={"after": {"status": "claimed", "username": username}})
     setup_record(body=body)
     return user
-
-
-def setup_record(*, body: LocalBody) -> BodySetup:
-    """Copy the body-schema ticks of the checklist to the public schema (call in the body's
-    schema). Idempotent; a fact, not an audited change."""
-    ticks = schema_ticks()
-    setup, _created = BodySetup.objects.update_or_create(body=body, defaults={
-        "departments": ticks.departments, "categories": ticks.categories, "staff": ticks.staff, "line": ticks.line,
-        "admins": ticks.admins, "refreshed_at": timezone.now()})
-    return setup
-
-
-def setups_refresh(*, bodies: Iterable[LocalBody]) -> int:
-    """The periodic job's part: visit each body (one fan-out, restoring the schema) and record."""
-    count = 0
-    for body in bodies:
-        with schema_context(body.schema_name), transaction.atomic():
-            setup_record(body=body)
-        count += 1
-    return count
-
-
-# --- spreadsheets -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RowReport:
-    line: int
-    dla_code: str
-    outcome: str  # invited | skipped | refused
-    message: str
-
-
-def invitations_import(*, scope: Scope, actor: User, file_name: str, content: bytes) -> InvitationBatch:
-    """Every row of the sheet, each in its own transaction (a refused row never undoes the others,
-    and an interrupted upload keeps what it did). The same file again skips the rows done."""
-    try:
-        rows = spreadsheet.read_rows(file_name=file_name, content=content)
-    except spreadsheet.SheetError as error:
-        raise InvitationError(str(error)) from error
-    with transaction.atomic():
-        batch = InvitationBatch.objects.create(
-            file_name=file_name[:200], file_sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor,
-            scope_level=scope.level, scope_code=scope.code)
-        audit_record(kind="invitation.import", actor=actor, target=batch,
-                     changes={"after": {"file_name": batch.file_name, "rows": len(rows)}})
-    report: list[RowReport] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        code = row.dla_code
-        if row.errors:
-            report.append(RowReport(row.line, code, "refused", " · ".join(row.errors)))
-            continue
-        if code in seen:
-            report.append(RowReport(row.line, code, "refused",
-                                    _("รหัส อปท. ซ้ำกับแถวที่ %(line)s") % {"line": seen[code]}))
-            continue
-        seen[code] = row.line
-        contact, errors = contact_clean(full_name=row.full_name, position=row.position, email=row.email,
-                                        mobile=row.mobile)
-        if errors:
-            report.append(RowReport(row.line, code, "refused", " · ".join(errors)))
-            continue
-        try:
-            issued = invitation_create(scope=scope, dla_code=code, contact=contact, actor=actor, batch=batch,
-                                       resume=True)
-        except InvitationError as error:
-            report.append(RowReport(row.line, code, "refused", str(error)))
-            continue
-        report.append(RowReport(row.line, code, issued.outcome, issued.message))
-    batch.report = [r.__dict__ for r in report]
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["report", "finished_at"])
-    return batch
-
-
-# --- reminders -----------------------------------------------------------------------------------
-
-def _reminder_text(topic: str, body: LocalBody, office: str) -> tuple[str, str]:
-    with translation.override("th"):
-        what = {
-            ReminderTopic.INVITED: _("เริ่มใช้ระบบรับเรื่องร้องทุกข์ออนไลน์"),
-            ReminderTopic.CLAIMED: _("รับคำเชิญและเข้าสู่ระบบเป็นครั้งแรก"),
-            ReminderTopic.CONFIGURED: _("ตั้งค่าหน่วยงานให้ครบตามรายการเริ่มต้นใช้งาน"),
-            ReminderTopic.SLA: _("จัดทำและประกาศข้อตกลงระดับการให้บริการ (SLA) "
-                                 "โดยใช้มาตรฐานกลางของประเทศเป็นเกณฑ์ขั้นต่ำ"),
-            ReminderTopic.ACTIVE: _("เปิดช่องทางรับเรื่องร้องทุกข์ให้ประชาชนใช้งาน"),
-        }[ReminderTopic(topic)]
-        subject = _("%(office)s เตือน: %(what)s") % {"office": office, "what": what}
-        text = _("เรียน ผู้ดูแลระบบของ%(body)s\n\n%(office)s ขอให้%(body)s %(what)s\n\n"
-                 "เข้าสู่ระบบและดูรายการเริ่มต้นใช้งานที่ %(url)s") % {
-            "body": body.display_name, "office": office, "what": what,
-            "url": f"{body_origin(body)}/staff/setup/"}
-    return subject, text
-
-
-@transaction.atomic
-def reminders_send(*, scope: Scope, actor: User, topic: str, body_ids: list[int]) -> list[SetupReminder]:
-    """An office reminds the listed bodies (each must be in its area). Recorded here and shown on
-    the body's staff pages at once; the e-mails to each body's invited administrator are written
-    to the bodies' outboxes by a task after commit (no request visits the bodies' schemas)."""
-    ReminderTopic(topic)
-    bodies = list(bodies_in_scope_for(scope).filter(pk__in=body_ids))
-    if len(bodies) != len(set(body_ids)) or not bodies:
-        from django.http import Http404
-
-        raise Http404("a body is outside your area")
-    office = office_name_for(actor, scope)
-    contacts = dict(Invitation.objects.filter(body__in=bodies).exclude(status=InvitationStatus.REVOKED)
-                    .order_by("body_id", "created_at").values_list("body_id", "email"))
-    reminders = SetupReminder.objects.bulk_create([
-        SetupReminder(body=b, topic=topic, office_name=office[:200], sent_by=actor, emailed_to=contacts.get(b.pk, ""))
-        for b in bodies])
-    audit_record(kind="reminder.send", actor=actor, target_type="onboarding.setupreminder",
-                 target_label=str(ReminderTopic(topic).label),
-                 changes={"after": {"topic": topic, "bodies": sorted(b.dla_code for b in bodies)}})
-    ids = [r.pk for r in reminders if r.emailed_to]
-    if ids:
-        transaction.on_commit(lambda: _mail_later(ids), robust=True)
-    return reminders
-
-
-def _mail_later(ids: list[int]) -> None:
-    # By name: the task module calls these services, and they never import it.
-    publish_after_commit(current_app.signature("onboarding.reminders_mail"), schema=get_public_schema_name(),
-                         args=[ids])
-
-
-def reminders_mail(*, reminder_ids: Iterable[int] | None = None, limit: int = 500) -> int:
-    """Write each reminder's e-mail into its body's outbox, once (the reminder row is locked and
-    marked in the same transaction). Without ids: every reminder not yet mailed (the sweep)."""
-    pending = SetupReminder.objects.filter(mailed_at__isnull=True).exclude(emailed_to="")
-    if reminder_ids is not None:
-        pending = pending.filter(pk__in=list(reminder_ids))
-    done = 0
-    for reminder_id in list(pending.order_by("pk").values_list("pk", flat=True)[:limit]):
-        with transaction.atomic():
-            reminder = (SetupReminder.objects.select_for_update(skip_locked=True, of=("self",)).select_related("body")
-                        .filter(pk=reminder_id, mailed_at__isnull=True).first())
-            if reminder is None:
-                continue
-            subject, text = _reminder_text(reminder.topic, reminder.body, reminder.office_name)
-            with schema_context(reminder.body.schema_name):
-                queue_mail(body=reminder.body, recipient=reminder.emailed_to, subject=subject, text=text)
-            reminder.mailed_at = timezone.now()
-            reminder.save(update_fields=["mailed_at"])
-            done += 1
-    return done
