@@ -5,7 +5,10 @@ site and the national API) read the reporting facts and their roll-ups (DATABASE
 and the raw SQL of apps.oversight.selectors through `reads_connection`) from the replica. Once per
 such request the replica is asked how far behind it is; the reads go to the primary instead when
 it is more than DATABASE_REPLICA_MAX_LAG_SECONDS behind or cannot be reached (then it is not asked
-again for DATABASE_REPLICA_RETRY_SECONDS). Everything else — sessions, users, API keys, the
+again for DATABASE_REPLICA_RETRY_SECONDS). A replica that fails after it was chosen — stopped or cut
+off between the lag check and a read — costs that read nothing but a second try: the replica's
+backend (tenants.replica_backend) runs it again on the primary, and the rest of the request reads
+there (`X-Reads-From: primary`). Everything else — sessions, users, API keys, the
 registry, every write, and any read inside a transaction — stays on the primary, so a signed-in
 officer or a fresh key never depends on the replica having caught up.
 
@@ -100,6 +103,22 @@ def _choose() -> str:
                     settings.DATABASE_REPLICA_MAX_LAG_SECONDS)
         return DEFAULT_DB_ALIAS
     return REPLICA
+
+
+def replica_may_fall_back() -> bool:
+    """A read inside `replica_reads` that the replica was chosen for (never the lag check itself)."""
+    return _wanted.get() and _chosen.get() == REPLICA
+
+
+def replica_failed(error: Exception, replica: BaseDatabaseWrapper) -> BaseDatabaseWrapper:
+    """The replica failed under a read it was chosen for: this request's reads move to the primary,
+    and the replica is not asked again for DATABASE_REPLICA_RETRY_SECONDS. Returns the primary."""
+    logger.warning("read replica failed under a read, reading from the primary: %s", str(error).strip()[:200])
+    _chosen.set(DEFAULT_DB_ALIAS)
+    _health.down_until = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
+    with contextlib.suppress(DatabaseError):
+        replica.close()
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def reads_alias() -> str:

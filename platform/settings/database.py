@@ -59,7 +59,8 @@ DATABASE_CONN_MAX_BODIES = env_int("DATABASE_CONN_MAX_BODIES", 1000)
 _replica_url = env_opt("DATABASE_REPLICA_URL")
 if _replica_url:
     DATABASES["replica"] = {
-        "ENGINE": "django_tenants.postgresql_backend",
+        # django-tenants' backend, whose reads fall back to the primary when the replica fails under them.
+        "ENGINE": "tenants.replica_backend",
         **_from_url(_replica_url),
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
