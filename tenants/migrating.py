@@ -20,12 +20,15 @@ non-atomic migration, SQL that names the schema) makes its bodies take Django's 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
-from django.db import DatabaseError, connection, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, router, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from tenants.db import use_public_schema
@@ -64,8 +67,48 @@ class PendingBody:
     dla_code: str
 
 
+# The session-level advisory lock one `bodies migrate` run holds from start to end (two int4 keys:
+# "Rong", 1), on a connection of its own that nothing else in the run closes.
+RUN_LOCK = (0x526F6E67, 1)
+
+
 class NotReplayable(Exception):
     pass
+
+
+class MigrationRunInProgress(RuntimeError):
+    """Another run holds RUN_LOCK; the message is in Thai, then English."""
+
+    def __init__(self, pid: int | None, since: str) -> None:
+        self.pid, self.since = pid, since
+        lines = []
+        for language in ("th", "en"):
+            with translation.override(language):
+                lines.append(_("การ migrate ของหน่วยงาน (rongthuk bodies migrate) อีกรอบหนึ่งกำลังทำงานอยู่ "
+                               "(PostgreSQL pid %(pid)s เริ่มเมื่อ %(since)s) รอให้รอบนั้นเสร็จแล้วสั่งใหม่")
+                             % {"pid": pid if pid is not None else "?", "since": since or "?"})
+        super().__init__("\n".join(lines))
+
+
+@contextmanager
+def migration_run_lock() -> Iterator[None]:
+    """Hold RUN_LOCK for the block, or raise MigrationRunInProgress at once when another run has it.
+    A killed run's lock goes with its connection."""
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", RUN_LOCK)
+            if not cursor.fetchone()[0]:
+                cursor.execute(
+                    "SELECT a.pid, to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS UTC') "
+                    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+                    "AND l.classid = %s AND l.objid = %s AND l.granted AND l.database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())", RUN_LOCK)
+                row = cursor.fetchone()
+                raise MigrationRunInProgress(row[0] if row else None, row[1] if row else "")
+        yield
+    finally:
+        holder.close()  # the lock ends with the session
 
 
 class BodyMigrationFailed(RuntimeError):

@@ -310,6 +310,11 @@ def bodies_migrate(*, workers: int = 2, show_progress: bool = True) -> MigrateRe
     pending migrations are applied through the schema editor with their SQL collected, and that
     SQL is replayed in the bodies, `workers` at a time, one transaction each (tenants.migrating).
     """
+    with migrating.migration_run_lock():  # one run at a time: MigrationRunInProgress otherwise
+        return _bodies_migrate(workers=workers, show_progress=show_progress)
+
+
+def _bodies_migrate(*, workers: int, show_progress: bool) -> MigrateReport:
     started = time.monotonic()
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     use_public_schema()

@@ -21,7 +21,7 @@ from tenants.lifecycle import (
     body_upgrade,
 )
 from tenants.middleware import primary_host
-from tenants.migrating import BodyMigrationFailed
+from tenants.migrating import BodyMigrationFailed, MigrationRunInProgress
 from tenants.models import BodyKind, BodyStatus, Domain, LocalBody
 from tenants.services import bangkok_ensure, bodies_import, bodies_migrate, bodies_provision_pending
 
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         elif action == "migrate":
             try:
                 report = bodies_migrate(workers=options["workers"])
-            except BodyMigrationFailed as error:
+            except (BodyMigrationFailed, MigrationRunInProgress) as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(f"migrated {report.migrated} bodies with pending migrations "
                               f"in {report.seconds:.1f} s")
