@@ -36,21 +36,19 @@ class _FallsBack:
         self.db, self.cursor = primary, primary._cursor().cursor  # type: ignore[attr-defined]
         return True
 
-    def execute(self, sql: Any, params: Any = None) -> Any:
+    def _run(self, method: str, sql: Any, args: Any) -> Any:
         try:
-            return super().execute(sql, params)  # type: ignore[misc]
+            return getattr(super(), method)(sql, args)
         except FAILURES as error:
             if not self._to_primary(error):
                 raise
-        return super().execute(sql, params)  # type: ignore[misc]
+        return getattr(super(), method)(sql, args)
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        return self._run("execute", sql, params)
 
     def executemany(self, sql: Any, param_list: Any) -> Any:
-        try:
-            return super().executemany(sql, param_list)  # type: ignore[misc]
-        except FAILURES as error:
-            if not self._to_primary(error):
-                raise
-        return super().executemany(sql, param_list)  # type: ignore[misc]
+        return self._run("executemany", sql, param_list)
 
 
 class FallbackCursorWrapper(_FallsBack, CursorWrapper):
