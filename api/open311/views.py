@@ -23,7 +23,7 @@ from api.open311.params import Open311Error, list_filters, request_id
 from api.open311.wire import FORMATS, document, errors, w3c
 from api.parsers import RequestTooLarge, SafeJSONParser
 from apps.complaints.context import current_body
-from apps.complaints.public_cases import CaseFilters, PublicCase, fact_public_cases
+from apps.complaints.public_cases import CaseFilters, PublicCase, fact_public_cases, ids_merged
 from apps.complaints.selectors import complaint_public_cases
 from apps.complaints.status import Status
 from tenants.locate import codes_current
@@ -150,13 +150,23 @@ def _request_item(case: PublicCase, services: dict[int | str, catalogue.Service]
 
 
 def _ids_current(filters: CaseFilters) -> CaseFilters:
-    """Request ids minted before the body's upgrade carry its old DLA code: read them as the new."""
+    """Request ids minted before the body's upgrade carry its old DLA code, and those of a body
+    merged into another its code and the case's id there: read them as the ids the cases have now."""
     if not filters.ids:
         return filters
     current = codes_current({code for code, _number in filters.ids})
-    if not current:
-        return filters
-    return replace(filters, ids=[(current.get(code, code), number) for code, number in filters.ids])
+    ids = [(current.get(code, code), number) for code, number in filters.ids]
+    merged = ids_merged(ids)
+    return replace(filters, ids=[merged[i][:2] if i in merged else i for i in ids])
+
+
+def _id_merged(wanted: tuple[str, int], body: LocalBody | None) -> str | None:
+    """The id today of a case that had `wanted` in a body since merged (on a body's endpoint, only
+    a case that is this body's now)."""
+    found = ids_merged([wanted]).get(wanted)
+    if found is None or (body is not None and found[2] != body.pk):
+        return None
+    return f"{found[0]}-{found[1]}"
 
 
 class RequestsView(Open311View):
@@ -212,15 +222,22 @@ class RequestView(RequestsView):
         current = codes_current({wanted[0]}).get(wanted[0])
         if current is not None:
             # An id from before the body's upgrade: its permanent address carries the new code.
-            query = request.META.get("QUERY_STRING", "")
-            location = request.path.rsplit("/", 1)[0] + f"/{current}-{wanted[1]}.{self.fmt}"
-            response = HttpResponsePermanentRedirect(location + (f"?{query}" if query else ""))
-            response["Cache-Control"] = "no-cache"
-            return response
+            return self._moved(request, f"{current}-{wanted[1]}")
         cases, services = self._cases(CaseFilters(ids=[wanted], limit=1), None)
         if not cases:
+            # An id the case had in a body since merged into another: its address there.
+            merged = _id_merged(wanted, self.body())
+            if merged is not None:
+                return self._moved(request, merged)
             raise Open311Error(404, _("service_request_id: ไม่พบเรื่องนี้"))
         return document(self.fmt, "service_requests", [_request_item(cases[0], services)])
+
+    def _moved(self, request: Request, request_id: str) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        location = request.path.rsplit("/", 1)[0] + f"/{request_id}.{self.fmt}"
+        response = HttpResponsePermanentRedirect(location + (f"?{query}" if query else ""))
+        response["Cache-Control"] = "no-cache"
+        return response
 
     def post(self, request: Request, fmt: str = "xml") -> HttpResponse:
         raise exceptions.MethodNotAllowed("POST")
@@ -230,11 +247,14 @@ class TokenView(Open311View):
     def get(self, request: Request, token: str, fmt: str = "xml") -> HttpResponse:
         keys.caller_for(request, body=self.body(), write=False)
         found = intake.request_id_for_token(token)
+        body = self.body()
         if found is not None and "-" in found:
-            # A token signed before the body's upgrade names the request by its old code.
+            # A token signed before the body's upgrade names the request by its old code, one
+            # signed in a body since merged by its id there.
             code, number = found.split("-", 1)
             found = f"{codes_current({code}).get(code, code)}-{number}"
-        body = self.body()
+            if number.isdigit():
+                found = _id_merged((found.split("-", 1)[0], int(number)), None) or found
         if found is None or (body is not None and not found.startswith(f"{body.dla_code}-")):
             raise Open311Error(404, _("token: ไม่พบ"))
         return document(self.fmt, "service_requests", [{"service_request_id": found, "token": token}])

@@ -134,6 +134,20 @@ def fact_public_cases(*, filters: CaseFilters, body_id: int | None = None) -> li
     ]
 
 
+def ids_merged(ids: Sequence[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, int, int]]:
+    """Open311 ids a case had in a body merged into another → (its code, its id and its body's id
+    today), from the ids kept on the facts (`former_ids`, GIN-indexed): one query."""
+    if not ids:
+        return {}
+    wanted = {f"{code}-{number}": (code, number) for code, number in ids}
+    found: dict[tuple[str, int], tuple[str, int, int]] = {}
+    for fact in ComplaintFact.objects.filter(former_ids__overlap=list(wanted)).select_related("body"):
+        for former in fact.former_ids:
+            if former in wanted:
+                found[wanted[former]] = (fact.body.dla_code, fact.complaint_id, fact.body_id)
+    return found
+
+
 def fact_deadlines(*, body_id: int, complaint_ids: Sequence[int]) -> dict[int, tuple[dt.datetime | None, dt.datetime]]:
     """Resolution deadline and last change of each of a body's cases, by complaint id."""
     rows = ComplaintFact.objects.filter(body_id=body_id, complaint_id__in=list(complaint_ids)) \
