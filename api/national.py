@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -118,7 +119,7 @@ def _target(view: NationalView, params: Any) -> tuple[Scope, LocalBody | None]:
     return wanted, None
 
 
-def _period(params: Any) -> selectors.Period:
+def _period(params: selectors.QueryParams) -> selectors.Period:
     """The pages' reading of a period (apps.oversight.selectors.Period.from_query): the same query
     gives the same months, so the same figures, here and on the oversight pages."""
     try:
@@ -190,7 +191,7 @@ class SlaComplianceView(NationalView):
         data = selectors.figures(scope, period, body=body, group_by="area")
         self.last_modified = selectors.last_modified(scope, body=body)
 
-        def slim(row: dict[str, Any]) -> dict[str, Any]:
+        def slim(row: Mapping[str, object]) -> dict[str, object]:
             return {k: row[k] for k in ("key", "label", "received", "breached", "on_time_pct") if k in row}
 
         return Response({

@@ -5,12 +5,12 @@ with no resolution is no figure (a gap, named in the table beside the chart), ne
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from apps.oversight.selectors import Period
+from apps.oversight.selectors import Period, Row
 from apps.oversight.templatetags.oversight_tags import thai_month
 
 
@@ -21,7 +21,7 @@ def months_of(period: Period) -> Iterator[str]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def monthly(period: Period, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def monthly(period: Period, rows: Sequence[Row]) -> list[dict[str, Any]]:
     """One row per month of the period: its label (พ.ศ.), counts and the on-time resolution share
     (None when no complaint of the month was resolved or due)."""
     by_month = {r["key"]: r for r in rows}
@@ -34,7 +34,7 @@ def monthly(period: Period, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def trend(period: Period, rows: list[dict[str, Any]], *, with_pct: bool) -> dict[str, Any]:
+def trend(period: Period, rows: Sequence[Row], *, with_pct: bool) -> dict[str, Any]:
     """The trend chart's data and words (translated here: the script has no catalogue). Empty
     when the period has no complaint at all: the page then says so instead of drawing axes."""
     months = monthly(period, rows)
@@ -52,7 +52,7 @@ def trend(period: Period, rows: list[dict[str, Any]], *, with_pct: bool) -> dict
     return chart
 
 
-def channels(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def channels(rows: Sequence[Row]) -> dict[str, Any]:
     """Complaints by channel, the channels that had any (none at all: no chart)."""
     used = [r for r in rows if r["received"]]
     if not used:

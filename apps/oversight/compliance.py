@@ -28,7 +28,7 @@ def sla_met_times(body_ids: Iterable[int]) -> dict[int, dt.datetime]:
     """Bodies whose agreement in force meets the minimum, with when it was published and in force."""
     status = agreement_status(body_ids=list(body_ids))
     meeting = [s["agreement_id"] for s in status.values()
-               if s.get("published") and s.get("agreement_id") and s.get("meets_framework") is not False]
+               if s["published"] and s["agreement_id"] and s["meets_framework"] is not False]
     tz = timezone.get_default_timezone()
     out: dict[int, dt.datetime] = {}
     for agreement in Agreement.objects.filter(pk__in=meeting).only("body_id", "effective_from", "published_at"):

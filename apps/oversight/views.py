@@ -136,8 +136,8 @@ PERF_COLUMNS = [
 ]
 
 
-def _flatten(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
+def _flatten(row: selectors.Row) -> dict[str, Any]:
+    out: dict[str, Any] = dict(row)
     for stage, value in row["on_time_pct"].items():
         out[f"{stage}_pct"] = value
     return out
@@ -180,7 +180,8 @@ def performance(request: OversightRequest) -> HttpResponse:
     groups = ["area"] if fmt else ["area", "month", "channel"] + ([] if category else ["category"])
     by_area = selectors.figures_grouped(scope, period, category=category, groups=groups)
     area_rows = by_area["rows"][{"nation": "province", "province": "district", "district": "body"}[scope.level]]
-    ranked, too_few = selectors.ranking([_flatten(r) for r in area_rows])
+    ranked_rows, too_few_rows = selectors.ranking(area_rows)
+    ranked, too_few = [_flatten(r) for r in ranked_rows], [_flatten(r) for r in too_few_rows]
     if fmt:
         return export_response(fmt, title=_("ผลการดำเนินงาน %(scope)s") % {"scope": _scope_name(scope)},
                                filename="performance",

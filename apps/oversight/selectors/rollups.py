@@ -1,30 +1,78 @@
-"""Reads for oversight pages and the national API. Only public-schema data: the fact roll-ups,
-the facts themselves (no personal data) for the two lists, the body registry, SLA status and
-directives. Never a body's schema."""
+"""The figures of an area or a body (counts and on-time shares, no personal data) from the fact
+roll-ups, or from the facts themselves per body and category; rankings and the figures' age."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import NotRequired, TypedDict
 
 from django.conf import settings
-from django.db.models import Max, Min, Q, QuerySet
-from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db.models import Max, Min
 
 from apps.categories.models import NationalCategory
 from apps.complaints.status import Channel, Status
-from apps.oversight.models import AreaRollup, BodyRollup, Directive, DirectiveTarget, ProvinceRollup
+from apps.oversight.models import AreaRollup, BodyRollup, ProvinceRollup
 from apps.oversight.rollup_sql import CHANNELS, METRICS, MONTH, STAGES, STATUSES, metric_exprs
-from apps.oversight.scoping import Scope, bodies_in_scope_for
-from apps.oversight.sla_status import SlaStatus, sla_status_for
-from apps.ui.thai import fiscal_year_of, localised_name
+from apps.oversight.scoping import Scope
+from apps.oversight.selectors.period import Period
+from apps.ui.thai import localised_name
 from tenants.models import District, LocalBody, Province
 from tenants.replica import reads_connection
 
 GROUPS = ("area", "province", "district", "body", "category", "channel", "status", "month")
+
+# The raw metric sums of one statement's row (None: no fact at all), the value a row is grouped
+# by, and a statement's parameters.
+Sums = dict[str, int | float | None]
+Key = str | int | dt.date
+Params = list[str | int | dt.date | dt.datetime]
+
+
+class Figures(TypedDict):
+    received: int
+    resolved: int
+    open: int
+    breached: int
+    routed_to_oversight: int
+    on_time_pct: dict[str, float | None]  # by stage (ack, route, reply, resolve); None: nothing due
+    mean_days_to_resolve: float | None
+
+
+class Totals(Figures):
+    by_channel: dict[str, int]
+    by_status: dict[str, int]
+    median_days_to_resolve: float | None
+
+
+class Row(TypedDict):
+    """A row of a grouping: an area, a body, a category or a month with its figures; a channel or
+    a status with its count (`received`) only."""
+
+    key: str
+    label: str
+    received: int
+    resolved: NotRequired[int]
+    open: NotRequired[int]
+    breached: NotRequired[int]
+    routed_to_oversight: NotRequired[int]
+    on_time_pct: NotRequired[dict[str, float | None]]
+    mean_days_to_resolve: NotRequired[float | None]
+    median_days_to_resolve: NotRequired[float | None]
+
+
+class RankedRow(Row):
+    rank: int  # 1 for the best on-time resolution (ranking)
+
+
+class Result(TypedDict):
+    totals: Totals
+    rows: list[Row]
+
+
+class GroupedResult(TypedDict):
+    totals: Totals
+    rows: dict[str, list[Row]]
 
 
 def min_volume() -> int:
@@ -32,72 +80,12 @@ def min_volume() -> int:
     return int(getattr(settings, "OVERSIGHT_RANKING_MIN_VOLUME", 20))
 
 
-@dataclass(frozen=True)
-class Period:
-    since: dt.date  # first day of the first month
-    until: dt.date  # first day of the last month (inclusive)
-
-    @classmethod
-    def last_months(cls, months: int = 12, today: dt.date | None = None) -> Period:
-        today = today or timezone.localdate()
-        until = today.replace(day=1)
-        year, month = until.year, until.month - (months - 1)
-        while month <= 0:
-            month += 12
-            year -= 1
-        return cls(dt.date(year, month, 1), until)
-
-    @classmethod
-    def parse(cls, since: str | None, until: str | None, default_months: int = 12) -> Period:
-        """`YYYY-MM` strings; raises ValueError on anything else."""
-        default = cls.last_months(default_months)
-        start = dt.datetime.strptime(since, "%Y-%m").date() if since else default.since  # noqa: DTZ007
-        end = dt.datetime.strptime(until, "%Y-%m").date() if until else default.until  # noqa: DTZ007
-        if end < start:
-            raise ValueError("until is before since")
-        return cls(start, end)
-
-    @classmethod
-    def fiscal_year(cls, year: int) -> Period:
-        """ปีงบประมาณ `year` (Common Era number): 1 October of the year before to 30 September."""
-        if not 2000 <= year <= 2200:
-            raise ValueError("fiscal year out of range")
-        return cls(dt.date(year - 1, 10, 1), dt.date(year, 9, 1))
-
-    @classmethod
-    def from_query(cls, params: Any, *, default_fiscal: bool = False) -> Period:
-        """The one reading of a period from a page's or the API's query: `fy` (the fiscal year's
-        Common Era number: fy=2026 is ปีงบประมาณ 2569), else `since`/`until` (YYYY-MM), else the
-        current fiscal year (default_fiscal) or the last 12 months. fy may be given in the Buddhist
-        era too (fy=2569). ValueError on anything else."""
-        fiscal = str(params.get("fy") or "")
-        if fiscal:
-            if not fiscal.isdigit():
-                raise ValueError("fy is a year")
-            year = int(fiscal)
-            return cls.fiscal_year(year - 543 if year > 2400 else year)  # พ.ศ. 2569 is 2026
-        since, until = params.get("since") or None, params.get("until") or None
-        if default_fiscal and not since and not until:
-            return cls.fiscal_year(fiscal_year_of(timezone.localdate()))
-        return cls.parse(since, until)
-
-    def q(self, prefix: str = "") -> Q:
-        return Q(**{f"{prefix}month__gte": self.since, f"{prefix}month__lte": self.until})
-
-    def datetimes(self) -> tuple[dt.datetime, dt.datetime]:
-        tz = timezone.get_default_timezone()
-        end_year, end_month = (self.until.year + 1, 1) if self.until.month == 12 else \
-            (self.until.year, self.until.month + 1)
-        return (dt.datetime(self.since.year, self.since.month, 1, tzinfo=tz),
-                dt.datetime(end_year, end_month, 1, tzinfo=tz))
-
-
 def _pct(met: int, late: int) -> float | None:
     total = met + late
     return None if total == 0 else round(100.0 * met / total, 1)
 
 
-def _shape(sums: dict[str, Any]) -> dict[str, Any]:
+def _figures(sums: Sums) -> Figures:
     """Raw metric sums → the figures shown and served (no personal data: counts only)."""
     m = {k: (sums.get(k) or 0) for k in METRICS}
     resolved = int(m["resolved"])
@@ -109,8 +97,16 @@ def _shape(sums: dict[str, Any]) -> dict[str, Any]:
         "routed_to_oversight": int(m["routed_to_oversight"]),
         "on_time_pct": {stage: _pct(int(m[f"{stage}_met"]), int(m[f"{stage}_late"])) for stage in STAGES},
         "mean_days_to_resolve": round(m["resolve_days_sum"] / resolved, 1) if resolved else None,
+    }
+
+
+def _totals(sums: Sums) -> Totals:
+    m = {k: (sums.get(k) or 0) for k in METRICS}
+    return {
+        **_figures(sums),
         "by_channel": {value: int(m[f"ch_{col}"]) for col, value in CHANNELS.items()},
         "by_status": {status: int(m[f"st_{status}"]) for status in STATUSES},
+        "median_days_to_resolve": None,  # figures_grouped's: from the histograms or the facts
     }
 
 
@@ -143,9 +139,9 @@ def _source(scope: Scope, body: LocalBody | None, category: str, group: str) -> 
 
 
 def _where(source: str, scope: Scope, period: Period, body: LocalBody | None,
-           category: str) -> tuple[str, list[Any]]:
+           category: str) -> tuple[str, Params]:
     clauses: list[str] = []
-    params: list[Any] = []
+    params: Params = []
     if source == "facts":
         start, end = period.datetimes()
         clauses += ["f.received_at >= %s", "f.received_at < %s"]
@@ -168,8 +164,8 @@ def _where(source: str, scope: Scope, period: Period, body: LocalBody | None,
     return " AND ".join(clauses), params
 
 
-def _grouped(sql_from: str, where: str, params: list[Any], sums: str,
-             groups: list[str]) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+def _grouped(sql_from: str, where: str, params: Params, sums: str,
+             groups: list[str]) -> tuple[Sums, dict[str, list[tuple[Key, Sums]]]]:
     """One statement: the totals and a row per value of each grouping, in the database's order."""
     names = list(METRICS)
     if not groups:
@@ -183,8 +179,8 @@ def _grouped(sql_from: str, where: str, params: list[Any], sums: str,
            f"WHERE {where} GROUP BY GROUPING SETS ({sets}, ()) ORDER BY {', '.join(columns)}")
     full = (1 << len(columns)) - 1
     mask_of = {full ^ (1 << (len(columns) - 1 - i)): (i, g) for i, g in enumerate(groups)}
-    totals: dict[str, Any] = {}
-    rows: dict[str, list[dict[str, Any]]] = {g: [] for g in groups}
+    totals: Sums = {}
+    rows: dict[str, list[tuple[Key, Sums]]] = {g: [] for g in groups}
     with reads_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for record in cursor.fetchall():
@@ -194,13 +190,12 @@ def _grouped(sql_from: str, where: str, params: list[Any], sums: str,
                 totals = sums_row
             else:
                 i, group = mask_of[mask]
-                sums_row["key"] = keys[i]
-                rows[group].append(sums_row)
+                rows[group].append((keys[i], sums_row))
     return totals, rows
 
 
 def _medians(source: str, scope: Scope, period: Period, key: str | None,
-             total: bool) -> dict[Any, float | None]:
+             total: bool) -> dict[Key | None, float | None]:
     """Whole-day medians from a resolve-days histogram, computed in SQL from cumulative sums: the
     n-th smallest value (0-based) is the first day whose running count exceeds n. Returns a median
     per value of `key` and, with total=True (or key=None), the whole scope's under None."""
@@ -219,7 +214,7 @@ def _medians(source: str, scope: Scope, period: Period, key: str | None,
         "sum(n) OVER (PARTITION BY whole, k) AS total FROM h WHERE n > 0) "
         "SELECT whole, k, (min(days) FILTER (WHERE cum > div(total - 1, 2)) "
         "+ min(days) FILTER (WHERE cum > div(total, 2))) / 2.0 FROM c GROUP BY whole, k")
-    out: dict[Any, float | None] = {}
+    out: dict[Key | None, float | None] = {}
     with reads_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for whole, k, median in cursor.fetchall():
@@ -227,7 +222,7 @@ def _medians(source: str, scope: Scope, period: Period, key: str | None,
     return out
 
 
-def _body_medians(body_ids: list[int], period: Period) -> dict[int, float | None]:
+def _body_medians(body_ids: list[int], period: Period) -> dict[Key | None, float | None]:
     """Whole-day medians straight from the facts, for a handful of bodies (indexed by body)."""
     if not body_ids:
         return {}
@@ -253,7 +248,7 @@ def _resolve_group(scope: Scope, body: LocalBody | None, group_by: str) -> str:
 
 
 def figures(scope: Scope, period: Period, *, body: LocalBody | None = None, category: str = "",
-            group_by: str = "") -> dict[str, Any]:
+            group_by: str = "") -> Result:
     """Totals and optional rows for an area or one body. group_by: province, district, body,
     category, channel, status or month ("area" = the next level down)."""
     group_by = _resolve_group(scope, body, group_by)
@@ -262,7 +257,7 @@ def figures(scope: Scope, period: Period, *, body: LocalBody | None = None, cate
 
 
 def figures_grouped(scope: Scope, period: Period, *, body: LocalBody | None = None, category: str = "",
-                    groups: list[str]) -> dict[str, Any]:
+                    groups: list[str]) -> GroupedResult:
     """Totals and the rows of several groupings at once (the performance page's four): one
     statement per roll-up table involved, one for the medians. {"totals": ..., "rows": {group: rows}}"""
     groups = [_resolve_group(scope, body, g) for g in groups]
@@ -277,8 +272,8 @@ def figures_grouped(scope: Scope, period: Period, *, body: LocalBody | None = No
         # The totals come with any grouping's statement (all tables hold the same facts); prefer the
         # one the totals would read anyway, else the first.
         totals_source = next(iter(by_source))
-    raw_rows: dict[str, list[dict[str, Any]]] = {}
-    raw_totals: dict[str, Any] = {}
+    raw_rows: dict[str, list[tuple[Key, Sums]]] = {}
+    raw_totals: Sums = {}
     for source, source_groups in by_source.items():
         where, params = _where(source, scope, period, body, category)
         sums = FACT_SUMS_SQL if source == "facts" else SUMS_SQL
@@ -286,12 +281,12 @@ def figures_grouped(scope: Scope, period: Period, *, body: LocalBody | None = No
         if source == totals_source:
             raw_totals = totals_here
         raw_rows.update(rows_here)
-    totals = _shape(raw_totals)
+    totals = _totals(raw_totals)
 
     # Medians: from the histograms when there is no category filter; one statement gives the totals'
     # and a province/district grouping's.
     median_key = next((g for g in sql_groups if g in ("province", "district")), None) if not category else None
-    medians: dict[Any, float | None] = {}
+    medians: dict[Key | None, float | None] = {}
     if body is not None:
         totals["median_days_to_resolve"] = None if category else _body_medians([body.pk], period).get(body.pk)
     elif category:
@@ -301,41 +296,37 @@ def figures_grouped(scope: Scope, period: Period, *, body: LocalBody | None = No
         medians = _medians("area" if area_level else "province", scope, period, median_key, total=True)
         totals["median_days_to_resolve"] = medians.get(None)
 
-    result: dict[str, Any] = {"totals": totals, "rows": {}}
+    result: GroupedResult = {"totals": totals, "rows": {}}
     for group in groups:
         if not group:
             continue
         if group in ("channel", "status"):
-            source = totals["by_channel"] if group == "channel" else totals["by_status"]
+            counts = totals["by_channel"] if group == "channel" else totals["by_status"]
             labels = dict(Channel.choices) if group == "channel" else dict(Status.choices)
             result["rows"][group] = [{"key": k, "label": str(labels.get(k, k)), "received": v}
-                                     for k, v in source.items()]
+                                     for k, v in counts.items()]
             continue
         rows = raw_rows[group]
         if group == median_key:
             group_medians = medians
         elif group == "body" and not category:
-            group_medians = _body_medians([r["key"] for r in rows], period) if len(rows) <= 200 else {}
+            body_ids = [int(value) for value, _sums in rows if isinstance(value, int)]
+            group_medians = _body_medians(body_ids, period) if len(rows) <= 200 else {}
         else:
             group_medians = {}
-        names = _names(group, [r["key"] for r in rows])
-        out = []
-        for r in rows:
-            shaped = _shape(r)
-            shaped.pop("by_channel")
-            shaped.pop("by_status")
-            value = r["key"]
-            code = value.isoformat()[:7] if isinstance(value, dt.date) else value
+        names = _names(group, [value for value, _sums in rows])
+        out: list[Row] = []
+        for value, sums_row in rows:
+            code = value.isoformat()[:7] if isinstance(value, dt.date) else str(value)
             if group == "body":
                 code = names.get(value, ("", ""))[0]
-            shaped.update({"key": code, "label": names.get(value, (code, code))[1],
-                           "median_days_to_resolve": group_medians.get(value)})
-            out.append(shaped)
+            out.append(Row(**_figures(sums_row), key=code, label=names.get(value, (code, code))[1],
+                           median_days_to_resolve=group_medians.get(value)))
         result["rows"][group] = out
     return result
 
 
-def _names(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
+def _names(group_by: str, keys: Sequence[Key]) -> dict[Key, tuple[str, str]]:
     """Each row's key and name, in the page's language (English names on English pages)."""
     if group_by == "province":
         return {p.code: (p.code, localised_name(p)) for p in Province.objects.filter(code__in=keys)}
@@ -345,7 +336,7 @@ def _names(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
         return {b.pk: (b.dla_code, b.display_name) for b in LocalBody.objects.filter(pk__in=keys)}
     if group_by == "category":
         found = {c.code: c for c in NationalCategory.objects.filter(code__in=keys)}
-        return {k: (k, localised_name(found[k]) if k in found else k) for k in keys}
+        return {k: (str(k), localised_name(found[str(k)]) if str(k) in found else str(k)) for k in keys}
     return {}
 
 
@@ -355,36 +346,17 @@ def national_category_label(code: str) -> str:
     return localised_name(category) if category is not None else code
 
 
-def ranking(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def ranking(rows: list[Row]) -> tuple[list[RankedRow], list[Row]]:
     """Rows ranked by on-time resolution, then on-time reply; only those above the minimum volume."""
     floor = min_volume()
-    ranked = [r for r in rows if r["received"] >= floor]
     too_few = [r for r in rows if r["received"] < floor]
 
-    def key(r: dict[str, Any]) -> tuple[float, float, int]:
+    def key(r: Row) -> tuple[float, float, int]:
         pct = r["on_time_pct"]
         return (-(pct["resolve"] or 0.0), -(pct["reply"] or 0.0), -r["received"])
 
-    ranked.sort(key=key)
-    for place, row in enumerate(ranked, start=1):
-        row["rank"] = place
-    return ranked, too_few
-
-
-@dataclass(frozen=True)
-class BodySla:
-    body: LocalBody
-    sla: SlaStatus
-
-
-def sla_compliance(scope: Scope, *, not_published_only: bool = False) -> list[BodySla]:
-    """Per body in scope: published or not, since when, meets the national minimum, tighter rows."""
-    bodies = list(bodies_in_scope_for(scope).order_by("district_id", "dla_code"))
-    status = sla_status_for([b.pk for b in bodies])
-    rows = [BodySla(b, status[b.pk]) for b in bodies]
-    if not_published_only:
-        rows = [r for r in rows if not r.sla.published]
-    return rows
+    ranked = sorted((r for r in rows if r["received"] >= floor), key=key)
+    return [RankedRow(**row, rank=place) for place, row in enumerate(ranked, start=1)], too_few
 
 
 def last_modified(scope: Scope, *, body: LocalBody | None = None) -> dt.datetime | None:
@@ -403,41 +375,3 @@ def data_months(scope: Scope) -> tuple[dt.date | None, dt.date | None]:
     table = AreaRollup if scope.level == "district" else ProvinceRollup
     agg = table.objects.filter(scope.fact_filter()).aggregate(lo=Min("month"), hi=Max("month"))
     return agg["lo"], agg["hi"]
-
-
-def directives_in_scope(scope: Scope) -> QuerySet[Directive]:
-    """Directives issued within the scope (a district officer sees the district's; a province's
-    officer those of the province and its districts; the nation all)."""
-    qs = Directive.objects.all()
-    if scope.level == "province":
-        qs = qs.filter(Q(scope_level="province", scope_code=scope.code)
-                       | Q(scope_level="district", scope_code__startswith=scope.code))
-    elif scope.level == "district":
-        qs = qs.filter(scope_level="district", scope_code=scope.code)
-    return qs.select_related("issued_by")
-
-
-def directives_for_body(body: LocalBody) -> QuerySet[DirectiveTarget]:
-    """What the staff UI shows a body's admin: directives addressed to the body, newest first."""
-    return (DirectiveTarget.objects.filter(body=body).select_related("directive")
-            .order_by("complied_at", "-directive__issued_at"))
-
-
-def directive_target_for_body(body: LocalBody, target_id: int) -> DirectiveTarget:
-    """One directive addressed to the body; another body's is a 404. Read on the body's site: its
-    issuer is never joined (the user table there is the body's own, not the office's)."""
-    target = DirectiveTarget.objects.filter(body=body, pk=target_id).select_related("directive").first()
-    if target is None:
-        raise Http404("no such directive")
-    return target
-
-
-def directive_office(directive: Directive) -> str:
-    """The issuing office by its area, in the page's language (สำนักงานท้องถิ่นอำเภอบ้านลาด)."""
-    if directive.scope_level == "district":
-        district = District.objects.filter(code=directive.scope_code).first()
-        return _("สำนักงานท้องถิ่นอำเภอ%(name)s") % {"name": localised_name(district)} if district else ""
-    if directive.scope_level == "province":
-        province = Province.objects.filter(code=directive.scope_code).first()
-        return _("สำนักงานท้องถิ่นจังหวัด%(name)s") % {"name": localised_name(province)} if province else ""
-    return _("กรมส่งเสริมการปกครองท้องถิ่น")
