@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
@@ -48,7 +48,7 @@ REDACTED = "***"
 
 
 class _Encoder(DjangoJSONEncoder):
-    def default(self, o: Any) -> Any:
+    def default(self, o: object) -> object:
         if isinstance(o, models.Model):
             return str(o.pk)
         if isinstance(o, FieldFile):
@@ -61,13 +61,14 @@ class _Encoder(DjangoJSONEncoder):
             return str(o)
 
 
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=_Encoder, ensure_ascii=False))
+def _jsonable(value: Mapping[str, object]) -> dict[str, object]:
+    loaded: dict[str, object] = json.loads(json.dumps(value, cls=_Encoder, ensure_ascii=False))
+    return loaded
 
 
 def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, object]:
     """The named fields of `obj` as JSON values (a foreign key as its id)."""
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for name in fields:
         field = obj._meta.get_field(name)
         attname = getattr(field, "attname", name)
@@ -86,7 +87,7 @@ def audit_diff(before: Mapping[str, object], after: Mapping[str, object]) -> dic
             "after": {n: after[n] for n in names if n in after}}
 
 
-def _redact(value: Any) -> Any:
+def _redact(value: object) -> object:
     if isinstance(value, dict):
         return {k: REDACTED if k in _SECRET_FIELDS else _redact(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -94,7 +95,7 @@ def _redact(value: Any) -> Any:
     return value
 
 
-def _names(value: Any) -> Iterable[str]:
+def _names(value: object) -> Iterable[str]:
     if isinstance(value, dict):
         for key, inner in value.items():
             yield str(key)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from apps.complaints.models import Complaint
 from apps.complaints.status import Status
 from apps.line.models import LineUser
-from apps.sla.selectors import pending_deadlines
+from apps.sla.selectors import PendingDeadline, pending_deadlines
 from apps.ui import thai
 
 MY_CASES_SHOWN = 10
@@ -30,7 +28,7 @@ def waiting_case(*, user_id: str) -> Complaint | None:
             .order_by("-updated_at", "-id").first())
 
 
-def deadlines(*, complaint: Complaint) -> list[Any]:
+def deadlines(*, complaint: Complaint) -> list[PendingDeadline]:
 
     if complaint.status not in _OPEN:
         return []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,7 +14,7 @@ from apps.onboarding.checklist import PublicTicks, SchemaTicks, is_configured, p
 from apps.onboarding.models import BodySetup, Invitation, InvitationStatus, ReminderTopic, SetupReminder
 from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.reporting.models import ComplaintFact
-from tenants.models import BodyStatus, LocalBody
+from tenants.models import BodyStatus, District, LocalBody, Province
 
 ACTIVE_DAYS = 30
 # The adoption funnel, in order: each column counts the bodies that have reached that step.
@@ -45,7 +44,7 @@ class AreaAdoption:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STEPS, 0))
 
 
-def _live_invitations(scoped: Any) -> dict[int, Invitation]:
+def _live_invitations(scoped: QuerySet[LocalBody, dict[str, int]]) -> dict[int, Invitation]:
     """Each body's newest invitation that was not revoked (claimed, pending or expired)."""
     found: dict[int, Invitation] = {}
     for invitation in (Invitation.objects.filter(body_id__in=scoped).exclude(status=InvitationStatus.REVOKED)
@@ -92,7 +91,7 @@ def adoption_by_area(scope: Scope, rows: list[BodyAdoption]) -> list[AreaAdoptio
     areas: dict[str, AreaAdoption] = {}
     by_province = scope.level == "nation"
     for row in rows:
-        place: Any = row.body.province if by_province else row.body.district
+        place: Province | District | None = row.body.province if by_province else row.body.district
         code = (row.body.province_id if by_province else row.body.district_id) or ""
         area = areas.get(code)
         if area is None:

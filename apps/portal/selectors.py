@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -34,7 +34,7 @@ from apps.complaints.models import Complaint
 from apps.complaints.status import Status
 from apps.reporting.models import ComplaintFact
 from apps.sla import selectors as sla
-from apps.sla.models import DayType, Stage
+from apps.sla.models import Agreement, DayType, Framework, Stage
 from apps.ui.thai import fiscal_year_of
 from tenants.db import current_schema
 from tenants.models import District, Domain, LocalBody, Province
@@ -282,23 +282,27 @@ def sla_summary(*, body: LocalBody) -> SlaSummary | None:
     framework in force that it is held to."""
 
     agreement = sla.agreement_current_published(body_id=body.pk)
-    source: Any = agreement or sla.framework_in_force(on=timezone.localdate())
-    if source is None:
-        return None
+    if agreement is not None:
+        summary = SlaSummary(source="agreement", title=agreement.title, effective_from=agreement.effective_from,
+                             is_default=False, rows=[])
+        source: Agreement | Framework = agreement
+    else:
+        framework = sla.framework_in_force(on=timezone.localdate())
+        if framework is None:
+            return None
+        summary = SlaSummary(source="framework", title=framework.name, effective_from=framework.effective_from,
+                             is_default=framework.is_default, rows=[])
+        source = framework
     table: dict[str, dict[str, str]] = {}
     for (sla_class, stage), (days, day_type) in sla.rows_of(source).items():
         label = DayType(day_type).label if day_type in DayType.values else day_type
         table.setdefault(sla_class, {})[stage] = f"{days} {label}"
-    rows = [
+    summary.rows = [
         {"class": SlaClass(code).label, "code": code,
          **{stage: table[code].get(stage, "") for stage in (Stage.ACK, Stage.REPLY, Stage.RESOLVE)}}
         for code in SlaClass.values if code in table
     ]
-    if agreement is not None:
-        return SlaSummary(source="agreement", title=agreement.title, effective_from=agreement.effective_from,
-                          is_default=False, rows=rows)
-    return SlaSummary(source="framework", title=source.name, effective_from=source.effective_from,
-                      is_default=source.is_default, rows=rows)
+    return summary
 
 
 def retention_periods(body_ids: Sequence[int] | None) -> dict[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol, TypedDict
 
 from django.conf import settings
 from django.db import connection
@@ -160,16 +160,27 @@ def current_body_id() -> int | None:
     return LocalBody.objects.filter(schema_name=current_schema()).values_list("pk", flat=True).first()
 
 
+class _OrderedEvents(Protocol):
+    def order_by(self, *fields: str) -> Iterable[object]: ...
+
+
+class _Events(Protocol):
+    def all(self) -> _OrderedEvents: ...
+
+
 class ClockedCase(Protocol):
-    """What the clock reads of a complaint (apps.complaints.models.Complaint, a layer above)."""
+    """What the clock reads of a complaint (apps.complaints.models.Complaint, a layer above): its
+    snapshot of the SLA in force and its timeline (events with kind, statuses and time)."""
 
     pk: int
-    sla_snapshot: dict[str, Any]
     sla_class: str
     received_at: dt.datetime
 
     @property
-    def events(self) -> Any: ...
+    def sla_snapshot(self) -> Mapping[str, object]: ...
+
+    @property
+    def events(self) -> _Events: ...
 
 
 def complaint_clock(*, complaint: ClockedCase, now: dt.datetime | None = None) -> clock.ClockResult:
@@ -201,7 +212,33 @@ def _row_sort(item: tuple[str, str]) -> tuple[str, int]:
     return item[0], STAGE_ORDER.index(item[1]) if item[1] in STAGE_ORDER else 99
 
 
-def agreement_status(*, body_ids: Iterable[int], on: dt.date | None = None) -> dict[int, dict[str, Any]]:
+class RowLimit(TypedDict):
+    """An agreement's row beside the national limit for the same class and stage."""
+
+    sla_class: str
+    stage: str
+    days: int
+    day_type: str
+    national_days: int
+    national_day_type: str
+
+
+class RowProblem(RowLimit):
+    message: str  # why the row may not be published (looser than the national limit)
+
+
+class AgreementState(TypedDict):
+    published: bool
+    since: dt.date | None
+    agreement_id: int | None
+    number: str
+    meets_framework: bool | None
+    tighter_rows: list[RowLimit]
+    looser_rows: list[RowProblem]
+    framework_id: int | None
+
+
+def agreement_status(*, body_ids: Iterable[int], on: dt.date | None = None) -> dict[int, AgreementState]:
     """Per body: is an agreement published and in force, since when, does it meet the framework in
     force, and which rows are tighter than the national limit (read by oversight)."""
     on = on or local_date(timezone.now())
@@ -217,7 +254,7 @@ def agreement_status(*, body_ids: Iterable[int], on: dt.date | None = None) -> d
     rows: dict[int, dict[tuple[str, str], tuple[int, str]]] = {}
     for r in AgreementRow.objects.filter(agreement__in=list(in_force.values())).select_related("agreement"):
         rows.setdefault(r.agreement.body_id, {})[(r.sla_class, r.stage)] = (r.days, r.day_type)
-    out: dict[int, dict[str, Any]] = {}
+    out: dict[int, AgreementState] = {}
     for body_id in ids:
         agreement = in_force.get(body_id)
         if agreement is None:
@@ -228,7 +265,7 @@ def agreement_status(*, body_ids: Iterable[int], on: dt.date | None = None) -> d
         own = rows.get(body_id, {})
         problems = agreement_violations(rows=own, framework_rows=national, body_id=body_id, on=on,
                                         calendar=None) if national else []
-        tighter = []
+        tighter: list[RowLimit] = []
         for key in sorted(own, key=_row_sort):
             limit = national.get(key)
             if limit and (own[key][1] == limit[1] and own[key][0] < limit[0]):
@@ -260,13 +297,13 @@ class Violation:
     national_day_type: str
     message: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> RowProblem:
         return {"sla_class": self.key[0], "stage": self.key[1], "days": self.days, "day_type": self.day_type,
                 "national_days": self.national_days, "national_day_type": self.national_day_type,
                 "message": self.message}
 
 
-def _label(choices: Any, value: str) -> str:
+def _label(choices: Iterable[tuple[str, object]], value: str) -> str:
     return str(dict(choices).get(value, value))
 
 

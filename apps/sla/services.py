@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -68,12 +67,12 @@ def sla_snapshot_for(*, body: LocalBody, sla_class: str, at: dt.datetime) -> dic
     national = rows_of(framework) if framework else {}
     agreement = agreement_in_force(body_id=body.pk, on=on)
     own = rows_of(agreement) if agreement else {}
-    stages: dict[str, dict[str, Any]] = {}
+    stages: dict[str, dict[str, object]] = {}
     for stage in Stage.values:
         row = own.get((sla_class, stage)) or national.get((sla_class, stage))
         if row:
             stages[stage] = {"days": row[0], "day_type": row[1]}
-    snapshot: dict[str, Any] = {
+    snapshot: dict[str, object] = {
         "source": "agreement" if agreement else "framework",
         "version": agreement.pk if agreement else (framework.pk if framework else None),
         "framework_version": framework.pk if framework else None,

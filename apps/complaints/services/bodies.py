@@ -20,7 +20,7 @@ Set-based SQL (one statement per table), so 10,000 cases move in seconds: see be
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.db import connection
 from django.utils import timezone
@@ -63,7 +63,7 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _scalar(sql: str, params: list[Any] | None = None) -> int:
+def _scalar(sql: str, params: Sequence[int | str] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
         return int(cursor.fetchone()[0])
