@@ -19,6 +19,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.complaints.context import current_body
+
 DESCRIPTION = (
     "The staff REST API of {name} (DLA code {code}). Authenticate with `Authorization: Bearer <token>`: a staff "
     "member's personal token or a body integration key, both made by staff at {base}/staff/tokens/ (an "
@@ -42,7 +44,7 @@ class BodySchemaView(SpectacularAPIView):
 
     @extend_schema(exclude=True)  # the document does not describe itself
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = request.tenant  # type: ignore[attr-defined]
+        body = current_body()  # the body of this host (tenants.middleware set the connection to it)
         base = _base(request)
         self.custom_settings = {
             "TITLE": f"Rongthuk staff API: {body.display_name}",

@@ -10,14 +10,13 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from api.integration_keys import INTEGRATION_ROLES, USERNAME_PREFIX, integration_key_issue, integration_key_revoke
-from apps.accounts.models import User
-from apps.complaints.access import staff_view
+from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.models import Department, Role, StaffMember
 from apps.complaints.webhooks import deliveries, webhook_delivery_redeliver
 from apps.tokens.models import StaffToken, TokenKind, TokenScope
@@ -65,13 +64,13 @@ class IntegrationKeyForm(forms.Form):
             (d.pk, str(d)) for d in Department.objects.filter(is_active=True).order_by("code")]
 
 
-def _integration_issue(request: HttpRequest, form: IntegrationKeyForm) -> str:
+def _integration_issue(request: StaffRequest, form: IntegrationKeyForm) -> str:
     if not form.is_valid():
         return ""
     data = form.cleaned_data
     department = Department.objects.filter(pk=data["department"]).first() if data["department"] else None
     try:
-        _token, raw = integration_key_issue(actor=request.user, name=data["name"],  # type: ignore[arg-type]
+        _token, raw = integration_key_issue(actor=request.user, name=data["name"],
                                             scope=data["scope"], personal_data=data["personal_data"],
                                             role=data["role"], department=department, days=data["days"])
     except TokenError as exc:
@@ -82,9 +81,9 @@ def _integration_issue(request: HttpRequest, form: IntegrationKeyForm) -> str:
 
 @staff_view
 @require_http_methods(["GET", "POST"])
-def tokens_view(request: HttpRequest) -> HttpResponse:
-    admin = request.staff.role == Role.ADMIN  # type: ignore[attr-defined]
-    me: User = request.user  # type: ignore[assignment]
+def tokens_view(request: StaffRequest) -> HttpResponse:
+    admin = request.staff.role == Role.ADMIN
+    me = request.user
     action = request.POST.get("action", "")
     if request.method == "POST" and action == "revoke":
         token = StaffToken.objects.filter(pk=int(request.POST.get("token") or 0) if
@@ -144,14 +143,14 @@ class EndpointForm(forms.Form):
 
 @staff_view(roles=(Role.ADMIN,))
 @require_http_methods(["GET", "POST"])
-def webhooks_view(request: HttpRequest) -> HttpResponse:
+def webhooks_view(request: StaffRequest) -> HttpResponse:
     form = EndpointForm(request.POST or None)
     secret, status = "", 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 _endpoint, secret = webhook_endpoint_create(
-                    actor=request.user, name=form.cleaned_data["name"],  # type: ignore[arg-type]
+                    actor=request.user, name=form.cleaned_data["name"],
                     url=form.cleaned_data["url"], events=form.cleaned_data["events"],
                     personal_data=form.cleaned_data["personal_data"])
                 form = EndpointForm()
@@ -165,7 +164,7 @@ def webhooks_view(request: HttpRequest) -> HttpResponse:
 
 @staff_view(roles=(Role.ADMIN,), hide=True)
 @require_http_methods(["GET", "POST"])
-def webhook_view(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_view(request: StaffRequest, pk: int) -> HttpResponse:
     endpoint = WebhookEndpoint.objects.filter(pk=pk).first()
     if endpoint is None:
         raise Http404
@@ -181,11 +180,11 @@ def webhook_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("ส่งซ้ำแล้ว"))
         return redirect("staff-webhook", pk=endpoint.pk)
     if request.method == "POST" and action == "rotate":
-        endpoint, secret = webhook_endpoint_rotate_secret(actor=request.user, endpoint=endpoint)  # type: ignore[arg-type]
+        endpoint, secret = webhook_endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
     elif request.method == "POST" and action == "update":
         if form.is_valid():
             try:
-                webhook_endpoint_update(actor=request.user, endpoint=endpoint,  # type: ignore[arg-type]
+                webhook_endpoint_update(actor=request.user, endpoint=endpoint,
                                         name=form.cleaned_data["name"], url=form.cleaned_data["url"],
                                         events=form.cleaned_data["events"],
                                         personal_data=form.cleaned_data["personal_data"],

@@ -40,6 +40,7 @@ from django.utils.crypto import salted_hmac
 
 from tenants import cache as host_cache
 from tenants.models import PageVersion
+from tenants.requests import BodyRequest
 
 _RENDERING = "_page_cache_rendering"
 NATIONAL = ""
@@ -125,10 +126,10 @@ def cached_page(*, params: tuple[str, ...] = (), figures: bool = False) -> Calla
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        def wrapper(request: BodyRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not _cacheable(request, params):
                 return view(request, *args, **kwargs)
-            schema = request.tenant.schema_name  # type: ignore[attr-defined]
+            schema = request.tenant.schema_name
             store = caches["shared"]
             key = _key(request, schema)
             version = page_versions(schema=schema)  # read before the page: a change after it moves it
