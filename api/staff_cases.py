@@ -10,7 +10,6 @@ English with `Accept-Language: en` (or the site's language cookie). Every POST t
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django.http import Http404
@@ -29,6 +28,7 @@ from rest_framework.views import APIView
 from api.authentication import StaffTokenAuthentication
 from api.staff import ComplaintIntakeView
 from apps.complaints.access import IsStaffOfThisBody
+from apps.complaints.downloads import attachment_response
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import Complaint
 from apps.complaints.policies import can_close, can_view_identity, complainant_identity, get_complaint_for_user
@@ -36,7 +36,6 @@ from apps.complaints.selectors import InboxFilters, inbox, inbox_due_dates, norm
 from apps.complaints.status import Channel, Status
 from apps.complaints.workflow import available_actions
 from apps.tokens.models import StaffToken
-from apps.ui.downloads import user_file_response
 
 STAFF_TAGS = ["staff (on each body's sub-domain: a staff session or `Authorization: Bearer <token>`)"]
 NOT_FOUND = _("ไม่พบเรื่อง")
@@ -335,13 +334,7 @@ class ComplaintAttachmentView(StaffApiView):
         attachment = case.attachments.filter(pk=attachment_id).first()
         if attachment is None or not sees_personal_data(request):
             raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        extension = mimetypes.guess_extension(attachment.content_type) or ""
-        return user_file_response(handle, content_type=attachment.content_type,
-                                  filename=f"{case.tracking_code}-{attachment.pk}{extension}")
+        return attachment_response(case, attachment)
 
 
 # --- actions ------------------------------------------------------------------------------------------

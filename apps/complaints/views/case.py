@@ -4,7 +4,6 @@ changes nothing: the services are atomic."""
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from apps.complaints.access import StaffRequest, staff_view
 from apps.complaints.case_actions import CASE_ACTIONS, ActionInput, case_action_run
 from apps.complaints.context import current_body
 from apps.complaints.deadlines import case_deadlines
+from apps.complaints.downloads import attachment_response
 from apps.complaints.errors import ComplaintError
 from apps.complaints.forms import (
     AssignForm,
@@ -50,7 +50,6 @@ from apps.complaints.selectors import (
 from apps.complaints.status import OPEN_STATUSES, Status
 from apps.complaints.workflow import available_actions
 from apps.ui.csp import allow_tiles_from
-from apps.ui.downloads import user_file_response
 from tenants.models import Subdistrict
 
 
@@ -219,13 +218,7 @@ def attachment_view(request: StaffRequest, pk: int, attachment_id: int) -> HttpR
     attachment = complaint.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    extension = mimetypes.guess_extension(attachment.content_type) or ""
-    return user_file_response(handle, content_type=attachment.content_type,
-                              filename=f"{complaint.tracking_code}-{attachment.pk}{extension}")
+    return attachment_response(complaint, attachment)
 
 
 @staff_view
