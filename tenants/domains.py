@@ -3,7 +3,9 @@
 audited in the platform's log and the body's, and every web process's host table follows it
 (tenants.cache: the Domain table's trigger and the on-commit clear).
 
-The proof is a token at `http://<name>/.well-known/rongthuk-domain.txt`. Once the body points the
+The proof is a token at `http://<name>/.well-known/rongthuk-domain.txt`, or a TXT record
+`_rongthuk.<name>` whose text is the token (asked of DOMAIN_VERIFICATION_DNS_SERVERS or the
+system's resolver, first). Once the body points the
 name at the platform (a CNAME to its `<slug>.` host, README "Custom domains") the tenant middleware
 answers that address for the pending claim with its token; the body's own web server may publish
 the file instead before the name is moved. The check runs from the staff page's button, the CLI
@@ -20,7 +22,11 @@ import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
+import dns.exception
+import dns.nameserver
+import dns.resolver
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +40,8 @@ from tenants.services import domain_names
 
 WELL_KNOWN_PATH = "/.well-known/rongthuk-domain.txt"
 CHECK_TIMEOUT_SECONDS = 5.0
+# The other proof: a TXT record at `_rongthuk.<name>` whose text is the claim's token.
+TXT_LABEL = "_rongthuk"
 # The periodic check gives up on a claim nobody completed in this long (the admin may check again).
 CLAIM_RETRY_DAYS = 14
 
@@ -103,7 +111,59 @@ def _addresses(name: str) -> list[tuple[str, int]]:
     return found
 
 
-def _token_found(name: str, token: str) -> None:
+def txt_record_name(domain: str) -> str:
+    return f"{TXT_LABEL}.{domain}"
+
+
+def _nameserver(value: str) -> dns.nameserver.Do53Nameserver:
+    """`address`, `address:port` or `[v6 address]:port` (DOMAIN_VERIFICATION_DNS_SERVERS)."""
+    host, port = value, "53"
+    if value.startswith("[") and "]" in value:
+        host, _sep, rest = value[1:].partition("]")
+        port = rest.removeprefix(":") or "53"
+    elif value.count(":") == 1:
+        host, port = value.split(":")
+    try:
+        ipaddress.ip_address(host)
+        return dns.nameserver.Do53Nameserver(host, int(port))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DOMAIN_VERIFICATION_DNS_SERVERS: {value!r} is not an IP address[:port]") from error
+
+
+def _txt_holds(name: str, token: str) -> bool | None:
+    """Whether a TXT record at `_rongthuk.<name>` holds the token, asked of the system's resolver or
+    of DOMAIN_VERIFICATION_DNS_SERVERS; None when that setting is `off` (no TXT proof looked for)."""
+    servers = [s.strip() for s in settings.DOMAIN_VERIFICATION_DNS_SERVERS if s.strip()]
+    if servers == ["off"]:
+        return None
+    try:
+        resolver = dns.resolver.Resolver(configure=not servers)
+        if servers:
+            resolver.nameservers = [_nameserver(s) for s in servers]
+        resolver.lifetime = CHECK_TIMEOUT_SECONDS
+        answer = resolver.resolve(txt_record_name(name), "TXT", search=False)
+    except dns.exception.DNSException:
+        return False
+    return any(b"".join(r.strings).decode("utf-8", "replace").strip() == token for r in answer)
+
+
+def _token_found(name: str, token: str) -> str:
+    """The proof found ("dns": the TXT record, "http": the well-known address), or DomainRefused
+    with the reason for both."""
+    txt = _txt_holds(name, token)
+    if txt:
+        return "dns"
+    try:
+        _token_at_well_known(name, token)
+    except DomainRefused as error:
+        if txt is None:
+            raise
+        raise DomainRefused(_("%(http)s และไม่พบรหัสยืนยันในระเบียน TXT ของ %(record)s")
+                            % {"http": error.message, "record": txt_record_name(name)}) from error
+    return "http"
+
+
+def _token_at_well_known(name: str, token: str) -> None:
     """Raise DomainRefused with the reason unless the token is at the name's well-known address."""
     problem = _("ไม่พบรหัสยืนยันที่ %(url)s") % {"url": f"http://{name}{WELL_KNOWN_PATH}"}
     for address, port in _addresses(name):
@@ -129,7 +189,7 @@ def domain_claim_check(*, claim: DomainClaim, actor: object = None, actor_label:
     if claim.verified_at is not None:
         return True
     try:
-        _token_found(claim.domain, claim.token)
+        proof = _token_found(claim.domain, claim.token)
     except DomainRefused as error:
         claim.checked_at, claim.last_problem = timezone.now(), error.message[:300]
         DomainClaim.objects.filter(pk=claim.pk).update(checked_at=claim.checked_at, last_problem=claim.last_problem)
@@ -148,7 +208,8 @@ def domain_claim_check(*, claim: DomainClaim, actor: object = None, actor_label:
         claim.verified_at = claim.checked_at = timezone.now()
         claim.last_problem = ""
         claim.save(update_fields=["verified_at", "checked_at", "last_problem"])
-        _audit("domain.verify", body, {"after": {"domain": claim.domain, "state": "verified"}}, actor, actor_label)
+        _audit("domain.verify", body, {"after": {"domain": claim.domain, "state": "verified", "proof": proof}},
+               actor, actor_label)
         _hosts_changed()
     return True
 

@@ -1,4 +1,4 @@
-from rongthuk.env import env_int, env_str
+from rongthuk.env import env_int, env_list, env_str
 
 # Apps whose tables live once, in the public schema: the registry, geography, national data,
 # oversight users, reporting facts (no personal data).
@@ -71,6 +71,9 @@ TENANT_CACHE_CHECK_SECONDS = float(env_int("TENANT_CACHE_CHECK_MS", 1000)) / 100
 # Where a body's own domain is checked for its token (tenants.domains): empty, the name's own public
 # address; "host:port", that server instead, the name sent as Host (a local proxy, a test server).
 DOMAIN_VERIFICATION_CONNECT = env_str("DOMAIN_VERIFICATION_CONNECT", "")
+# The DNS servers asked for the TXT proof (`_rongthuk.<name>`): empty, the system's resolver;
+# "address[:port]" (comma-separated), those; "off", no TXT proof is looked for.
+DOMAIN_VERIFICATION_DNS_SERVERS = env_list("DOMAIN_VERIFICATION_DNS_SERVERS", [])
 # Routes of the body's site that stay open while the body is suspended, so a citizen who was
 # filling in the complaint form when it happened does not lose it: the complaint is stored and
 # the receipt says the body will handle it on reopening (apps.portal).

@@ -6,9 +6,7 @@ served, made primary and removed; each change audited; refusals in Thai, a 400, 
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +20,7 @@ from tenants.domains import WELL_KNOWN_PATH, domain_claim_add
 from tenants.models import Domain, DomainClaim, LocalBody
 from tests.api.open311.client import live_server
 from tests.apps.complaints.staff_helpers import signed_in
+from tests.tenants.conftest import BodyWebServer
 
 CUSTOM = "complaint.banlat.go.th"
 PAGE = "/staff/setup/domains/"
@@ -34,52 +33,13 @@ def _hosts_forgotten() -> Iterator[None]:
     cache.clear()
 
 
-class _BodyWebServer:
-    """The body's own web server: answers the well-known address for the names in `tokens`."""
-
-    def __init__(self) -> None:
-        self.tokens: dict[str, str] = {}
-        self.hosts: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-                host = self.headers.get("Host", "")
-                outer.hosts.append(host)
-                token = outer.tokens.get(host)
-                status, body = (200, token.encode()) if token and self.path == WELL_KNOWN_PATH else (404, b"")
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def body_web(settings) -> Iterator[_BodyWebServer]:  # type: ignore[no-untyped-def]
-    server = _BodyWebServer()
-    settings.DOMAIN_VERIFICATION_CONNECT = f"127.0.0.1:{server.port}"
-    yield server
-    server.close()
-
-
 def _state(page: str, name: str) -> str:
     row = page.split(f'<tr data-domain="{name}">', 1)[1].split("</tr>", 1)[0]
     return row.split('<td class="state">', 1)[1].split("<", 1)[0].strip()
 
 
 def test_the_admin_adds_verifies_makes_primary_and_removes_a_domain(banlat: LocalBody,
-                                                                    body_web: _BodyWebServer) -> None:
+                                                                    body_web: BodyWebServer) -> None:
     admin = signed_in(banlat, "admin")
     added = admin.post(PAGE, {"action": "add", "domain": " Complaint.Banlat.go.th. "}, follow=True)
     assert added.status_code == 200

@@ -66,4 +66,5 @@ def test_the_worker_verifies_a_pending_domain_once_its_token_is_published(
     assert Domain.objects.get(domain=NAME).tenant_id == thasen.pk
     assert web.hosts == [NAME, NAME]
     entry = AuditEntry.objects.get(kind="domain.verify", target_id=str(thasen.pk))
-    assert (entry.actor_label, entry.changes) == ("domain-check", {"after": {"domain": NAME, "state": "verified"}})
+    assert (entry.actor_label, entry.changes) == ("domain-check", {"after": {"domain": NAME, "state": "verified",
+                                                                         "proof": "http"}})
