@@ -4,6 +4,8 @@ needs them (README, "Architecture": at most 150 relations per body)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -75,6 +77,12 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+def public_id_new() -> str:
+    """A case's id on the public report pages: random (64 bits), so neither the tracking code
+    (the citizen's key) nor the number of cases can be read from it or guessed."""
+    return secrets.token_hex(8)
 
 
 class Complaint(models.Model):
@@ -163,6 +171,7 @@ class Complaint(models.Model):
     # Open311 or the staff API: unique per source, copied to the fact, searchable.
     external_source = models.CharField(_("ระบบต้นทาง"), max_length=40, blank=True, default="")
     external_id = models.CharField(_("เลขอ้างอิงของระบบต้นทาง"), max_length=80, blank=True, default="")
+    public_id = models.CharField(max_length=16, unique=True, default=public_id_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -364,3 +373,23 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"phone code …{self.phone_key[:6]}"
+
+
+class CaseFollower(models.Model):
+    """A citizen who follows a public report instead of filing the same case again: one contact
+    given with consent, told of the case's status changes in their language until they stop (the
+    link in every message) or the case ends. Keyed by that stop key (a random capability, like the
+    tracking code); fixed-width columns (no TOAST table): three relations per body."""
+
+    stop_key = models.CharField(max_length=43, primary_key=True)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10)  # sms, email
+    address = models.CharField(max_length=200)
+    language = models.CharField(max_length=5, default="th")
+    # The portal's address the citizen followed from (the links in the messages).
+    site = models.CharField(max_length=120)
+    privacy_notice_version = models.CharField(max_length=20, blank=True)
+    consented_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"follower of #{self.complaint_id} by {self.channel}"

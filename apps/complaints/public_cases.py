@@ -88,14 +88,40 @@ def status_filter(open_: bool | None) -> Q:
 
 Rows = TypeVar("Rows", bound=Model)
 
+# The public report pages: open cases, and those resolved or closed in the last REPORT_RESOLVED_DAYS.
+REPORT_RESOLVED_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED})
+REPORT_RESOLVED_DAYS = 30
+
+
+def never_public_excluded(rows: QuerySet[Rows]) -> QuerySet[Rows]:
+    """Never a conduct or corruption case (not even its existence is public), nor a transfer not
+    yet accepted."""
+    return rows.exclude(status__in=UNLISTED_STATUSES).exclude(routed_to_oversight=True) \
+        .exclude(sla_class__in=OVERSIGHT_CLASSES)
+
+
+def shown_on_portal(rows: QuerySet[Rows]) -> QuerySet[Rows]:
+    """A body's cases that its portal may show at all (the report pages, the home page's map):
+    what Open311 lists, less the confidential cases (the citizen asked that the case be kept
+    confidential: it is not shown, not even as a point)."""
+    return never_public_excluded(rows).exclude(is_confidential=True)
+
+
+def report_listed(rows: QuerySet[Rows], *, now: dt.datetime) -> QuerySet[Rows]:
+    """A body's cases on its public report pages (list, map, report page, nearby reports while
+    filing, following): shown on the portal, and only open cases or those resolved in the last
+    REPORT_RESOLVED_DAYS (rejected, transferred and merged cases are not reports)."""
+    recent = now - dt.timedelta(days=REPORT_RESOLVED_DAYS)
+    return shown_on_portal(rows).filter(
+        Q(status__in=OPEN_STATUSES) | Q(status__in=REPORT_RESOLVED_STATUSES, resolved_at__gte=recent))
+
 
 def open311_filter(rows: QuerySet[Rows], filters: CaseFilters) -> QuerySet[Rows]:
     """The Open311 list's rule and filters, for a body's cases and for the facts alike (both carry
     these columns): never a conduct or corruption case (not even its existence is public), nor a
     transfer not yet accepted; the national categories, the received window, `updated_after`,
     open/closed and external references; newest first."""
-    rows = rows.exclude(status__in=UNLISTED_STATUSES).exclude(routed_to_oversight=True) \
-        .exclude(sla_class__in=OVERSIGHT_CLASSES)
+    rows = never_public_excluded(rows)
     if filters.national_categories is not None:
         rows = rows.filter(national_category__in=filters.national_categories)
     if filters.received_from is not None:

@@ -132,6 +132,18 @@ def _distance_m(lat1: Decimal, lng1: Decimal, lat2: Decimal, lng2: Decimal) -> f
     return 2 * r * math.asin(math.sqrt(a))
 
 
+def cases_within(cases: QuerySet[Complaint], *, latitude: Decimal, longitude: Decimal,
+                 within_m: int) -> list[Complaint]:
+    """The cases pinned within `within_m` metres, newest first: a bounding box first (cheap, in
+    the query), then the true distance (of at most 200 of them)."""
+    deg = Decimal(within_m) / Decimal(111_000)
+    box = cases.filter(latitude__range=(latitude - deg, latitude + deg),
+                       longitude__range=(longitude - deg * 2, longitude + deg * 2))
+    near = [c for c in box[:200]
+            if _distance_m(latitude, longitude, c.latitude, c.longitude) <= within_m]  # type: ignore[arg-type]
+    return sorted(near, key=lambda c: c.received_at, reverse=True)
+
+
 def duplicate_candidates(*, user: Actor, national_category: str, latitude: Decimal | None,
                          longitude: Decimal | None, subdistrict_code: str = "", within_m: int = 200, days: int = 14,
                          exclude_id: int | None = None, limit: int = 5) -> list[Complaint]:
@@ -143,13 +155,7 @@ def duplicate_candidates(*, user: Actor, national_category: str, latitude: Decim
     if exclude_id:
         cases = cases.exclude(pk=exclude_id)
     if latitude is not None and longitude is not None:
-        # A bounding box first (cheap), then the true distance.
-        deg = Decimal(within_m) / Decimal(111_000)
-        box = cases.filter(latitude__range=(latitude - deg, latitude + deg),
-                           longitude__range=(longitude - deg * 2, longitude + deg * 2))
-        near = [c for c in box[:200]
-                if _distance_m(latitude, longitude, c.latitude, c.longitude) <= within_m]  # type: ignore[arg-type]
-        return sorted(near, key=lambda c: c.received_at, reverse=True)[:limit]
+        return cases_within(cases, latitude=latitude, longitude=longitude, within_m=within_m)[:limit]
     if subdistrict_code:
         return list(cases.filter(subdistrict_code=subdistrict_code).order_by("-received_at")[:limit])
     return []

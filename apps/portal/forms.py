@@ -152,3 +152,28 @@ class PhoneForm(forms.Form):
 class PhoneCodeForm(forms.Form):
     code = forms.CharField(label=_("รหัส 6 หลักที่ได้รับทาง SMS"), max_length=10,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
+class ReportFilterForm(forms.Form):
+    """The public report list's filters (GET): bad values are refused with a message, not a 500."""
+
+    status = forms.ChoiceField(label=_("สถานะ"), required=False, choices=[
+        ("", _("ทั้งหมด")), ("open", _("กำลังดำเนินการ")), ("resolved", _("แก้ไขแล้ว"))])
+    category = forms.TypedChoiceField(label=_("หมวดเรื่อง"), coerce=int, required=False, empty_value=None)
+    page = forms.IntegerField(label=_("หน้า"), required=False, min_value=1, max_value=10_000)
+
+    def __init__(self, *args: object, categories: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        set_choices(self, "category", [("", _("ทุกหมวด")), *categories])
+
+
+class FollowForm(forms.Form):
+    phone = forms.CharField(label=_("หมายเลขโทรศัพท์ (รับ SMS)"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    email = forms.CharField(label=_("อีเมล"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    consent = forms.BooleanField(
+        label=_("ข้าพเจ้าได้อ่านและรับทราบประกาศความเป็นส่วนตัวข้างต้นแล้ว"),
+        error_messages={"required": _("กรุณารับทราบประกาศความเป็นส่วนตัวก่อนติดตามเรื่อง")},
+    )
+    website = forms.CharField(required=False, max_length=200)  # honeypot, as on the complaint form

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from apps.categories.models import OVERSIGHT_CLASSES, SlaClass
 from apps.complaints.models import Complaint
+from apps.complaints.public_cases import shown_on_portal
 from apps.complaints.status import Status
 from apps.reporting.models import ComplaintFact
 from apps.sla import selectors as sla
@@ -251,10 +252,9 @@ def resolved_case_points(*, body: LocalBody, now: dt.datetime | None = None) -> 
     until = now or timezone.now()
     since = until - dt.timedelta(days=MAP_DAYS)
     rows = (
-        Complaint.objects.filter(status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__gte=since,
-                                 resolved_at__lte=until,
-                                 latitude__isnull=False, longitude__isnull=False, routed_to_oversight=False)
-        .exclude(sla_class__in=list(OVERSIGHT_CLASSES))
+        shown_on_portal(Complaint.objects.filter(status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__gte=since,
+                                                 resolved_at__lte=until,
+                                                 latitude__isnull=False, longitude__isnull=False))
         .order_by("-resolved_at")
         .values_list("latitude", "longitude", "national_category", "resolved_at")[:MAP_LIMIT]
     )

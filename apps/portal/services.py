@@ -35,6 +35,11 @@ INTAKE_LIMITS = (
     Limit("phone", 10, dt.timedelta(days=1)),
 )
 TRACK_LIMITS = (Limit("track", 20, dt.timedelta(minutes=15)),)
+# Following a public report sends a first message to the contact given: bounded like filing.
+FOLLOW_LIMITS = (
+    Limit("ip", 10, dt.timedelta(hours=1)),
+    Limit("phone", 3, dt.timedelta(hours=1)),
+)
 
 
 def throttle_key(scope: str, value: str, window: dt.timedelta) -> str:

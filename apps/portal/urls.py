@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import filing, home, phone, profile, stats, tracking
+from .views import filing, home, phone, profile, reports, stats, tracking
 
 app_name = "portal"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("track/phone/", phone.track_phone, name="track-phone"),
     path("track/phone/code/", phone.track_phone_code, name="track-phone-code"),
     path("track/mine/", phone.track_mine, name="track-mine"),
+    path("reports/", reports.reports_list, name="reports"),
+    path("reports/nearby/", reports.reports_nearby, name="reports-nearby"),
+    path("reports/stop/<str:stop_key>/", reports.report_follow_stop, name="report-stop"),
+    path("reports/<str:public_id>/", reports.report_detail, name="report"),
     path("stats/", stats.stats, name="stats"),
     path("stats.csv", stats.stats_csv, name="stats-csv"),
     path("stats.pdf", stats.stats_pdf, name="stats-pdf"),

@@ -82,6 +82,11 @@ NO_FORM: dict[str, str] = {
     "tenant portal:body-home": "public page", "tenant portal:complaint-receipt": "read-only page",
     "tenant portal:track-forget": "a button with no field", "tenant portal:track-file": "download",
     "tenant portal:stats": "GET filters", "tenant portal:stats-csv": "download", "tenant portal:stats-pdf": "download",
+    "tenant portal:reports": "GET filters (test_hostile_get_parameters_never_500)",
+    "tenant portal:reports-nearby": "JSON (GET)",
+    "tenant portal:report": "needs a listed public report (the cast's are not): its follow form's refusals are "
+                            "tested in tests/apps/portal/test_public_reports.py",
+    "tenant portal:report-stop": "a button with no field (its key comes in a follower's message)",
     "public portal:platform-home": "GET search", "public portal:finder-districts": "JSON (GET)",
     "public portal:finder-bodies": "JSON (GET)",
     "public oversight:dashboard": "GET filters", "public oversight:performance": "GET filters",

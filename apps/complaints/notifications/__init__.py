@@ -7,7 +7,7 @@ periodic sweep (`notifications_sweep`, every minute) finds the pointer and deliv
 Nothing is lost.
 
 Modules by noun, all exported here (callers and settings name `apps.complaints.notifications.X`):
-`outbox` (queueing: queue, queue_staff, queue_mail, queue_sms, queue_direct, the deadline-moved
+`outbox` (queueing: queue, queue_messages, queue_staff, queue_mail, queue_sms, queue_direct, the deadline-moved
 message), `channels` (the citizen channels other apps lend, LINE), `messages` (what a citizen is
 told, in their language, and at which addresses), `backends` (the providers and which one serves
 a channel), `delivery` (claim, send, record; the providers' delivery reports).
@@ -30,6 +30,7 @@ from apps.complaints.notifications.delivery import (
     notification_delivery_record,
 )
 from apps.complaints.notifications.outbox import (
+    CaseMessage,
     Deadlines,
     StaffNotice,
     deadline_moved_queue,
@@ -38,12 +39,14 @@ from apps.complaints.notifications.outbox import (
     queue,
     queue_direct,
     queue_mail,
+    queue_messages,
     queue_sms,
     queue_staff,
 )
 
 __all__ = [
     "Backend",
+    "CaseMessage",
     "CitizenChannel",
     "ConsoleBackend",
     "Deadlines",
@@ -65,6 +68,7 @@ __all__ = [
     "queue",
     "queue_direct",
     "queue_mail",
+    "queue_messages",
     "queue_sms",
     "queue_staff",
 ]

@@ -29,16 +29,34 @@ def queue(complaint: Complaint, key: str, *, text: str = "", body: LocalBody | N
     body = body or current_body()
     if message_text(key, complaint, text, body) is None:
         return []
+    messages = [CaseMessage(channel, recipient, language, *message_in(language, key, complaint, text, body))
+                for channel, recipient, language in recipients(complaint)]
+    return queue_messages(complaint, messages, body=body)
+
+
+@dataclass(frozen=True)
+class CaseMessage:
+    """One message about a case, already rendered in its reader's language."""
+
+    channel: str
+    recipient: str
+    language: str
+    subject: str
+    text: str
+
+
+def queue_messages(complaint: Complaint, messages: Sequence[CaseMessage], *, body: LocalBody) -> list[Notification]:
+    """Messages about a case (to its complainant, or to the citizens following its public report:
+    apps.complaints.followers) in the case's transaction: quiet hours hold all but urgent cases'."""
     now = timezone.now()
     urgent = complaint.sla_class == SlaClass.URGENT
     window = quiet.quiet_window()
     created = []
-    for channel, recipient, language in recipients(complaint):
-        subject, message = message_in(language, key, complaint, text, body)
+    for m in messages:
         created.append(Notification.objects.create(
-            complaint=complaint, channel=channel, recipient=recipient, subject=subject, body=message,
-            language=language, urgent=urgent,
-            next_attempt_at=quiet.held_until(channel=channel, urgent=urgent, at=now, window=window) or now))
+            complaint=complaint, channel=m.channel, recipient=m.recipient, subject=m.subject, body=m.text,
+            language=m.language, urgent=urgent,
+            next_attempt_at=quiet.held_until(channel=m.channel, urgent=urgent, at=now, window=window) or now))
     if created:
         _point(body, created)
         # What quiet hours hold is left to the outbox sweep, which sends it when the window ends.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.actors import OfficeActor
 from apps.accounts.models import User
-from apps.complaints import notifications, webhooks
+from apps.complaints import followers, notifications, webhooks
 from apps.complaints.access import staff_role
 from apps.complaints.attachments import CleanFile
 from apps.complaints.context import current_body
@@ -75,8 +75,11 @@ def status_set(complaint: Complaint, target: str, *, actor: Actor = None, actor_
     check_transition(complaint.status, target)
     previous = complaint.status
     complaint.status = target
-    return event_add(complaint, EventKind.STATUS, actor=actor, actor_label=actor_label, text=text,
-                     is_public=is_public, from_status=previous, to_status=target, data=data, at=at)
+    event = event_add(complaint, EventKind.STATUS, actor=actor, actor_label=actor_label, text=text,
+                      is_public=is_public, from_status=previous, to_status=target, data=data, at=at)
+    # Citizens following the public report hear of every status change, whichever service made it.
+    followers.followers_status_queue(complaint, previous=previous, target=target)
+    return event
 
 
 def case_sync(complaint: Complaint, *, body: LocalBody | None = None, new: bool = False,

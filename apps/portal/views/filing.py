@@ -140,6 +140,7 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
             "denied": _("ไม่สามารถระบุตำแหน่งได้ กรุณาแตะบนแผนที่หรือกรอกสถานที่"),
             "no_geo": _("เครื่องนี้ไม่รองรับการระบุตำแหน่ง"), "tiles_attribution": _("แผนที่พื้นหลัง"),
         },
+        "nearby_labels": {"days": _("เปิดมา %d วัน"), "overdue": _("เกินกำหนด")},
     }, status=status), tile_url)
 
 

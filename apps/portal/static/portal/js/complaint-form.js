@@ -100,6 +100,7 @@
     latInput.value = lat.toFixed(6); lngInput.value = lng.toFixed(6);
     statusLine.textContent = L10N.pinned + ": " + latInput.value + ", " + lngInput.value;
     clearBtn.hidden = false;
+    latInput.dispatchEvent(new Event("change", { bubbles: true }));  // nearby-reports.js listens
     if (map) {
       if (marker) marker.setLatLng([lat, lng]);
       else marker = L.circleMarker([lat, lng], { radius: 10, color: "#b3261e", weight: 3, fillOpacity: 0.6 }).addTo(map);
@@ -109,6 +110,7 @@
   clearBtn.addEventListener("click", function () {
     latInput.value = ""; lngInput.value = ""; statusLine.textContent = L10N.cleared; clearBtn.hidden = true;
     if (marker) { marker.remove(); marker = null; }
+    latInput.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
   function initMap() {
