@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
 from apps.complaints.models import StaffMember
+from apps.complaints.services.follow import case_follow
 from apps.oversight.models import OversightProfile, ScopeLevel
 from tenants.models import LocalBody
 from tests.apps.complaints.staff_helpers import make_case
@@ -84,12 +85,18 @@ def test_every_page_has_no_serious_or_critical_axe_violation(
                      phone="0812345678")
     body = f"http://banlat.localhost:{portal_server}"
     platform = f"http://localhost:{portal_server}"
+    with schema_context(banlat.schema_name):
+        follower = case_follow(complaint_id=case.pk, phone="0812345679", email="", consent=True, language="th",
+                               site=body)[0]
     audit = Audit()
     citizen = [(f"{platform}/", "platform: find a body"), (f"{body}/", "citizen: body home"),
                (f"{body}/complaints/new/", "citizen: complaint form"),
                (f"{body}/complaints/conduct/", "citizen: conduct complaint form"),
                (f"{body}/track/", "citizen: track"), (f"{body}/stats/", "citizen: statistics"),
                (f"{body}/sla/", "citizen: SLA"), (f"{body}/sla/announcement/", "citizen: SLA announcement"),
+               (f"{body}/reports/", "citizen: public reports"),
+               (f"{body}/reports/{case.public_id}/", "citizen: public report"),
+               (f"{body}/reports/stop/{follower.stop_key}/", "citizen: stop following"),
                (f"{body}/staff/login/", "staff: sign-in"), (f"{platform}/oversight/login/", "oversight: sign-in")]
     staff = [(f"{body}/staff/", "staff: inbox"), (f"{body}/staff/cases/{case.pk}/", "staff: case"),
              (f"{body}/staff/intake/", "staff: intake"), (f"{body}/staff/admin/departments/", "staff: departments"),

@@ -94,7 +94,7 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                     form.add_error(field, str(error))
                 else:
                     throttle_record(values=limits, limits=FOLLOW_LIMITS)
-                    return redirect(f"/reports/{public_id}/?following=1")
+                    return redirect(f"/reports/{public_id}/?following=1#following")
     tile_url = selectors.tile_url_for(body=body)
     point = _points([report])
     return allow_tiles_from(render(request, "portal/report_detail.html", {
