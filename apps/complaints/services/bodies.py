@@ -1,7 +1,8 @@
 """The cases' part of a merge of two bodies (tenants.lifecycle.body_merge runs it).
 
 Every case of the absorbed body moves into the receiving body's schema with its tracking code, its
-timeline, its files, its identity-view log and its notifications, under new ids; its fact and its
+timeline, its files, its identity-view log, its notifications and its public report's followers,
+under new ids; its fact and its
 stage clocks are re-attributed to the receiving body (same rows, so oversight figures and deadlines
 carry on) with the receiving body's district and province. Categories are matched on the national
 category and departments on their code (a missing one is copied over); staff of the absorbed body
@@ -30,6 +31,7 @@ from django_tenants.utils import schema_context
 from apps.complaints import notifications
 from apps.complaints.models import (
     Attachment,
+    CaseFollower,
     Category,
     Complaint,
     ComplaintEvent,
@@ -51,6 +53,7 @@ _EVENT = ComplaintEvent._meta.db_table
 _ATTACHMENT = Attachment._meta.db_table
 _IDENTITY = IdentityAccess._meta.db_table
 _NOTIFICATION = Notification._meta.db_table
+_FOLLOWER = CaseFollower._meta.db_table
 _CATEGORY = Category._meta.db_table
 _DEPARTMENT = Department._meta.db_table
 _FACT = ComplaintFact._meta.db_table
@@ -215,6 +218,9 @@ def cases_move(absorbed: LocalBody, into: LocalBody) -> Counts:
         "id": "m.new_id",
         "complaint_id": "(SELECT new_id FROM merge_complaint WHERE old_id = t.complaint_id)",
     }, "JOIN merge_notification m ON m.old_id = t.id")
+    # The citizens following a moved case's public report follow it in the receiving body.
+    _insert_select(a, r, _FOLLOWER, {
+        "complaint_id": "(SELECT new_id FROM merge_complaint WHERE old_id = t.complaint_id)"}, "")
 
     with connection.cursor() as cursor:
         # Cases elsewhere that came from, or went to, the absorbed body (found through the facts).
@@ -255,7 +261,7 @@ def cases_move(absorbed: LocalBody, into: LocalBody) -> Counts:
 
         # Moved, not copied: the absorbed schema keeps its staff and settings, no case.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table in (_NOTIFICATION, _IDENTITY, _ATTACHMENT, _EVENT):
+        for table in (_FOLLOWER, _NOTIFICATION, _IDENTITY, _ATTACHMENT, _EVENT):
             cursor.execute(f"DELETE FROM {a}.{table}")
         cursor.execute(f"UPDATE {a}.{_COMPLAINT} SET merged_into_id = NULL")
         cursor.execute(f"DELETE FROM {a}.{_COMPLAINT}")

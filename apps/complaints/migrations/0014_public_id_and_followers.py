@@ -13,7 +13,7 @@ FILL = ("UPDATE complaints_complaint SET public_id = substr(md5(random()::text |
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0012_phone_code'),
+        ('complaints', '0013_former_codes'),
     ]
 
     operations = [
