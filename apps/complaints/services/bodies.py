@@ -192,6 +192,9 @@ def cases_move(absorbed: LocalBody, into: LocalBody) -> Counts:
         "transferred_to_body_id": f"nullif(t.transferred_to_body_id, {int(into.pk)})",
         "idempotency_key": (f"CASE WHEN EXISTS (SELECT 1 FROM {r}.{_COMPLAINT} x WHERE t.idempotency_key <> '' "
                             "AND x.idempotency_key = t.idempotency_key) THEN '' ELSE t.idempotency_key END"),
+        "public_id": (f"CASE WHEN EXISTS (SELECT 1 FROM {r}.{_COMPLAINT} x WHERE x.public_id = t.public_id) "
+                      "THEN substr(md5(random()::text || clock_timestamp()::text || t.id::text), 1, 16) "
+                      "ELSE t.public_id END"),
         # A transfer between the two bodies copied the receipt's LINE link code: the receiving case keeps it.
         "line_link_hash": (f"CASE WHEN EXISTS (SELECT 1 FROM {r}.{_COMPLAINT} x WHERE t.line_link_hash <> '' "
                            "AND x.line_link_hash = t.line_link_hash) THEN '' ELSE t.line_link_hash END"),

@@ -74,7 +74,8 @@ def _offer_transfer(complaint: Complaint, *, sender: LocalBody, receiver: LocalB
     attachments = list(complaint.attachments.all())
     skip = {"id", "category", "department", "assignee", "merged_into", "status", "channel", "transferred_to_body",
             "transferred_to_agency", "transfer_origin_body", "transfer_origin_complaint_id", "created_at",
-            "updated_at", "routed_at", "acknowledged_at", "first_reply_at", "resolved_at", "closed_at"}
+            "updated_at", "routed_at", "acknowledged_at", "first_reply_at", "resolved_at", "closed_at",
+            "public_id"}  # the receiver's case is its own public report
     copied = {f.attname: getattr(complaint, f.attname) for f in Complaint._meta.concrete_fields if f.name not in skip}
     with schema_context(receiver.schema_name):
         category = (Category.objects.filter(national_category_id=complaint.national_category, is_active=True)
