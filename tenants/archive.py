@@ -3,7 +3,8 @@
 An archive is a tar file:
 
 - `manifest.json`: the format, the platform's version, the PostgreSQL server's, the migration
-  ledger the schema was at, the body's registry row and domains, every member's SHA-256, row
+  ledger the schema was at, the body's registry row, domains and service area (subdistrict codes
+  and หมู่ที่; an archive without one is given the registry's guess), every member's SHA-256, row
   counts, sequence positions; `manifest.sha256` holds the manifest's own checksum.
 - `schema/<table>.tsv.gz`: every table of the body's schema, PostgreSQL's COPY text format (portable
   across server versions), with its column list in the manifest.
@@ -64,6 +65,7 @@ from tenants.archive_format import (
     table_columns,
 )
 from tenants.models import BodyStatus, Domain, LocalBody
+from tenants.service_areas import service_area_manifest
 
 
 @dataclass
@@ -220,6 +222,7 @@ def body_archive_write(*, body: LocalBody, path: Path) -> ExportReport:
                      **{f: _jsonable(getattr(body, f)) for f in REGISTRY_FIELDS}},
             "domains": [{"domain": d.domain, "is_primary": d.is_primary}
                         for d in Domain.objects.filter(tenant=body).order_by("-is_primary", "domain")],
+            "service_area": service_area_manifest(body),
             "bodies": {str(pk): code for pk, code in codes.items()},
             "schema": {"tables": schema_part, "sequences": schema_sequences(schema)},
             "public": {"tables": public_part},

@@ -22,8 +22,8 @@ MANIFEST = "manifest.json"
 MANIFEST_SUM = "manifest.sha256"
 # Public tables that do not travel: API keys are credentials of the deployment that issued them
 # (hashes only; the body's admin issues new ones), and the registry's own tables are the body row
-# and its domains, written from the manifest.
-PUBLIC_EXCLUDED = frozenset({"api_apikey", "tenants_localbody", "tenants_domain"})
+# and its domains and service area, written from the manifest.
+PUBLIC_EXCLUDED = frozenset({"api_apikey", "tenants_localbody", "tenants_domain", "tenants_servicearea"})
 # A body may be restored over only when it holds no case: these two tables say so.
 BODY_CASES_TABLE = "complaints_complaint"
 PUBLIC_CASES_TABLE = "reporting_complaintfact"

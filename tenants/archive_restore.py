@@ -34,6 +34,7 @@ from tenants.archive_format import (
     schema_tables,
 )
 from tenants.models import BodyStatus, Domain, LocalBody
+from tenants.service_areas import service_area_restore
 from tenants.services import domain_names, schema_name_for
 
 
@@ -250,7 +251,7 @@ def body_archive_restore(*, path: Path, code: str | None = None) -> RestoreRepor
     written: list[str] = []
     try:
         with transaction.atomic():
-            body, _created = _target_body(manifest, code)
+            body, created = _target_body(manifest, code)
             old_schema, new_schema = manifest["body"]["schema_name"], body.schema_name
             old_prefix, new_prefix = f"bodies/{old_schema}/", f"bodies/{new_schema}/"
             report = RestoreReport(body=body)
@@ -268,6 +269,12 @@ def body_archive_restore(*, path: Path, code: str | None = None) -> RestoreRepor
                                     [new_prefix, len(old_prefix) + 1, old_prefix])
                     rewrite = {f"{t}.{c}": (old_prefix, new_prefix) for t, cs in file_columns.items() for c in cs}
                 _load_public(tar, manifest, body, rewrite, report)
+                # The area served is the archive's body's, like its registry row: restored as
+                # another existing body, that body keeps its own.
+                if created or code == manifest["body"]["dla_code"]:
+                    unknown = service_area_restore(body=body, entries=manifest.get("service_area"))
+                    if unknown:
+                        report.skipped["tenants_servicearea"] = unknown
                 for item in manifest["media"]:
                     target = _rewrite(item["path"], old_prefix, new_prefix)
                     if default_storage.exists(target):

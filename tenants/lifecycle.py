@@ -18,8 +18,10 @@ from tenants.models import (
     BodyStatus,
     Domain,
     LocalBody,
+    ServiceArea,
     domain_clean,
 )
+from tenants.service_areas import service_area_absorb
 from tenants.services import body_set_status, domain_names
 from tenants.slugs import assign_slugs, base_slug
 
@@ -204,6 +206,7 @@ def body_merge(*, absorbed: LocalBody, into: LocalBody, dry_run: bool = False, a
             counts.update(step.count(absorbed, into))
             conflicts += step.conflicts(absorbed, into)
         counts["domains"] = Domain.objects.filter(tenant=absorbed).count()
+        counts["service_area"] = ServiceArea.objects.filter(body=absorbed).count()
         if conflicts:
             raise BodyLifecycleError(_("รวมหน่วยงานไม่ได้: %(reasons)s") % {"reasons": "; ".join(conflicts)})
         if dry_run:
@@ -212,6 +215,9 @@ def body_merge(*, absorbed: LocalBody, into: LocalBody, dry_run: bool = False, a
         for step in merging.STEPS:
             moved.update(step.apply(absorbed, into))
         moved["domains"] = Domain.objects.filter(tenant=absorbed).update(tenant=into, is_primary=False, redirect=True)
+        # The receiving body now serves the absorbed one's subdistricts; the absorbed body's rows
+        # stay with it (archived, it is never found), so its archive still says where it served.
+        moved["service_area"] = service_area_absorb(absorbed=absorbed, into=into)
         status_before = absorbed.status
         absorbed.status, absorbed.merged_into = BodyStatus.ARCHIVED, into
         absorbed.save(update_fields=["status", "merged_into", "updated_at"])

@@ -6,6 +6,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -244,3 +245,34 @@ class PageVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope or 'national'}: {self.version}"
+
+
+class ServiceAreaSource(models.TextChoices):
+    REGISTRY = "registry", _("คาดจากทะเบียน (ชื่อตำบลตรงกับชื่อหน่วยงาน)")
+    BODY = "body", _("หน่วยงานกำหนดเอง")
+
+
+class ServiceArea(models.Model):
+    """A subdistrict (ตำบล) a body serves: all of it, or only the หมู่ที่ listed. Public data (no
+    person in it), in the public schema so the platform's finder, the national Open311 intake and
+    the wrong-body transfer read it in one query. Seeded from the registry crosswalk as a best
+    guess (tenants.service_areas), then corrected by the body's admin; a body archive carries its
+    rows in the manifest (tenants.archive)."""
+
+    body = models.ForeignKey(LocalBody, on_delete=models.CASCADE, related_name="+")
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("ตำบล"))
+    # The หมู่ที่ served; empty: the whole subdistrict.
+    moo = ArrayField(models.PositiveSmallIntegerField(), blank=True, default=list, verbose_name=_("หมู่ที่"))
+    source = models.CharField(_("ที่มา"), max_length=16, choices=ServiceAreaSource.choices,
+                              default=ServiceAreaSource.REGISTRY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("พื้นที่ให้บริการ")
+        verbose_name_plural = _("พื้นที่ให้บริการ")
+        constraints = [models.UniqueConstraint(fields=["body", "subdistrict"], name="service_area_body_subdistrict")]
+        indexes = [models.Index(fields=["subdistrict"], name="service_area_subdistrict")]
+
+    def __str__(self) -> str:
+        return f"{self.body_id}: {self.subdistrict_id} {self.moo or ''}"

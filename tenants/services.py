@@ -29,6 +29,7 @@ from tenants.models import (
 )
 from tenants.progress import Progress
 from tenants.registry import Geography, RegistryRow, RowError, read_registry
+from tenants.service_areas import service_areas_seed
 from tenants.slugs import assign_slugs, base_slug
 
 
@@ -158,6 +159,7 @@ def bodies_upsert(rows: Sequence[RegistryRow], *, province_names_en: dict[str, s
         for r in new_rows
     ]
     LocalBody.objects.bulk_create(created, batch_size=1000)
+    service_areas_seed(created)
     changed = []
     for r in rows:
         body = existing.get(r.dla_code)

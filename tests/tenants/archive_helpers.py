@@ -98,6 +98,7 @@ def body_drop(body: LocalBody) -> None:
         cursor.execute(f"DROP SCHEMA {_q(body.schema_name)} CASCADE")
         cursor.execute("DELETE FROM public.api_apikey WHERE body_id = %s", [body.pk])
         cursor.execute("DELETE FROM public.tenants_domain WHERE tenant_id = %s", [body.pk])
+        cursor.execute("DELETE FROM public.tenants_servicearea WHERE body_id = %s", [body.pk])
         cursor.execute("DELETE FROM public.tenants_localbody WHERE id = %s", [body.pk])
     for name in names:
         default_storage.delete(name)

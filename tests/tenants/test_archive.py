@@ -4,7 +4,9 @@ damaged archive is refused and changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import tarfile
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from apps.sla.models import StageClock
 from tenants.archive_format import ArchiveError
 from tenants.lifecycle import body_export, body_restore
 from tenants.models import BodyStatus, Domain, LocalBody
+from tenants.service_areas import AreaEntry, bodies_serving, service_area_manifest, service_area_set
 from tests.tenants.archive_helpers import body_drop, body_files, body_fill, public_rows, schema_rows
 
 SOURCE = "6760406"  # อบต.สามพระยา, อำเภอชะอำ
@@ -46,6 +49,11 @@ def _schema_exists(name: str) -> bool:
 
 
 def test_a_body_exported_dropped_and_restored_has_every_row_and_file_back(source: LocalBody, tmp_path: Path) -> None:
+    # The admin's own service area (not the registry's guess) travels in the manifest.
+    service_area_set(body=source, entries=[AreaEntry("760408", (1, 2, 3)), AreaEntry("760405", (7,))])
+    area = service_area_manifest(source)
+    assert area == [{"subdistrict": "760405", "moo": [7], "source": "body"},
+                    {"subdistrict": "760408", "moo": [1, 2, 3], "source": "body"}]
     rows, public, files = schema_rows(source.schema_name), public_rows(source), body_files(source)
     assert len(rows["complaints_complaint"]) == 3 and len(rows["complaints_attachment"]) == 3
     assert len(public["reporting_complaintfact"]) == 3 and len(public["sla_stageclock"]) == 16
@@ -72,6 +80,8 @@ def test_a_body_exported_dropped_and_restored_has_every_row_and_file_back(source
     assert out.getvalue().startswith("restored 6760406 องค์การบริหารส่วนตำบลสามพระยา (b6760406): ")
     assert (restored.schema_name, restored.slug, restored.status) == ("b6760406", source.slug, BodyStatus.ACTIVE)
     assert sorted(Domain.objects.filter(tenant=restored).values_list("domain", "is_primary")) == domains
+    assert service_area_manifest(restored) == area
+    assert [b.dla_code for b in bodies_serving(subdistrict_code="760408", moo=2)] == [SOURCE]
     after = schema_rows(restored.schema_name)
     log = after.pop("audit_auditentry")
     assert after == {k: v for k, v in rows.items() if k != "audit_auditentry"}
@@ -95,8 +105,10 @@ def test_a_restore_as_another_empty_body_moves_the_files_under_its_name(source: 
     body_drop(source)
     other = LocalBody.objects.get(dla_code=OTHER)
 
+    own_area = service_area_manifest(other)
     report = body_restore(path=archive, code=OTHER)
     assert report.body.pk == other.pk and report.files == 3
+    assert service_area_manifest(other) == own_area == [{"subdistrict": "760405", "moo": [], "source": "registry"}]
     assert sorted(ComplaintFact.objects.filter(body=other).values_list("tracking_code", flat=True)) == codes
     assert StageClock.objects.filter(body=other).count() == StageClock.objects.filter(fact__body=other).count() > 0
     moved = schema_rows(other.schema_name)
@@ -146,3 +158,25 @@ def test_a_body_that_has_cases_is_never_restored_over(source: LocalBody, tmp_pat
 def test_export_of_an_unknown_code_is_a_clear_error(db: None) -> None:
     with pytest.raises(CommandError, match="^ไม่พบหน่วยงานรหัส 6999999$"):
         call_command("bodies", "export", "6999999")
+
+
+def test_an_archive_made_before_service_areas_restores_with_the_registry_guess(source: LocalBody,
+                                                                                tmp_path: Path) -> None:
+    archive, older = tmp_path / "a.tar", tmp_path / "older.tar"
+    service_area_set(body=source, entries=[AreaEntry("760408", (4,))])
+    body_export(body=source, path=archive)
+    with tarfile.open(archive) as tar, tarfile.open(older, "w", format=tarfile.PAX_FORMAT) as out:
+        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        del manifest["service_area"]
+        data = json.dumps(manifest).encode()
+        for name, payload in (("manifest.json", data), ("manifest.sha256", hashlib.sha256(data).hexdigest().encode())):
+            info = tarfile.TarInfo(name)
+            info.size = len(payload)
+            out.addfile(info, io.BytesIO(payload))
+        for member in tar.getmembers():
+            if member.name not in ("manifest.json", "manifest.sha256"):
+                out.addfile(member, tar.extractfile(member))
+    body_drop(source)
+
+    restored = body_restore(path=older).body
+    assert service_area_manifest(restored) == [{"subdistrict": "760408", "moo": [], "source": "registry"}]

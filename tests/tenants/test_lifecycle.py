@@ -19,6 +19,7 @@ from apps.sla.models import StageClock
 from rongthuk.demo import REGISTRY
 from tenants.lifecycle import BodyLifecycleError, body_merge, body_rename, body_status_change, body_upgrade
 from tenants.models import BodyStatus, Domain, LocalBody
+from tenants.service_areas import AreaEntry, bodies_serving, service_area_manifest, service_area_set
 from tenants.services import bodies_import
 from tests.apps.complaints.helpers import file_complaint
 from tests.apps.portal.helpers import form_data
@@ -74,6 +75,8 @@ def test_an_upgrade_gives_a_new_code_and_the_old_links_redirect(db: None) -> Non
         assert Complaint.objects.filter(tracking_code=code).exists()  # same schema, same code
     assert ComplaintFact.objects.get(tracking_code=code).body_id == body.pk
     assert AuditEntry.objects.get(kind="body.upgrade").changes["before"]["dla_code"] == SAMPHRAYA
+    # The upgraded body still serves its tambon (the registry's guess, kept by the upgrade).
+    assert [b.dla_code for b in bodies_serving(subdistrict_code="760408")] == ["5760499"]
 
     with pytest.raises(CommandError, match="^รหัส 4760401 เป็นของเทศบาลเมืองชะอำอยู่แล้ว$"):
         call_command("bodies", "upgrade", "5760499", CHAAM)
@@ -143,7 +146,13 @@ def test_a_merge_moves_every_case_with_its_code_timeline_files_and_clocks(db: No
         "  cases: 3", f"  events: {sum(len(v) for v in events.values())}", "  attachments: 3"]
     assert ComplaintFact.objects.filter(body=absorbed).count() == 3  # nothing moved
 
+    service_area_set(body=into, entries=[AreaEntry("760401", (1, 2)), AreaEntry("760408", (5,))])
     report = body_merge(absorbed=absorbed, into=into, actor_label="cli:test")
+    # The receiving body serves the absorbed one's tambon too (it served only หมู่ 5 of it).
+    assert report.counts["service_area"] == 1
+    assert service_area_manifest(into) == [{"subdistrict": "760401", "moo": [1, 2], "source": "body"},
+                                           {"subdistrict": "760408", "moo": [], "source": "body"}]
+    assert [b.dla_code for b in bodies_serving(subdistrict_code="760408", moo=9)] == [CHAAM]
     assert report.counts["cases"] == 3 and report.counts["facts"] == 3 and report.counts["stage_clocks"] == clocks
     with schema_context(into.schema_name):
         assert sorted(Complaint.objects.values_list("tracking_code", flat=True)) == sorted([*codes, own])
