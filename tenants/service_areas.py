@@ -19,7 +19,6 @@ from types import SimpleNamespace
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-
 from django_tenants.utils import get_public_schema_name
 
 from apps.audit.services import audit_record
@@ -27,6 +26,8 @@ from tenants.models import BodyKind, LocalBody, ServiceArea, ServiceAreaSource, 
 from tenants.slugs import CROSSWALK
 
 MAX_MOO = 99
+# Municipalities before the อบต. of the same place (the order the finder names them in).
+_KIND_ORDER = [BodyKind.CITY, BodyKind.TOWN, BodyKind.SUBDISTRICT_MUNICIPALITY, BodyKind.SPECIAL, BodyKind.SAO]
 
 
 class ServiceAreaRefused(Exception):
@@ -69,14 +70,15 @@ def service_areas_seed(bodies: Iterable[LocalBody]) -> int:
 # ---------------------------------------------------------------------------------------------
 # หมู่ที่ lists: "1-3, 5" ⇄ [1, 2, 3, 5]
 
-_MOO_PART = re.compile(r"^(\d{1,2})(?:\s*[-–]\s*(\d{1,2}))?$")
+_MOO_PART = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
 
 
 def moo_parse(text: str) -> list[int]:
     """หมู่ที่ typed by a person: numbers and ranges separated by commas or spaces; blank: all."""
     cleaned = (text or "").strip().translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    cleaned = re.sub(r"\s*[-–]\s*", "-", cleaned)
     numbers: set[int] = set()
-    for part in filter(None, (p.strip() for p in re.split(r"[,\s]+(?![-–])(?<![-–])", cleaned))):
+    for part in filter(None, re.split(r"[,\s]+", cleaned)):
         match = _MOO_PART.match(part)
         if not match:
             raise ServiceAreaRefused(_("หมู่ที่ “%(part)s” ไม่ถูกต้อง ใช้ตัวเลข เช่น 1-5, 7") % {"part": part})
@@ -115,9 +117,9 @@ def bodies_serving(*, subdistrict_code: str, moo: int | None = None) -> list[Loc
     rows = ServiceArea.objects.filter(subdistrict_id=subdistrict_code)
     if moo is not None:
         rows = rows.filter(Q(moo=[]) | Q(moo__contains=[moo]))
-    return list(LocalBody.objects.live().exclude(kind=BodyKind.PAO)
-                .filter(pk__in=rows.values("body_id")).select_related("province", "district")
-                .order_by("kind", "name_th"))
+    bodies = (LocalBody.objects.live().exclude(kind=BodyKind.PAO)
+              .filter(pk__in=rows.values("body_id")).select_related("province", "district"))
+    return sorted(bodies, key=lambda b: (_KIND_ORDER.index(b.kind) if b.kind in _KIND_ORDER else 9, b.name_th))
 
 
 def areas_by_body(bodies: Sequence[LocalBody]) -> dict[int, list[ServiceArea]]:
@@ -210,3 +212,35 @@ def service_area_absorb(*, absorbed: LocalBody, into: LocalBody) -> int:
                 kept.save(update_fields=["moo", "updated_at"])
                 changed += 1
     return changed
+
+
+def subdistricts_of(*, district_code: str) -> list[Subdistrict]:
+    return list(Subdistrict.objects.filter(district_id=district_code).order_by("name_th"))
+
+
+Sharing = dict[str, list[tuple[LocalBody, list[int]]]]
+
+
+def others_serving(*, body: LocalBody, subdistrict_codes: Sequence[str]) -> Sharing:
+    """Other live bodies serving these subdistricts (what the admin splits หมู่ที่ with)."""
+    found: Sharing = {}
+    rows = (ServiceArea.objects.filter(subdistrict_id__in=list(subdistrict_codes)).exclude(body=body)
+            .filter(body__in=LocalBody.objects.live()).select_related("body").order_by("body__name_th"))
+    for row in rows:
+        found.setdefault(row.subdistrict_id, []).append((row.body, list(row.moo)))
+    return found
+
+
+def subdistrict_offices(codes: Sequence[str]) -> dict[str, tuple[object, object]]:
+    """Subdistrict → the office point of a body named after it (the crosswalk's guess), for those
+    that have one: one query."""
+    by_code: dict[str, str] = {}
+    for dla_code, subdistrict in _crosswalk_subdistricts().items():
+        if subdistrict in codes:
+            by_code.setdefault(dla_code, subdistrict)
+    found: dict[str, tuple[object, object]] = {}
+    rows = (LocalBody.objects.bodies().filter(dla_code__in=list(by_code)).exclude(latitude__isnull=True)
+            .exclude(longitude__isnull=True).order_by("dla_code").values_list("dla_code", "latitude", "longitude"))
+    for dla_code, lat, lng in rows:
+        found.setdefault(by_code[dla_code], (lat, lng))
+    return found

@@ -51,6 +51,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # check at its own DNS server (tests/tenants/test_domains_txt.py).
     os.environ["DOMAIN_VERIFICATION_DNS_SERVERS"] = "off"
     settings.DOMAIN_VERIFICATION_DNS_SERVERS = ["off"]
+    # No map tiles from outside (the default is OpenStreetMap's): maps draw their own background
+    # (apps/ui/static/ui/js/basemap.js); a test that wants a tile server sets one.
+    os.environ["PORTAL_TILE_URL"] = ""
+    settings.PORTAL_TILE_URL = ""
     if settings.EMBEDDED_DATABASE:
         from rongthuk import embedded
 

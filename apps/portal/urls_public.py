@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import finder
+from .views import finder, finder_place
 
 app_name = "portal"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", finder.platform_home, name="platform-home"),
     path("finder/districts.json", finder.finder_districts, name="finder-districts"),
     path("finder/bodies.json", finder.finder_bodies, name="finder-bodies"),
+    path("finder/place/", finder_place.finder_place, name="finder-place"),
+    path("finder/subdistricts.json", finder_place.finder_subdistricts, name="finder-subdistricts"),
 ]

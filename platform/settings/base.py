@@ -166,9 +166,14 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
-# Citizen portal: the map tile server ({z}/{x}/{y} URL; empty = no tiles, the maps still work),
-# and how many reverse proxies append to X-Forwarded-For before the app (nginx: 1).
-PORTAL_TILE_URL = env_str("PORTAL_TILE_URL", "")
+# Citizen portal and staff maps: the tile server ({z}/{x}/{y} URL; empty = no tiles, the maps still
+# work on their own background: apps/ui/static/ui/js/basemap.js) and the credit it requires. The
+# default is OpenStreetMap's standard tiles, which label Thailand in Thai script; OSM's usage policy
+# asks heavy users to run or rent their own tile server (README "Configuration"). The tests set it
+# empty (tests/conftest.py): they fetch nothing from outside.
+PORTAL_TILE_URL = env_str("PORTAL_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PORTAL_TILE_ATTRIBUTION = env_str("PORTAL_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# How many reverse proxies append to X-Forwarded-For before the app (nginx: 1).
 PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0)
 # Citizen pages from the shared cache (apps.portal.page_cache): on unless PORTAL_PAGE_CACHE=0 (the
 # load bench's baseline). Pages that show figures (the body's home, /stats/) may be this many

@@ -12,7 +12,6 @@ import datetime as dt
 
 from csp.constants import NONCE, NONE, SELF
 
-from apps.ui.csp import tile_origin
 from rongthuk.env import EnvError, env_bool, env_int, env_str
 
 RONGTHUK_ENV = env_str("RONGTHUK_ENV", "development")
@@ -94,16 +93,15 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------------------------
 # Scripts and styles from the app's own origin, inline ones only with the request's nonce; images
-# from the app, the tile server (PORTAL_TILE_URL's origin only; a body's own tile server is added
-# on its map pages: apps.ui.csp), images the pages build (data:) and the photo previews and
-# in-browser resizing of the complaint form (blob:). Never any https origin.
-_TILE_ORIGIN = tile_origin(env_str("PORTAL_TILE_URL", ""))
+# from the app, images the pages build (data:) and the photo previews and in-browser resizing of the
+# complaint form (blob:); the tile server (PORTAL_TILE_URL's origin, or a body's own) only on the
+# pages that show a map (apps.ui.csp.allow_tiles_from). Never any https origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:", "blob:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -89,7 +89,9 @@ def test_every_page_has_no_serious_or_critical_axe_violation(
         follower = case_follow(complaint_id=case.pk, phone="0812345679", email="", consent=True, language="th",
                                site=body)[0]
     audit = Audit()
-    citizen = [(f"{platform}/", "platform: find a body"), (f"{body}/", "citizen: body home"),
+    citizen = [(f"{platform}/", "platform: find a body"),
+               (f"{platform}/finder/place/?subdistrict=760706&moo=3", "platform: find a body by place"),
+               (f"{body}/", "citizen: body home"),
                (f"{body}/complaints/new/", "citizen: complaint form"),
                (f"{body}/complaints/conduct/", "citizen: conduct complaint form"),
                (f"{body}/track/", "citizen: track"), (f"{body}/stats/", "citizen: statistics"),
@@ -103,7 +105,8 @@ def test_every_page_has_no_serious_or_critical_axe_violation(
              (f"{body}/staff/admin/categories/", "staff: categories"), (f"{body}/staff/admin/staff/", "staff: staff"),
              (f"{body}/staff/admin/audit/", "staff: audit log"), (f"{body}/staff/admin/outbox/", "staff: outbox"),
              (f"{body}/staff/directives/", "staff: directives"), (f"{body}/sla/manage/", "staff: SLA editor"),
-             (f"{body}/sla/calendar/", "staff: closures"), (f"{body}/settings/profile/", "staff: body profile")]
+             (f"{body}/sla/calendar/", "staff: closures"), (f"{body}/settings/profile/", "staff: body profile"),
+             (f"{body}/staff/setup/service-area/", "staff: service area")]
     oversight = [(f"{platform}/oversight/", "oversight: dashboard"),
                  (f"{platform}/oversight/performance/", "oversight: performance"),
                  (f"{platform}/oversight/overdue/", "oversight: overdue"),

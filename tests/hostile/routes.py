@@ -89,6 +89,7 @@ NO_FORM: dict[str, str] = {
     "tenant portal:report-stop": "a button with no field (its key comes in a follower's message)",
     "public portal:platform-home": "GET search", "public portal:finder-districts": "JSON (GET)",
     "public portal:finder-bodies": "JSON (GET)",
+    "public portal:finder-place": "GET search", "public portal:finder-subdistricts": "JSON (GET)",
     "public oversight:dashboard": "GET filters", "public oversight:performance": "GET filters",
     "public oversight:body": "read-only", "public oversight:overdue": "GET filters",
     "public oversight:conduct": "GET filters", "public oversight:conduct-identity": "identity reveal: a button",

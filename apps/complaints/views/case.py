@@ -50,7 +50,8 @@ from apps.complaints.selectors import (
 from apps.complaints.status import OPEN_STATUSES, Status
 from apps.complaints.workflow import available_actions
 from apps.ui.csp import allow_tiles_from
-from tenants.models import Subdistrict
+from tenants.models import LocalBody, Subdistrict
+from tenants.service_areas import bodies_serving
 
 
 def _threads(events: list[ComplaintEvent]) -> list[dict[str, Any]]:
@@ -79,6 +80,18 @@ _FORMS: dict[str, type[forms.Form]] = {
 }
 
 
+def _serving_elsewhere(complaint: Complaint) -> list[LocalBody]:
+    """The bodies whose service area holds the case's ตำบล (and หมู่ที่) when this body's does not:
+    the case came to the wrong body, and one button sends it on."""
+    if not complaint.subdistrict_code or complaint.status not in OPEN_STATUSES:
+        return []
+    moo = complaint.moo.strip()
+    serving = bodies_serving(subdistrict_code=complaint.subdistrict_code,
+                             moo=int(moo) if moo.isdigit() and len(moo) <= 2 else None)
+    here = current_body()
+    return [] if any(b.pk == here.pk for b in serving) else serving
+
+
 def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str, Any] | None = None,
                   errors: dict[str, str] | None = None, identity: dict[str, str] | None = None,
                   contact: dict[str, str] | None = None) -> dict[str, Any]:
@@ -97,6 +110,7 @@ def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str
         if complaint.subdistrict_code else None
     merged = list(complaint.merged.all().only("id", "tracking_code")) if complaint.pk else []
     return {
+        "serving": _serving_elsewhere(complaint),
         "complaint": complaint,
         "timeline": _threads(events),
         "photos": photos,

@@ -12,6 +12,14 @@ from apps.portal import selectors
 from apps.portal.page_cache import cached_page
 from apps.ui import thai
 from tenants.models import LocalBody
+from tenants.service_areas import areas_by_body
+
+
+def _finder_items(request: HttpRequest, bodies: list[LocalBody]) -> list[dict[str, str]]:
+    """Bodies found by name, each with what tells two of one name apart: type, district, area."""
+    areas = areas_by_body(bodies)
+    return [{**_finder_item(request, b), "area": ", ".join(thai.localised_name(a.subdistrict) for a in areas[b.pk])}
+            for b in bodies]
 
 
 def _finder_item(request: HttpRequest, body: LocalBody) -> dict[str, str]:
@@ -39,15 +47,15 @@ def platform_home(request: HttpRequest) -> HttpResponse:
     if province:
         districts = list(selectors.districts_list(province_code=province))
     if query.strip():
-        results = [_finder_item(request, b) for b in selectors.bodies_search(query=query)]
+        results = _finder_items(request, selectors.bodies_search(query=query))
     elif district:
-        results = [_finder_item(request, b) for b in selectors.bodies_in_district(district_code=district)]
+        results = _finder_items(request, selectors.bodies_in_district(district_code=district))
     return render(request, "portal/platform_home.html", {
         "provinces": selectors.provinces_list(), "districts": districts, "province": province,
         "district": district, "query": query, "results": results,
         "searched": bool(query.strip() or district),
         "finder_labels": {"found": _("จำนวนหน่วยงานที่พบ: %(n)s"), "none": _("ไม่พบหน่วยงาน ลองพิมพ์ชื่ออื่น"),
-                          "pick_district": _("— เลือกอำเภอ —")},
+                          "pick_district": _("— เลือกอำเภอ —"), "area": _("ดูแล ต.")},
     })
 
 
@@ -73,4 +81,4 @@ def finder_bodies(request: HttpRequest) -> JsonResponse:
         bodies = selectors.bodies_in_district(district_code=district)
     else:
         bodies = []
-    return JsonResponse({"bodies": [_finder_item(request, b) for b in bodies]})
+    return JsonResponse({"bodies": _finder_items(request, list(bodies))})

@@ -57,6 +57,8 @@ NOT_ADMINISTRATIVE = {
     "staff:case-contact": "contact reveal to the handling officer: IdentityAccess, shown on the audit page",
     "onboarding-domains": "custom domain claims: domain.* entries in the body's and the platform's audit logs "
                           "(tests/tenants/test_domains_staff.py)",
+    "onboarding-service-area": "service area edits: body.service_area entries in the body's and the platform's "
+                               "audit logs (tests/tenants/test_service_areas.py)",
     "staff:case-attachment": "download",
     "staff:case-action": "case work: the case's timeline records it",
     "staff:transfer-targets": "read-only search",

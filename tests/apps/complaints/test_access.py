@@ -76,6 +76,7 @@ STAFF: dict[str, tuple[str, str]] = {
     "staff-api-keys": ("/staff/api-keys/", "page"),
     "onboarding-checklist": ("/staff/setup/", "page"),
     "onboarding-domains": ("/staff/setup/domains/", "page"),
+    "onboarding-service-area": ("/staff/setup/service-area/", "page"),
     "line-channel": ("/staff/admin/line/", "page"),
     "sla:manage": ("/sla/manage/", "hidden"),
     "sla:calendar": ("/sla/calendar/", "hidden"),

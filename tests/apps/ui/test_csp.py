@@ -38,14 +38,30 @@ def test_a_bodys_own_tile_server_is_allowed_on_its_map_pages_only(banlat: LocalB
         "img-src 'self' data: blob:"
 
 
-def test_the_platforms_tile_server_is_the_one_origin_in_the_setting() -> None:
+def test_the_platforms_tile_server_is_allowed_on_map_pages_only(settings, banlat: LocalBody) -> None:  # type: ignore[no-untyped-def]
     env = dict(os.environ, PORTAL_TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     out = subprocess.run([sys.executable, "-c", "import django, json; django.setup(); "
                           "from django.conf import settings; "
                           "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"],
                          cwd=REPO, env={**env, "DJANGO_SETTINGS_MODULE": "rongthuk.settings"},
                          capture_output=True, text=True, check=True).stdout
-    assert json.loads(out) == ["'self'", "data:", "blob:", "https://tile.openstreetmap.org"]
+    assert json.loads(out) == ["'self'", "data:", "blob:"]
+    settings.PORTAL_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    for path in ("/", "/complaints/new/"):
+        assert _img_src(Client(HTTP_HOST="banlat.localhost").get(path)["Content-Security-Policy"]) == \
+            "img-src 'self' data: blob: https://tile.openstreetmap.org", path
+    assert _img_src(Client(HTTP_HOST="banlat.localhost").get("/track/")["Content-Security-Policy"]) == \
+        "img-src 'self' data: blob:"
+
+
+def test_the_default_tile_server_is_openstreetmap_with_its_credit() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_TILE")}
+    out = subprocess.run([sys.executable, "-c", "import django, json; django.setup(); "
+                          "from django.conf import settings; "
+                          "print(json.dumps([settings.PORTAL_TILE_URL, settings.PORTAL_TILE_ATTRIBUTION]))"],
+                         cwd=REPO, env={**env, "DJANGO_SETTINGS_MODULE": "rongthuk.settings"},
+                         capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == ["https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"]
 
 
 def test_tile_origins() -> None:

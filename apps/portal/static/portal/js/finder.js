@@ -17,7 +17,7 @@
     bodies.forEach(function (b) {
       var li = document.createElement("li"), a = document.createElement("a"), small = document.createElement("small");
       a.href = b.url; a.textContent = b.name;
-      small.textContent = [b.district, b.province].filter(Boolean).join(" · ");
+      small.textContent = [b.kind, b.district, b.province, b.area ? L10N.area + b.area : ""].filter(Boolean).join(" · ");
       a.appendChild(small); li.appendChild(a); results.appendChild(li);
     });
     status.textContent = bodies.length ? L10N.found.replace("%(n)s", bodies.length) : L10N.none;

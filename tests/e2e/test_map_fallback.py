@@ -1,0 +1,133 @@
+"""Maps with no tiles, in a real browser at 360 px: with no tile server, and with one that cannot be
+reached, the complaint form's map still shows the body's office, the subdistricts it serves and the
+district's other offices, labelled, says that the background is missing, and a tap places the pin
+whose latitude and longitude the complaint keeps. The finder by place works at 360 px without
+sideways scrolling, in Thai and English."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django_tenants.utils import schema_context
+
+from apps.complaints.models import Complaint
+from apps.portal.models import BodyProfile
+from tenants.models import LocalBody
+
+pytestmark = [pytest.mark.browser]
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:  # bound then closed: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _no_sideways_scroll(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+
+
+def _file_with_a_tapped_pin(page: Any, base: str, tag: str) -> tuple[str, str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/complaints/new/", wait_until="networkidle")
+    page.wait_for_selector("#pick-map .map-note")
+    assert page.locator("#pick-map .map-note").inner_text() == (
+        "ไม่มีภาพแผนที่พื้นหลัง แผนที่แสดงสำนักงาน ตำบลที่ดูแล และหน่วยงานใกล้เคียงแทน แตะบนแผนที่เพื่อปักหมุดได้ตามปกติ")
+    office = page.locator("#pick-map .map-label--office")
+    assert office.count() == 1 and office.inner_text() == "สำนักงานเทศบาลตำบลบ้านลาด · ต.บ้านลาด"
+    neighbours = page.locator("#pick-map .map-label--neighbour").all_inner_texts()
+    assert "องค์การบริหารส่วนตำบลท่าเสน" in neighbours
+    _no_sideways_scroll(page)
+    # The map widened to the district's offices (an animated zoom): tap once it has settled.
+    page.wait_for_function("!document.querySelector('#pick-map').classList.contains('leaflet-zoom-anim')")
+    box = page.locator("#pick-map").bounding_box()
+    page.locator("#pick-map").click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.4})  # off the labels
+    lat, lng = page.input_value("#id_latitude"), page.input_value("#id_longitude")
+    assert errors == [] and lat and lng
+    assert page.locator("#location-status").inner_text() == f"ปักหมุดแล้ว: {lat}, {lng}"
+    assert page.locator("#pick-map path.leaflet-interactive").count() == 1  # the pin
+    page.get_by_text("ไฟฟ้าสาธารณะ ไฟถนนดับ/ชำรุด").click()
+    page.get_by_label("รายละเอียดเรื่องที่ร้องทุกข์").fill(f"ไฟถนนดับ ปักหมุดบนแผนที่ที่ไม่มีภาพ {tag}")
+    page.fill("#id_name", "สมหญิง แผนที่")
+    page.fill("#id_phone", "0812345678")
+    page.check("#id_consent")
+    page.click("#submit-complaint")
+    page.wait_for_url(f"{base}/complaints/receipt/")
+    return lat, lng
+
+
+def test_with_no_tile_server_a_pin_is_still_placed(browser: Any, portal_server: str, committed: None) -> None:
+    assert django_settings.PORTAL_TILE_URL == ""  # the tests fetch nothing from outside
+    banlat = LocalBody.objects.get(dla_code="5760601")
+    tag = uuid.uuid4().hex[:8]
+    context = browser.new_context(viewport=PHONE, locale="th-TH", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    lat, lng = _file_with_a_tapped_pin(page, f"http://banlat.localhost:{portal_server}", tag)
+    with schema_context(banlat.schema_name):
+        complaint = Complaint.objects.get(description__endswith=tag)
+        assert (complaint.latitude, complaint.longitude) == (Decimal(lat), Decimal(lng))
+    assert all(url.startswith(f"http://banlat.localhost:{portal_server}/") for url in requests)
+    context.close()
+
+
+def test_with_the_tile_server_unreachable_a_pin_is_still_placed(browser: Any, portal_server: str,
+                                                                 committed: None) -> None:
+    banlat = LocalBody.objects.get(dla_code="5760601")
+    port = _closed_port()
+    profile, _created = BodyProfile.objects.get_or_create(body=banlat)
+    before = profile.tile_url
+    profile.tile_url = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+    profile.save(update_fields=["tile_url"])
+    try:
+        tag = uuid.uuid4().hex[:8]
+        context = browser.new_context(viewport=PHONE, locale="th-TH", is_mobile=True, has_touch=True)
+        page = context.new_page()
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        lat, lng = _file_with_a_tapped_pin(page, f"http://banlat.localhost:{portal_server}", tag)
+        assert any(url.startswith(f"http://127.0.0.1:{port}/") for url in failed)  # the tiles were tried
+        with schema_context(banlat.schema_name):
+            complaint = Complaint.objects.get(description__endswith=tag)
+            assert (complaint.latitude, complaint.longitude) == (Decimal(lat), Decimal(lng))
+        context.close()
+    finally:
+        profile.tile_url = before
+        profile.save(update_fields=["tile_url"])
+
+
+def test_the_finder_by_place_at_phone_size_in_thai_and_english(browser: Any, portal_server: str,
+                                                               committed: None) -> None:
+    platform = f"http://localhost:{portal_server}"
+    context = browser.new_context(viewport=PHONE, locale="th-TH", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{platform}/", wait_until="networkidle")
+    page.click("#finder-place-link")
+    page.wait_for_url(f"{platform}/finder/place/")
+    page.select_option("#place-province", "76")
+    page.wait_for_selector("#place-district option[value='7607']", state="attached")
+    page.select_option("#place-district", "7607")
+    page.wait_for_selector("#place-subdistrict option[value='760706']", state="attached")
+    page.select_option("#place-subdistrict", "760706")
+    page.fill("#place-moo", "3")
+    page.click("#place-form button[type=submit]")
+    page.wait_for_selector("#place-answer")
+    names = page.locator(".place-answer__name").all_inner_texts()
+    assert names == ["เทศบาลตำบลบางตะบูน", "องค์การบริหารส่วนตำบลบางตะบูน"]
+    assert page.locator("#answer-title").inner_text() == "หน่วยงานที่ดูแล ต.บางตะบูน หมู่ที่ 3"
+    _no_sideways_scroll(page)
+    context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": platform}])
+    page.reload(wait_until="networkidle")
+    assert page.locator("h1").inner_text() == "Find the body that serves your area"
+    assert page.locator("#answer-title").inner_text() == "Bodies serving Bang Tabun subdistrict village (moo) 3"
+    _no_sideways_scroll(page)
+    context.close()
