@@ -27,7 +27,8 @@ from tenants.slugs import CROSSWALK
 
 MAX_MOO = 99
 # Municipalities before the อบต. of the same place (the order the finder names them in).
-_KIND_ORDER = [BodyKind.CITY, BodyKind.TOWN, BodyKind.SUBDISTRICT_MUNICIPALITY, BodyKind.SPECIAL, BodyKind.SAO]
+_KIND_ORDER: list[str] = [BodyKind.CITY, BodyKind.TOWN, BodyKind.SUBDISTRICT_MUNICIPALITY, BodyKind.SPECIAL,
+                         BodyKind.SAO]
 
 
 class ServiceAreaRefused(Exception):
