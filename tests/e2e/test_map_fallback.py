@@ -64,42 +64,42 @@ def _file_with_a_tapped_pin(page: Any, base: str, tag: str) -> tuple[str, str]:
     return lat, lng
 
 
-def test_with_no_tile_server_a_pin_is_still_placed(browser: Any, portal_server: str, committed: None) -> None:
-    assert django_settings.PORTAL_TILE_URL == ""  # the tests fetch nothing from outside
+def _filed_pin_is_kept(browser: Any, portal_server: str) -> list[tuple[str, str]]:
+    """File a complaint with a tapped pin at phone size; the case keeps the pin exactly. Returns
+    every request the page made, with whether it failed."""
     banlat = LocalBody.objects.get(dla_code="5760601")
     tag = uuid.uuid4().hex[:8]
     context = browser.new_context(viewport=PHONE, locale="th-TH", is_mobile=True, has_touch=True)
     page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
+    requests: list[tuple[str, str]] = []
+    page.on("request", lambda request: requests.append((request.url, "sent")))
+    page.on("requestfailed", lambda request: requests.append((request.url, "failed")))
     lat, lng = _file_with_a_tapped_pin(page, f"http://banlat.localhost:{portal_server}", tag)
     with schema_context(banlat.schema_name):
         complaint = Complaint.objects.get(description__endswith=tag)
         assert (complaint.latitude, complaint.longitude) == (Decimal(lat), Decimal(lng))
-    assert all(url.startswith(f"http://banlat.localhost:{portal_server}/") for url in requests)
     context.close()
+    return requests
+
+
+def test_with_no_tile_server_a_pin_is_still_placed(browser: Any, portal_server: str, committed: None) -> None:
+    assert django_settings.PORTAL_TILE_URL == ""  # the tests fetch nothing from outside
+    requests = _filed_pin_is_kept(browser, portal_server)
+    assert all(url.startswith(f"http://banlat.localhost:{portal_server}/") for url, _what in requests)
 
 
 def test_with_the_tile_server_unreachable_a_pin_is_still_placed(browser: Any, portal_server: str,
                                                                  committed: None) -> None:
-    banlat = LocalBody.objects.get(dla_code="5760601")
     port = _closed_port()
-    profile, _created = BodyProfile.objects.get_or_create(body=banlat)
+    profile, _created = BodyProfile.objects.get_or_create(body=LocalBody.objects.get(dla_code="5760601"))
     before = profile.tile_url
     profile.tile_url = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
     profile.save(update_fields=["tile_url"])
     try:
-        tag = uuid.uuid4().hex[:8]
-        context = browser.new_context(viewport=PHONE, locale="th-TH", is_mobile=True, has_touch=True)
-        page = context.new_page()
-        failed: list[str] = []
-        page.on("requestfailed", lambda request: failed.append(request.url))
-        lat, lng = _file_with_a_tapped_pin(page, f"http://banlat.localhost:{portal_server}", tag)
-        assert any(url.startswith(f"http://127.0.0.1:{port}/") for url in failed)  # the tiles were tried
-        with schema_context(banlat.schema_name):
-            complaint = Complaint.objects.get(description__endswith=tag)
-            assert (complaint.latitude, complaint.longitude) == (Decimal(lat), Decimal(lng))
-        context.close()
+        requests = _filed_pin_is_kept(browser, portal_server)
+        # The tiles were asked for, and none arrived.
+        tiles = [(url, what) for url, what in requests if url.startswith(f"http://127.0.0.1:{port}/")]
+        assert tiles and {what for _url, what in tiles} == {"sent", "failed"}
     finally:
         profile.tile_url = before
         profile.save(update_fields=["tile_url"])
