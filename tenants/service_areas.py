@@ -71,12 +71,13 @@ def service_areas_seed(bodies: Iterable[LocalBody]) -> int:
 # ---------------------------------------------------------------------------------------------
 # หมู่ที่ lists: "1-3, 5" ⇄ [1, 2, 3, 5]
 
+_THAI_DIGITS = {0x0E50 + n: str(n) for n in range(10)}  # Thai digits, as people type them
 _MOO_PART = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
 
 
 def moo_parse(text: str) -> list[int]:
     """หมู่ที่ typed by a person: numbers and ranges separated by commas or spaces; blank: all."""
-    cleaned = (text or "").strip().translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    cleaned = (text or "").strip().translate(_THAI_DIGITS)
     cleaned = re.sub(r"\s*[-–]\s*", "-", cleaned)
     numbers: set[int] = set()
     for part in filter(None, re.split(r"[,\s]+", cleaned)):

@@ -91,7 +91,7 @@ def test_with_no_tile_server_a_pin_is_still_placed(browser: Any, portal_server: 
 def test_with_the_tile_server_unreachable_a_pin_is_still_placed(browser: Any, portal_server: str,
                                                                  committed: None) -> None:
     port = _closed_port()
-    profile, _created = BodyProfile.objects.get_or_create(body=LocalBody.objects.get(dla_code="5760601"))
+    profile, created = BodyProfile.objects.get_or_create(body=LocalBody.objects.get(dla_code="5760601"))
     before = profile.tile_url
     profile.tile_url = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
     profile.save(update_fields=["tile_url"])
@@ -100,9 +100,12 @@ def test_with_the_tile_server_unreachable_a_pin_is_still_placed(browser: Any, po
         # The tiles were asked for, and none arrived.
         tiles = [(url, what) for url, what in requests if url.startswith(f"http://127.0.0.1:{port}/")]
         assert tiles and {what for _url, what in tiles} == {"sent", "failed"}
-    finally:
-        profile.tile_url = before
-        profile.save(update_fields=["tile_url"])
+    finally:  # the database outlives the test: leave the body as it was
+        if created:
+            profile.delete()
+        else:
+            profile.tile_url = before
+            profile.save(update_fields=["tile_url"])
 
 
 def test_the_finder_by_place_at_phone_size_in_thai_and_english(browser: Any, portal_server: str,
