@@ -51,6 +51,18 @@ class IntakeSerializer(serializers.Serializer):
     external_id = serializers.CharField(allow_blank=True, required=False, default="", max_length=80)
 
 
+# multipart/form-data: the same fields, the complainant's as `complainant.name`, `complainant.phone`, …
+# (DRF's nested form fields), and the photos or PDFs in `attachments`, checked and stored like the
+# portal form's (apps.complaints.attachments, through the intake service).
+IntakeUpload = inline_serializer("StaffIntakeUpload", {
+    **{name: field for name, field in IntakeSerializer().get_fields().items() if name != "complainant"},
+    **{f"complainant.{name}": field for name, field in ComplainantSerializer().get_fields().items()},
+    "attachments": serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=5,
+        help_text="photos (JPEG, PNG, WebP: at most 10 MB, re-encoded, EXIF removed) or PDF (at most 10 MB, "
+                  "no scripts); at most 5"),
+})
+
 INTAKE_RESULT = inline_serializer("StaffIntakeResult", {
     "id": serializers.IntegerField(), "tracking_code": serializers.CharField(), "status": serializers.CharField(),
     "second_factor": serializers.CharField(allow_blank=True), "second_factor_kind": serializers.CharField(),
@@ -71,7 +83,8 @@ class ComplaintIntakeView(APIView):
     permission_classes = [IsStaffOfThisBody]
 
     @extend_schema(summary="File a complaint received at the front desk, by phone, letter, LINE or e-mail",
-                   tags=STAFF_TAGS, request=IntakeSerializer,
+                   tags=STAFF_TAGS,
+                   request={"application/json": IntakeSerializer, "multipart/form-data": IntakeUpload},
                    parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
                    responses={201: INTAKE_RESULT, 200: INTAKE_RESULT, 400: REFUSAL, 403: REFUSAL, 413: REFUSAL})
     def post(self, request: Request) -> Response:
@@ -80,12 +93,14 @@ class ComplaintIntakeView(APIView):
             return Response({"errors": payload.errors}, status=status.HTTP_400_BAD_REQUEST)
         data = dict(payload.validated_data)
         person = data.pop("complainant")
+        files = getattr(request, "FILES", None)
+        uploads = list(files.getlist("attachments")) if files is not None else []
         try:
             # A client retrying after a timeout sends the same key and gets the same case.
             key = scoped_key(request.headers.get("Idempotency-Key", ""), scope=f"staff-{request.user.pk}")
             result = complaint_submit(
                 complainant=Complainant(**person) if person else None, actor=request.user,
-                privacy_notice_shown=True, idempotency_key=key, **data,
+                privacy_notice_shown=True, idempotency_key=key, uploads=uploads, **data,
             )
         except NotAllowed as error:
             return Response(_refusal(error), status=status.HTTP_403_FORBIDDEN)

@@ -40,6 +40,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
+from bench._setup import synthetic_bodies  # noqa: E402
 from bench.complaints import INBOX_BODY, fill_inbox, staff_user  # noqa: E402
 from bench.complaints import setup as body_setup  # noqa: E402
 from bench.integrations import bench_webhooks  # noqa: E402 - sets up Django on the bench database
@@ -58,7 +59,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     # Synthetic bodies have no schema: once they exist, only the public schema is migrated.
-    if not LocalBody.objects.filter(dla_code__startswith="9").exists():
+    if not synthetic_bodies():  # also on a database not migrated yet
         body_setup()
     national_setup(7850, args.facts)
     body = LocalBody.objects.get(dla_code=INBOX_BODY)

@@ -3,10 +3,11 @@ service (channel Open311), in the body's schema."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
@@ -27,7 +28,7 @@ TOKEN_SALT = "open311.token"  # noqa: S105 - a signing salt, not a secret
 _PARAMETERS = {
     "category": "service_code", "description": "description", "name": "first_name/last_name",
     "phone": "phone", "email": "email", "location": "lat/long", "subdistrict": "attribute[subdistrict]",
-    "moo": "attribute[moo]", "location_text": "address_string", "media_url": "media_url",
+    "moo": "attribute[moo]", "location_text": "address_string", "media_url": "media_url", "attachments": "media",
     "external_source": "external_source", "external_id": "external_id",
 }
 
@@ -84,9 +85,11 @@ def ticket_key(ticket: str, *, key: ApiKey) -> str:
 
 
 def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: bool,
-           ticket: str = "") -> tuple[dict[str, Any], bool]:
+           ticket: str = "", media: Sequence[UploadedFile] = ()) -> tuple[dict[str, Any], bool]:
     """File the request in `body`; returns the spec's POST response item, and whether it is a case
-    filed earlier under the same `client_ticket_id` (a retried POST files nothing new)."""
+    filed earlier under the same `client_ticket_id` (a retried POST files nothing new). `media`:
+    photos or PDFs sent as multipart/form-data parts named `media` (beside the spec's `media_url`),
+    checked and stored like the portal form's."""
     idempotency_key = ticket_key(ticket, key=key)
     with schema_context(body.schema_name):
         services = catalogue.body_services()
@@ -119,7 +122,7 @@ def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: b
                 channel=Channel.OPEN311, category=service.category_id or 0, description=_text(data, "description"),
                 complainant=person, subdistrict_code=extra.get("subdistrict", ""), moo=extra.get("moo", ""),
                 location_text=address, latitude=latitude, longitude=longitude,
-                media_url=_text(data, "media_url"), privacy_notice_shown=False,
+                media_url=_text(data, "media_url"), privacy_notice_shown=False, uploads=media,
                 source_label=f"Open311: {key.name}", idempotency_key=idempotency_key,
                 external_source=_text(data, "external_source"), external_id=_text(data, "external_id"),
             )

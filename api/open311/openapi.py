@@ -121,7 +121,12 @@ def document(*, base_url: str, national: bool) -> dict[str, Any]:
                 "summary": "file a request (a write key); nationally routed by jurisdiction_id, subdistrict or point",
                 "parameters": [_LOCALE],
                 "requestBody": {"required": True, "content": {
-                    "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/NewRequest"}}}},
+                    "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/NewRequest"}},
+                    "multipart/form-data": {"schema": {"allOf": [{"$ref": "#/components/schemas/NewRequest"}, {
+                        "type": "object", "properties": {"media": {
+                            "type": "array", "maxItems": 5, "items": {"type": "string", "format": "binary"},
+                            "description": "photos (JPEG, PNG, WebP, at most 10 MB: re-encoded, EXIF removed) or "
+                                           "PDFs (at most 10 MB, no scripts), checked like the portal form's"}}}]}}}},
                 "responses": {"201": _json(_array("Created"), "created"),
                               "200": _json(_array("Created"), "the same request sent again (client_ticket_id)"),
                               **_refusals(400, 403, 404, 429)}}},

@@ -211,7 +211,9 @@ class RequestsView(Open311View):
             body = intake.route(data, key=caller.key)
         assert body is not None
         ticket = str(data.get("client_ticket_id") or request.headers.get("Idempotency-Key") or "")
-        item, replayed = intake.submit(data=data, body=body, key=caller.key, national=self.national, ticket=ticket)
+        files = getattr(request, "FILES", None)
+        item, replayed = intake.submit(data=data, body=body, key=caller.key, national=self.national, ticket=ticket,
+                                       media=list(files.getlist("media")) if files is not None else [])
         return document(self.fmt, "service_requests", [item], status=200 if replayed else 201)
 
 

@@ -4,7 +4,13 @@ The outbox row (apps.complaints.models.Notification) holds the endpoint's id as 
 the event id as its subject and the JSON body, exactly as first written: every attempt sends the
 same bytes with the same event id, a fresh timestamp and a signature over both. Any answer other
 than 2xx, a refused address or no answer within WEBHOOK_TIMEOUT is a failure: the outbox keeps
-the row and retries with backoff."""
+the row and retries with backoff.
+
+The PDPA job (apps.complaints.retention) rewrites an event not yet delivered without the person,
+under a lock on its outbox row, and a worker may have claimed that row already. So a delivery reads
+the row again under the same lock and holds it for its one POST (at most WEBHOOK_TIMEOUT): a
+delivery either ends before the erasure can take the row, or sends what the erasure left. What the
+worker read when it claimed the row is never sent."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import transaction
 
 from apps.ui.secrets import decrypt
 from apps.webhooks.addresses import resolve_checked, url_parts
@@ -81,13 +88,18 @@ def post_signed(*, url: str, secret: str, event_id: str, event: str, body: bytes
 
 class WebhookBackend:
     def send(self, notification: Notification, *, idempotency_key: str) -> None:
-        endpoint = WebhookEndpoint.objects.filter(pk=_endpoint_id(notification.recipient)).first()
-        if endpoint is None or not endpoint.is_active:
-            # Removed or switched off by the body's admin: nothing is sent, and the log says so.
-            raise DeliveryFailed("endpoint disabled")
-        event = _event_name(notification.body)
-        status = post_signed(url=endpoint.url, secret=decrypt(endpoint.secret_encrypted),
-                             event_id=notification.subject, event=event, body=notification.body.encode())
+        with transaction.atomic():
+            # The row as it is now, locked until the POST is answered (the module's docstring).
+            row = (type(notification)._default_manager.select_for_update()
+                   .filter(pk=notification.pk, status=notification.status).first())
+            if row is None:
+                raise DeliveryFailed("no longer claimed")  # emptied by the PDPA job, or taken back
+            endpoint = WebhookEndpoint.objects.filter(pk=_endpoint_id(row.recipient)).first()
+            if endpoint is None or not endpoint.is_active:
+                # Removed or switched off by the body's admin: nothing is sent, and the log says so.
+                raise DeliveryFailed("endpoint disabled")
+            status = post_signed(url=endpoint.url, secret=decrypt(endpoint.secret_encrypted),
+                                 event_id=row.subject, event=_event_name(row.body), body=row.body.encode())
         if not 200 <= status < 300:
             raise DeliveryFailed(f"HTTP {status}")
 
