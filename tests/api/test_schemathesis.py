@@ -161,7 +161,8 @@ def test_a_bodys_own_staff_api_document_holds_with_an_integration_key(committed:
             return "attachments" in components.get(ref.rsplit("/", 1)[-1], {}).get("properties", {})
 
         uploads = {path for path in schema.raw_schema["paths"] if takes_files(path)}
-        assert uploads == {"/api/staff/v1/complaints/{id}/reply/", "/api/staff/v1/complaints/{id}/resolve/"}
+        assert uploads == {"/api/staff/v1/complaints/", "/api/staff/v1/complaints/{id}/reply/",
+                           "/api/staff/v1/complaints/{id}/resolve/"}
         for operation in operations:
             figures["operations"] += 1
             _runner(operation, {"Host": host, "Authorization": f"Bearer {raw}"}, port, figures, failures)()

@@ -147,3 +147,18 @@ def concrete(route: Route, values: dict[str, Callable[[Route], str | None]]) -> 
 def admin_model(route: Route) -> tuple[str, str, str] | None:
     match = _ADMIN_MODEL.match(route.name)
     return (match["app"], match["model"], match["page"]) if match else None
+
+
+# How each route refuses a value it must refuse (catalogue.REFUSE, hostile files), exactly: "400" /
+# "413" (with a Thai body: the form again with the error, or the input edge's Thai page, JSON under
+# /api/), "form" (200, the form again with a Thai error), "message" (302 to a page showing a Thai
+# error), "403", "404", "429". Every form of the platform answers a refused value or file with 400
+# today (rongthuk.inputs refuses hostile values before the view; a form with a refused file is shown
+# again with 400); an entry "<route key>" or "<route key> [<value label>]" pins a route, or one value
+# of it, that refuses otherwise. A refusal that changes kind (a 400 becoming a 200 with an error, a
+# 403 becoming a 404) fails test_every_form_field_refuses_hostile_input.
+REFUSALS: dict[str, str] = {}
+
+
+def refusal_expected(route_key: str, label: str) -> str:
+    return REFUSALS.get(f"{route_key} [{label}]", REFUSALS.get(route_key, "400"))

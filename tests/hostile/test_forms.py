@@ -68,7 +68,17 @@ from tests.conftest import STAFF_PASSWORD
 from tests.hostile import files
 from tests.hostile.catalogue import CLEAN, REFUSE
 from tests.hostile.forms import Form, forms_in, routes
-from tests.hostile.routes import NO_FORM, PUBLIC, TENANT, Route, admin_model, all_routes, concrete, no_form_by_rule
+from tests.hostile.routes import (
+    NO_FORM,
+    PUBLIC,
+    TENANT,
+    Route,
+    admin_model,
+    all_routes,
+    concrete,
+    no_form_by_rule,
+    refusal_expected,
+)
 from tests.signin import authenticator, verified_login
 
 THAI = re.compile(r"[\u0e01-\u0e5b]")
@@ -330,18 +340,29 @@ def _text(response: Any) -> str:
     return response.content.decode(errors="replace")
 
 
-def _refused(response: Any, client: Client) -> bool:
+def _refusal(response: Any, client: Client) -> str:
+    """How a post was refused, as routes.REFUSALS names it ("form", "message", "400", "413", "403",
+    "404", "429"), or "not refused (<status>)"."""
     if response.status_code == 302:  # refused with a message on the page it sends back to
         page = client.get(response["Location"], HTTP_HOST=client.defaults["HTTP_HOST"])
         text = page.content.decode(errors="replace")
-        return ("message--error" in text or 'class="error"' in text or 'class="warning"' in text) \
+        shown = ("message--error" in text or 'class="error"' in text or 'class="warning"' in text) \
             and bool(THAI.search(text))
+        return "message" if shown else "not refused (302 without a message)"
     text = _text(response)
     if response.status_code in (400, 413):
-        return bool(THAI.search(text))
+        return str(response.status_code) if THAI.search(text) else f"not refused ({response.status_code} not in Thai)"
     if response.status_code == 200:
-        return bool(THAI.search(text)) and any(marker in text for marker in ERROR_MARKERS)
-    return response.status_code in (403, 404, 429)
+        shown = bool(THAI.search(text)) and any(marker in text for marker in ERROR_MARKERS)
+        return "form" if shown else "not refused (200 without an error)"
+    if response.status_code in (403, 404, 429):
+        return str(response.status_code)
+    return f"not refused ({response.status_code})"
+
+
+def _route_key(who: str, form: Form) -> str:
+    host = who.split("@", 1)[1]
+    return _reached(form.action, PUBLIC if host == "localhost" else TENANT) or f"unresolved {form.action}"
 
 
 def test_every_form_field_refuses_hostile_input(banlat: LocalBody, settings: Any, tmp_path: Path) -> None:
@@ -388,8 +409,10 @@ def test_every_form_field_refuses_hostile_input(banlat: LocalBody, settings: Any
                     FIGURES["must refuse"] += 1
                     stored = _snapshot(banlat.schema_name, tmp_path) != before
                     FIGURES["stored"] += int(stored)
-                    if stored or not _refused(response, client):
-                        failures.append(f"{where}: {response.status_code}{' stored' if stored else ''}")
+                    got, expected = _refusal(response, client), refusal_expected(_route_key(who, form), label)
+                    if stored or got != expected:
+                        failures.append(f"{where}: {response.status_code}{' stored' if stored else ''}, "
+                                        f"refused as {got!r}, expected {expected!r}")
                     else:
                         FIGURES["refused"] += 1
         for name in form.file_fields():
@@ -404,9 +427,10 @@ def test_every_form_field_refuses_hostile_input(banlat: LocalBody, settings: Any
                 FIGURES["stored"] += int(stored)
                 if response.status_code >= 500:
                     FIGURES["500s"] += 1
-                if response.status_code >= 500 or stored or not _refused(response, client):
+                got, expected = _refusal(response, client), refusal_expected(_route_key(who, form), label)
+                if response.status_code >= 500 or stored or got != expected:
                     failures.append(f"{who} {form.action} [{name}] {label}: {response.status_code}"
-                                    f"{' stored' if stored else ''}")
+                                    f"{' stored' if stored else ''}, refused as {got!r}, expected {expected!r}")
                 else:
                     FIGURES["refused"] += 1
         bad = _bad_values(schemas) - baseline_bad
