@@ -18,15 +18,13 @@ import pytest
 from django_tenants.utils import schema_context
 from PIL import Image
 
-from api.integration_keys import integration_key_issue
 from api.models import Access, api_key_create
-from apps.accounts.models import User
 from apps.complaints.attachments import MAX_IMAGE_BYTES
-from apps.complaints.models import Attachment, Category, Complaint, ComplaintEvent, StaffMember
+from apps.complaints.models import Attachment, Category, Complaint, ComplaintEvent
 from apps.reporting.models import ComplaintFact
 from tenants.models import LocalBody
 from tests.api.open311.client import live_server
-from tests.api.test_staff_files_http import Partner, _jpeg_with_location, _multipart
+from tests.api.test_staff_files_http import Partner, _jpeg_with_location, _multipart, admin_and_key
 
 # A body of the standing registry no other test uses: this module's cases are committed there.
 BODY = "6760205"
@@ -66,11 +64,8 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest,
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         body = LocalBody.objects.get(dla_code=BODY)
         stamp = str(time.time_ns())[-9:]
+        _admin, staff_key = admin_and_key(body, f"intake-admin-{stamp}", f"ระบบรับเรื่อง {stamp}")
         with schema_context(body.schema_name):
-            admin = User.objects.create_user(f"intake-admin-{stamp}", None)
-            StaffMember.objects.create(user=admin, role="admin")
-            _token, staff_key = integration_key_issue(actor=admin, name=f"ระบบรับเรื่อง {stamp}", scope="write",
-                                                      personal_data=True, role="clerk")
             category = Category.objects.filter(national_category_id="road", is_active=True).order_by("position")[0]
         _key, open311_key = api_key_create(name=f"traffy {stamp}", body=body, access=Access.WRITE)
         with live_server(MEDIA_ROOT=str(media)) as port:

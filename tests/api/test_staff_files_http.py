@@ -53,6 +53,16 @@ def _multipart(fields: dict[str, str], files: list[tuple[str, str, bytes, str]])
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+def admin_and_key(body: LocalBody, username: str, name: str) -> tuple[User, str]:
+    """A new admin of `body` and a write integration key with the personal-data scope (a clerk's role)
+    issued by them: the admin and the raw key."""
+    with schema_context(body.schema_name):
+        admin = User.objects.create_user(username, None)
+        StaffMember.objects.create(user=admin, role="admin")
+        _token, raw = integration_key_issue(actor=admin, name=name, scope="write", personal_data=True, role="clerk")
+    return admin, raw
+
+
 class Partner:
     def __init__(self, port: int, host: str, key: str) -> None:
         self.port, self.host, self.key = port, host, key
@@ -77,11 +87,8 @@ class Partner:
 def test_a_partner_uploads_photos_with_a_reply_and_downloads_them(committed: None) -> None:
     body = LocalBody.objects.get(dla_code=BODY)
     stamp = str(time.time_ns())[-9:]
+    admin, raw = admin_and_key(body, f"files-admin-{stamp}", f"ระบบภาพถ่าย {stamp}")
     with schema_context(body.schema_name):
-        admin = User.objects.create_user(f"files-admin-{stamp}", None)
-        StaffMember.objects.create(user=admin, role="admin")
-        _token, raw = integration_key_issue(actor=admin, name=f"ระบบภาพถ่าย {stamp}", scope="write",
-                                            personal_data=True, role="clerk")
         _token, blind = integration_key_issue(actor=admin, name=f"แดชบอร์ด {stamp}", scope="read",
                                               personal_data=False, role="clerk")
         category = Category.objects.filter(national_category_id="road", is_active=True).order_by("position").first()
