@@ -43,6 +43,7 @@ from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 import _setup  # noqa: E402, I001  (first: the path, the database, Django)
+import _wrk  # noqa: E402
 
 _setup.start()
 
@@ -63,6 +64,25 @@ from apps.oversight.services import oversight_profile_set  # noqa: E402
 from tenants.models import BodyStatus, LocalBody  # noqa: E402
 
 CITIZEN_PATHS = ("/", "/sla/", "/stats/", "/complaints/new/", "/track/")
+
+
+def citizen_targets(cast: Cast, *, pages: int, seed: int) -> list[tuple[str, str]]:
+    """`pages` distinct citizen pages (0: every page of every body) drawn as Load.citizen draws them:
+    nine in ten a body's page of a random body, one in ten the platform's home or finder."""
+    rng = random.Random(seed)
+    domain = settings.PLATFORM_DOMAIN
+    if pages <= 0:
+        return [(host, path) for host in cast.hosts for path in CITIZEN_PATHS]
+    chosen: set[tuple[str, str]] = set()
+    while len(chosen) < min(pages, len(cast.hosts) * len(CITIZEN_PATHS)):
+        if rng.random() < 0.1:
+            district = rng.choice(cast.districts)
+            chosen.add((domain, rng.choice(["/", f"/?province={district[:2]}", f"/?district={district}",
+                                            f"/finder/districts.json?province={district[:2]}",
+                                            f"/finder/bodies.json?district={district}"])))
+        else:
+            chosen.add((rng.choice(cast.hosts), rng.choice(CITIZEN_PATHS)))
+    return sorted(chosen)
 PASSWORD = "bench-load-pw-1"  # noqa: S105 - bench data
 
 
@@ -323,6 +343,18 @@ class Load:
         while time.monotonic() < until:
             await actions[self.rng.choices(self.kinds, weights=self.weights)[0]]()
 
+    async def fill(self, targets: list[tuple[str, str]], *, concurrency: int) -> float:
+        """Every target once, `concurrency` at a time."""
+        start = time.monotonic()
+        queue = iter(targets)
+
+        async def worker() -> None:
+            for host, path in queue:
+                await self.timed("citizen", "GET", host, path)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.monotonic() - start
+
     async def run(self, *, seconds: float, concurrency: int) -> float:
         start = time.monotonic()
         await asyncio.gather(*(self.user(start + seconds) for _ in range(concurrency)))
@@ -375,6 +407,24 @@ def table(header: list[str], body: list[list[str]]) -> str:
     return "\n".join([line, rule] + [" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in body])
 
 
+def memory_phase(*, port: int, cast: Cast, seconds: float, concurrency: int, database: str,
+                 seed: int) -> list[tuple[int, str, int, int]]:
+    """Random-body citizen traffic with the page cache off (every request reads its body's schema)
+    for `seconds`, in one-minute wrk runs; each backend's memory printed after each minute."""
+    targets = [(host, path) for host in cast.hosts for path in CITIZEN_PATHS]
+    started, minute, memory = time.monotonic(), 0, []
+    while time.monotonic() - started < seconds:
+        minute += 1
+        span = min(60.0, seconds - (time.monotonic() - started))
+        result = _wrk.run(port=port, targets=targets, seconds=max(span, 1), connections=concurrency, seed=seed + minute)
+        memory = backends(database)
+        connection.close()
+        anon = sorted((m[2] / 1024 for m in memory), reverse=True)
+        print(f"memory phase, minute {minute}: {result.rate:.1f} req/s, p95 {result.p95:.1f} ms, errors "
+              f"{sum(result.errors.values())}; backends' RssAnon MB: {', '.join(f'{a:.1f}' for a in anon)}", flush=True)
+    return memory
+
+
 FULL_MIX = {"citizen": 70, "submit": 3, "track": 5, "staff inbox": 8, "staff case": 6, "oversight": 4,
             "national api": 4}
 
@@ -393,7 +443,16 @@ def main() -> None:
                              "page cache off; cached: the same, cache on (cold: random pages, most not yet stored); "
                              "warm: the pages the cached phase asked for, again (all stored); mix: every kind")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--generator", choices=("python", "wrk"), default="python",
+                        help="wrk: the citizen phases (baseline, warm, healthz, memory) from Debian's wrk, a C load "
+                             "generator, over --pages random pages; cached then is one pass over them (each stored)")
+    parser.add_argument("--pages", type=int, default=3000, help="with wrk: distinct citizen pages (0: all)")
+    parser.add_argument("--memory-seconds", type=float, default=600,
+                        help="the memory phase: random-body citizen traffic, page cache off, every page of every "
+                             "body; each PostgreSQL backend's memory printed every minute")
     args = parser.parse_args()
+    if args.generator == "wrk" and not _wrk.available():
+        parser.error("wrk is not installed (Debian: apt-get install wrk)")
 
     load_before = os.getloadavg()
     database = str(settings.DATABASES["default"]["NAME"])
@@ -410,12 +469,42 @@ def main() -> None:
     hits: dict[str, str] = {}
     memory: list[tuple[int, str, int, int]] = []
     asked: list[tuple[str, str]] = []
+    targets = citizen_targets(cast, pages=args.pages, seed=args.seed) if args.generator == "wrk" else []
+    if targets:
+        print(f"wrk over {len(targets)} citizen pages of {len({h for h, _p in targets})} hosts", flush=True)
     for phase in args.phases.split(","):
-        cached = phase != "baseline"
+        cached = phase not in ("baseline", "memory")
         mix = FULL_MIX if phase == "mix" else {"healthz": 1} if phase == "healthz" else {"citizen": 1}
         port = free_port()
         server = start_server(port=port, cache=cached, extra_env=extra)
         try:
+            if args.generator == "wrk" and phase in ("baseline", "warm", "healthz", "memory", "cached"):
+                main_kind = "healthz" if phase == "healthz" else "citizen"
+                if phase == "cached":  # one pass over the pages: each rendered and stored
+                    load = Load(port=port, cast=cast, mix=mix, shape=args.shape, seed=args.seed, replay=targets)
+                    elapsed = asyncio.run(load.fill(targets, concurrency=args.concurrency))
+                    results += rows(phase, load, elapsed)
+                    rates[phase] = len(load.latency[main_kind]) / elapsed
+                    p95s[phase] = percentile(load.latency[main_kind], .95)
+                    total = load.cache["hit"] + load.cache["miss"]
+                    hits[phase] = f"{load.cache['hit'] / total:.1%} of {total}" if total else "n/a"
+                elif phase == "memory":
+                    memory = memory_phase(port=port, cast=cast, seconds=args.memory_seconds,
+                                          concurrency=args.concurrency, database=database, seed=args.seed)
+                else:
+                    aimed = [(h, "/healthz") for h in cast.hosts] if phase == "healthz" else targets
+                    result = _wrk.run(port=port, targets=aimed, seconds=args.seconds, connections=args.concurrency,
+                                      seed=args.seed)
+                    rates[phase], p95s[phase] = result.rate, result.p95
+                    detail = f" ({', '.join(f'{k}: {v}' for k, v in result.errors.items())})" if result.errors else ""
+                    results.append([phase, f"{main_kind} (wrk)", str(result.requests), f"{result.rate:.1f}",
+                                    f"{result.p50:.1f}", f"{result.p95:.1f}", f"{result.p99:.1f}",
+                                    str(sum(result.errors.values())) + detail])
+                if phase != "memory":
+                    memory = backends(database)
+                connection.close()
+                print(f"phase {phase} done", flush=True)
+                continue
             load = Load(port=port, cast=cast, mix=mix, shape=args.shape, seed=args.seed,
                         replay=asked if phase == "warm" else None)
             elapsed = asyncio.run(load.run(seconds=args.seconds, concurrency=args.concurrency))

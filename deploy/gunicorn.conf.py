@@ -13,6 +13,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# "sync" (one request at a time per worker, the connection closed after each response) or "gthread"
+# (GUNICORN_THREADS threads per worker, keep-alive: a client's connection serves many requests).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # Load the app once in the master: a replaced worker is a fork, not a new Python start.
 # (No database connection is opened at import time: the host table is read by each worker on its
 # first request.)
