@@ -2,6 +2,7 @@
 that body into another — on a fresh database of their own (default `rongthuk_bench_lifecycle`).
 
     .venv/bin/python bench/lifecycle.py --cases 10000 --photos 2000
+    .venv/bin/python bench/lifecycle.py --cases 10000 --photos 0 --shared 1000 --merge-only
 
 300 cases are filed through the intake service (with one photo each, re-encoded like any upload),
 acknowledged and answered in part, so they have timelines, SLA clocks and facts; copies of them in
@@ -10,6 +11,9 @@ cases and P photos.
 Measured, in this order, each once: `bodies export` (wall time, archive size), beside `pg_dump` of the
 same schema (custom format) as the baseline; the body dropped (what another deployment looks like);
 `bodies restore` (wall time); the merge's dry run and the merge into another body of the province.
+`--shared N` gives the receiving body copies of N of the cases under the same tracking codes (what
+transfers between the two bodies leave), so the merge issues N new codes and tells N citizens;
+`--merge-only` skips the export and restore.
 Prints a table, the command and the load average (the CPU may be shared: read the ratios).
 """
 
@@ -38,6 +42,8 @@ def main() -> None:
     parser.add_argument("--database", default="rongthuk_bench_lifecycle")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--photos", type=int, default=2_000)
+    parser.add_argument("--shared", type=int, default=0)
+    parser.add_argument("--merge-only", action="store_true")
     args = parser.parse_args()
     work = REPO / ".data" / "bench-lifecycle"
     shutil.rmtree(work, ignore_errors=True)
@@ -61,27 +67,31 @@ def main() -> None:
     rows.append((f"setup: {args.cases:,} cases ({args.photos:,} with a photo): 300 filed, the rest copied",
                  f"{time.perf_counter() - started:.0f} s"))
 
-    archive = work / "body.tar"
-    started = time.perf_counter()
-    exported = body_export(body=source, path=archive, actor_label="bench")
-    rows.append(("bodies export: wall time", f"{time.perf_counter() - started:.1f} s"))
-    rows.append(("bodies export: archive size", f"{exported.size / 1e6:,.1f} MB"))
-    rows.append(("  of which photos (media/)", f"{_media_bytes(work / 'media') / 1e6:,.1f} MB"))
-    rows.append(("  rows: body schema / public", f"{exported.schema_rows:,} / {exported.public_rows:,}"))
-    dump = work / "schema.dump"
-    started = time.perf_counter()
-    _pg_dump(source.schema_name, dump)
-    rows.append(("baseline: pg_dump -Fc of the body's schema (no public rows, no files)",
-                 f"{time.perf_counter() - started:.1f} s, {dump.stat().st_size / 1e6:,.1f} MB"))
+    if not args.merge_only:
+        archive = work / "body.tar"
+        started = time.perf_counter()
+        exported = body_export(body=source, path=archive, actor_label="bench")
+        rows.append(("bodies export: wall time", f"{time.perf_counter() - started:.1f} s"))
+        rows.append(("bodies export: archive size", f"{exported.size / 1e6:,.1f} MB"))
+        rows.append(("  of which photos (media/)", f"{_media_bytes(work / 'media') / 1e6:,.1f} MB"))
+        rows.append(("  rows: body schema / public", f"{exported.schema_rows:,} / {exported.public_rows:,}"))
+        dump = work / "schema.dump"
+        started = time.perf_counter()
+        _pg_dump(source.schema_name, dump)
+        rows.append(("baseline: pg_dump -Fc of the body's schema (no public rows, no files)",
+                     f"{time.perf_counter() - started:.1f} s, {dump.stat().st_size / 1e6:,.1f} MB"))
 
-    _drop(source)
-    started = time.perf_counter()
-    restored = body_restore(path=archive, actor_label="bench")
-    rows.append(("bodies restore (checksums, schema, public rows, files): wall time",
-                 f"{time.perf_counter() - started:.1f} s"))
-    source = restored.body
+        _drop(source)
+        started = time.perf_counter()
+        restored = body_restore(path=archive, actor_label="bench")
+        rows.append(("bodies restore (checksums, schema, public rows, files): wall time",
+                     f"{time.perf_counter() - started:.1f} s"))
+        source = restored.body
 
     receiver = LocalBody.objects.get(dla_code=RECEIVER)
+    if args.shared:
+        _share(source, receiver, count=args.shared)
+        rows.append((f"setup: {args.shared:,} of the codes also held by the receiving body", ""))
     started = time.perf_counter()
     dry = body_merge(absorbed=source, into=receiver, dry_run=True)
     rows.append((f"bodies merge --dry-run ({dry.counts['cases']:,} cases, {dry.counts['events']:,} events)",
@@ -89,7 +99,8 @@ def main() -> None:
     started = time.perf_counter()
     merged = body_merge(absorbed=source, into=receiver, actor_label="bench")
     rows.append((f"bodies merge: {merged.counts['cases']:,} cases, {merged.counts['facts']:,} facts, "
-                 f"{merged.counts['stage_clocks']:,} clocks moved", f"{time.perf_counter() - started:.1f} s"))
+                 f"{merged.counts['stage_clocks']:,} clocks moved, {merged.counts['codes_reissued']:,} codes "
+                 "re-issued and their citizens told", f"{time.perf_counter() - started:.1f} s"))
 
     width = max(len(r[0]) for r in rows)
     print()
@@ -221,6 +232,26 @@ def _replicate(body: object, *, cases: int, photos: int) -> None:
                     shutil.copyfile(Path(settings.MEDIA_ROOT) / old_name, target)
                     have_photos += 1
             made += len(batch)
+
+
+def _share(source: object, receiver: object, *, count: int) -> None:
+    """Copies of `count` of the source's cases in the receiving body's schema, same codes (as a
+    transfer between the two leaves; the copies have no fact of their own)."""
+    from django.db import connection
+
+    from tenants.archive_format import table_columns
+
+    s, r = (f'"{b.schema_name}"' for b in (source, receiver))  # type: ignore[attr-defined]
+    columns = table_columns(receiver.schema_name, "complaints_complaint")  # type: ignore[attr-defined]
+    overrides = {
+        "id": f"nextval(pg_get_serial_sequence('{receiver.schema_name}.complaints_complaint', 'id'))",  # type: ignore[attr-defined]
+        "category_id": f"(SELECT min(id) FROM {r}.complaints_category)", "department_id": "NULL",
+        "assignee_id": "NULL", "merged_into_id": "NULL", "idempotency_key": "''", "line_link_hash": "''",
+        "external_id": "''", "channel": "'transfer'"}
+    exprs = ", ".join(overrides.get(c, f't."{c}"') for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {r}.complaints_complaint ({', '.join(chr(34) + c + chr(34) for c in columns)}) "  # noqa: S608
+                       f"SELECT {exprs} FROM (SELECT * FROM {s}.complaints_complaint ORDER BY id LIMIT %s) t", [count])
 
 
 def _media_bytes(folder: Path) -> int:
