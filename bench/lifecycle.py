@@ -199,6 +199,7 @@ def _replicate(body: object, *, cases: int, photos: int) -> None:
                            "'public.reporting_complaintfact', 'id')) FROM reporting_complaintfact f "
                            "WHERE f.body_id = %s AND f.complaint_id = rep.old_id", [body.pk])  # type: ignore[attr-defined]
             copy("complaints_complaint", {"id": "r.new_id", "tracking_code": "r.code", "idempotency_key": "''",
+                                          "line_link_hash": "''",
                                           "merged_into_id": "NULL"}, "JOIN rep r ON r.old_id = t.id")
             event_id = f"nextval(pg_get_serial_sequence('{schema}.complaints_complaintevent', 'id'))"
             copy("complaints_complaintevent", {"id": event_id, "complaint_id": "r.new_id"},
