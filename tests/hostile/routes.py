@@ -152,13 +152,22 @@ def admin_model(route: Route) -> tuple[str, str, str] | None:
 # How each route refuses a value it must refuse (catalogue.REFUSE, hostile files), exactly: "400" /
 # "413" (with a Thai body: the form again with the error, or the input edge's Thai page, JSON under
 # /api/), "form" (200, the form again with a Thai error), "message" (302 to a page showing a Thai
-# error), "403", "404", "429". Every form of the platform answers a refused value or file with 400
-# today (rongthuk.inputs refuses hostile values before the view; a form with a refused file is shown
-# again with 400); an entry "<route key>" or "<route key> [<value label>]" pins a route, or one value
-# of it, that refuses otherwise. A refusal that changes kind (a 400 becoming a 200 with an error, a
-# 403 becoming a 404) fails test_every_form_field_refuses_hostile_input.
-REFUSALS: dict[str, str] = {}
+# error), "403", "404", "429". rongthuk.inputs refuses every hostile value before the view (400), and
+# the platform's own forms show a refused file again with 400; the Django admin's forms and the
+# directive form show a refused file again with 200. An entry "<route key> [files]" pins a route's
+# refusal of files, "<route key> [<value label>]" one value's, "<route key>" the route's. A refusal
+# that changes kind (a 400 becoming a 200 with an error, a 403 a 404) fails
+# test_every_form_field_refuses_hostile_input.
+REFUSALS: dict[str, str] = {
+    **{f"public {name} [files]": "form" for name in (
+        "otpadmin:oversight_directive_add", "otpadmin:oversight_directive_change",
+        "otpadmin:portal_bodyprofile_add", "otpadmin:portal_bodyprofile_change",
+        "otpadmin:sla_frameworkrow_import", "otpadmin:tenants_localbody_import", "oversight:directive-new")},
+}
 
 
-def refusal_expected(route_key: str, label: str) -> str:
-    return REFUSALS.get(f"{route_key} [{label}]", REFUSALS.get(route_key, "400"))
+def refusal_expected(route_key: str, label: str, *, file: bool = False) -> str:
+    for key in (f"{route_key} [{label}]", f"{route_key} [files]" if file else "", route_key):
+        if key in REFUSALS:
+            return REFUSALS[key]
+    return "400"
