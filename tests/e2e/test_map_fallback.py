@@ -133,6 +133,6 @@ def test_the_finder_by_place_at_phone_size_in_thai_and_english(browser: Any, por
     context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": platform}])
     page.reload(wait_until="networkidle")
     assert page.locator("h1").inner_text() == "Find the body that serves your area"
-    assert page.locator("#answer-title").inner_text() == "Bodies serving Bang Tabun subdistrict village (moo) 3"
+    assert page.locator("#answer-title").inner_text() == "Bodies serving Bang Tabun subdistrict Moo 3"
     _no_sideways_scroll(page)
     context.close()
