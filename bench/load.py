@@ -414,9 +414,11 @@ def memory_phase(*, port: int, cast: Cast, seconds: float, concurrency: int, dat
     targets = [(host, path) for host in cast.hosts for path in CITIZEN_PATHS]
     started, minute, memory = time.monotonic(), 0, []
     while time.monotonic() - started < seconds:
-        minute += 1
         span = min(60.0, seconds - (time.monotonic() - started))
-        result = _wrk.run(port=port, targets=targets, seconds=max(span, 1), connections=concurrency, seed=seed + minute)
+        if span < 1:
+            break
+        minute += 1
+        result = _wrk.run(port=port, targets=targets, seconds=span, connections=concurrency, seed=seed + minute)
         memory = backends(database)
         connection.close()
         anon = sorted((m[2] / 1024 for m in memory), reverse=True)
