@@ -200,6 +200,7 @@ def _replicate(body: object, *, cases: int, photos: int) -> None:
                            "WHERE f.body_id = %s AND f.complaint_id = rep.old_id", [body.pk])  # type: ignore[attr-defined]
             copy("complaints_complaint", {"id": "r.new_id", "tracking_code": "r.code", "idempotency_key": "''",
                                           "line_link_hash": "''",
+                                          "public_id": "substr(md5(r.new_id::text || random()::text), 1, 16)",
                                           "merged_into_id": "NULL"}, "JOIN rep r ON r.old_id = t.id")
             event_id = f"nextval(pg_get_serial_sequence('{schema}.complaints_complaintevent', 'id'))"
             copy("complaints_complaintevent", {"id": event_id, "complaint_id": "r.new_id"},
@@ -248,7 +249,7 @@ def _share(source: object, receiver: object, *, count: int) -> None:
         "id": f"nextval(pg_get_serial_sequence('{receiver.schema_name}.complaints_complaint', 'id'))",  # type: ignore[attr-defined]
         "category_id": f"(SELECT min(id) FROM {r}.complaints_category)", "department_id": "NULL",
         "assignee_id": "NULL", "merged_into_id": "NULL", "idempotency_key": "''", "line_link_hash": "''",
-        "external_id": "''", "channel": "'transfer'"}
+        "external_id": "''", "channel": "'transfer'", "public_id": "substr(md5(t.id::text || random()::text), 1, 16)"}
     exprs = ", ".join(overrides.get(c, f't."{c}"') for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {r}.complaints_complaint ({', '.join(chr(34) + c + chr(34) for c in columns)}) "  # noqa: S608
