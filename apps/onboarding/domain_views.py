@@ -23,7 +23,8 @@ def _rows(body: LocalBody) -> list[dict[str, object]]:
     primary = primary_domain_of(body)
     served = dict(Domain.objects.filter(tenant=body).values_list("domain", "redirect"))
     return [{"claim": claim, "verified": claim.verified_at is not None, "primary": claim.domain == primary,
-             "redirect": served.get(claim.domain, False), "txt_name": domains.txt_record_name(claim.domain)}
+             "redirect": served.get(claim.domain, False),
+             "txt_record": f"{domains.txt_record_name(claim.domain)} TXT {claim.token}"}  # as a zone file writes it
             for claim in domains.domain_claims_of(body)]
 
 

@@ -62,7 +62,7 @@ def test_the_admin_sees_the_txt_record_and_it_alone_verifies_the_name(
     admin = signed_in(banlat, "admin")
     page = admin.post("/staff/setup/domains/", {"action": "add", "domain": CUSTOM}, follow=True).content.decode()
     claim = DomainClaim.objects.get(domain=CUSTOM)
-    assert f"ระเบียน DNS: <code>_rongthuk.{CUSTOM}</code> TXT <code>{claim.token}</code>" in page
+    assert f"ระเบียน DNS: <code>_rongthuk.{CUSTOM} TXT {claim.token}</code>" in page
 
     zone.txt[f"_rongthuk.{CUSTOM}"] = ["v=something-else", claim.token]
     assert domain_claim_check(claim=claim, actor_label="test") is True
