@@ -18,15 +18,15 @@ from tenants.domains import domain_claim_add
 from tenants.models import Domain, DomainClaim, LocalBody
 from tenants.tasks import domain_claims_check
 from tests.conftest import REPO, _test_env, wait_for
-from tests.tenants.test_domains_staff import _BodyWebServer
+from tests.tenants.conftest import BodyWebServer
 
 NAME = "complaint.thasen.go.th"
 QUEUE = "tests-domain-check"
 
 
 @pytest.fixture
-def worker(committed: None) -> Iterator[tuple[_BodyWebServer, LocalBody]]:
-    web = _BodyWebServer()
+def worker(committed: None) -> Iterator[tuple[BodyWebServer, LocalBody]]:
+    web = BodyWebServer()
     thasen = LocalBody.objects.get(dla_code="6760609")
     first_audit = (AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     env = dict(_test_env(), DOMAIN_VERIFICATION_CONNECT=f"127.0.0.1:{web.port}")
@@ -50,7 +50,7 @@ def worker(committed: None) -> Iterator[tuple[_BodyWebServer, LocalBody]]:
 
 
 def test_the_worker_verifies_a_pending_domain_once_its_token_is_published(
-        worker: tuple[_BodyWebServer, LocalBody]) -> None:
+        worker: tuple[BodyWebServer, LocalBody]) -> None:
     web, thasen = worker
     claim = domain_claim_add(body=thasen, domain=NAME, actor_label="test")
     domain_claims_check.apply_async(queue=QUEUE)
