@@ -57,6 +57,8 @@ def main() -> None:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name_for(code)}" CASCADE')
             cursor.execute("DELETE FROM tenants_domain WHERE tenant_id IN "
                            "(SELECT id FROM tenants_localbody WHERE dla_code = %s)", [code])
+            cursor.execute("DELETE FROM tenants_servicearea WHERE body_id IN "
+                           "(SELECT id FROM tenants_localbody WHERE dla_code = %s)", [code])
             cursor.execute("DELETE FROM tenants_localbody WHERE dla_code = %s", [code])
         body = LocalBody.objects.create(dla_code=code, schema_name=schema_name_for(code), kind="sao",
                                         name_th=f"ทดสอบ {i}", slug=f"bench-{code}", status=BodyStatus.PROVISIONING)

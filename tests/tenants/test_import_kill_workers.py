@@ -51,6 +51,7 @@ def _forget(codes: list[str]) -> None:
         # SQL, not the ORM: its cascade would look for references in tables of the bodies' schemas.
         ids = [pk for pk, _schema in bodies]
         cursor.execute("DELETE FROM tenants_domain WHERE tenant_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM tenants_servicearea WHERE body_id = ANY(%s)", [ids])
         cursor.execute("DELETE FROM tenants_localbody WHERE id = ANY(%s)", [ids])
 
 
