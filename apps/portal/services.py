@@ -37,8 +37,8 @@ INTAKE_LIMITS = (
 TRACK_LIMITS = (Limit("track", 20, dt.timedelta(minutes=15)),)
 # Following a public report sends a first message to the contact given: bounded like filing.
 FOLLOW_LIMITS = (
-    Limit("ip", 10, dt.timedelta(hours=1)),
-    Limit("phone", 3, dt.timedelta(hours=1)),
+    Limit("follow-ip", 10, dt.timedelta(hours=1)),  # its own allowance: filing does not use it up
+    Limit("follow-phone", 3, dt.timedelta(hours=1)),
 )
 
 

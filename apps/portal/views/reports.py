@@ -78,7 +78,7 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         if form.is_valid() and case is not None:
             data = form.cleaned_data
             phone = "".join(ch for ch in data["phone"] if ch.isdigit())
-            limits = {"ip": client_ip(request), "phone": phone[-9:]}
+            limits = {"follow-ip": client_ip(request), "follow-phone": phone[-9:]}
             if data["website"]:
                 form.add_error(None, _("ระบบไม่สามารถรับคำขอนี้ได้ กรุณาติดต่อหน่วยงานทางโทรศัพท์"))
             elif throttle_exceeded(values=limits, limits=FOLLOW_LIMITS):
