@@ -27,26 +27,19 @@ from tenants.lifecycle import body_merge
 from tenants.models import BodyKind, BodyStatus, Domain, LocalBody
 from tenants.provisioning import body_provision
 from tenants.services import domain_names, schema_name_for
-from tests.api.open311.client import Open311, live_server
+from tests.api.open311.client import LiveDeployment, live_server
 from tests.tenants.archive_helpers import body_drop
 
 ABSORBED, RECEIVING = "6760381", "5760382"  # made here, in อำเภอหนองหญ้าปล้อง
 
 
 @dataclass
-class Merged:
-    port: int
+class Merged(LiveDeployment):
     absorbed: LocalBody
     into: LocalBody
     old_id: str
     new_id: str
     national_key: str
-
-    def nation(self) -> Open311:
-        return Open311(self.port, "localhost")
-
-    def on(self, host: str) -> Open311:
-        return Open311(self.port, host)
 
 
 def _made(code: str, kind: str, name: str) -> LocalBody:

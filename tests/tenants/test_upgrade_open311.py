@@ -23,25 +23,18 @@ from apps.reporting.models import ComplaintFact, OutboxEntry
 from tenants import cache
 from tenants.lifecycle import body_upgrade
 from tenants.models import Domain, LocalBody
-from tests.api.open311.client import Open311, live_server
+from tests.api.open311.client import LiveDeployment, live_server
 
 SAMPHRAYA = "6760406"  # อบต.สามพระยา, อำเภอชะอำ
 NEW_CODE = "5760498"
 
 
 @dataclass
-class Upgraded:
-    port: int
+class Upgraded(LiveDeployment):
     body: LocalBody
     old_id: str
     new_id: str
     national_key: str
-
-    def nation(self) -> Open311:
-        return Open311(self.port, "localhost")
-
-    def on(self, host: str) -> Open311:
-        return Open311(self.port, host)
 
 
 def _undo(body: LocalBody, before: dict[str, object], domains: list[tuple[str, bool, bool]], first_audit: int,

@@ -91,3 +91,16 @@ class Open311:
 def xml_items(root: Element, item: str) -> list[dict[str, str]]:
     """`<root><item><a>1</a>…</item>…</root>` → [{"a": "1", …}, …] (leaf elements only)."""
     return [{child.tag: child.text or "" for child in element if len(child) == 0} for element in root.findall(item)]
+
+
+@dataclass
+class LiveDeployment:
+    """A live server's port, with a client for the national host and one for any body's host."""
+
+    port: int
+
+    def nation(self) -> Open311:
+        return Open311(self.port, "localhost")
+
+    def on(self, host: str) -> Open311:
+        return Open311(self.port, host)
