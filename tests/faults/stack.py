@@ -136,19 +136,20 @@ class PrivatePostgres:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def provision(pg: PrivatePostgres, cli: Callable[..., object], logs: Path, dla_codes: Collection[str]) -> None:
+def provision(pg: PrivatePostgres, cli: Callable[..., str], logs: Path, dla_codes: Collection[str]) -> None:
     """The platform's database on a fresh private server, with these bodies of the shipped registry
     (`cli` runs `rongthuk <args>` against it)."""
     with psycopg.connect(host="127.0.0.1", port=pg.port, user="postgres", dbname="postgres",
                          autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {DATABASE}")
     cli("bodies", "migrate")
-    cli("geography", "load")
     source = (REPO / "tenants" / "data" / "lao.csv").read_text(encoding="utf-8").splitlines()
     rows = [line for line in source[1:] if line.split(",")[2] in dla_codes]
     csv = logs / "bodies.csv"
     csv.write_text("\n".join([source[0], *rows]) + "\n", encoding="utf-8")
-    cli("bodies", "import", str(csv), "--workers", "1")
+    # docker-compose's first steps exactly: `bodies import` loads the geography the registry needs.
+    imported = cli("bodies", "import", str(csv), "--workers", "1")
+    assert "geography loaded first: 77 provinces, 928 districts, 7436 subdistricts" in imported, imported
 
 
 class PrivateRedis:
@@ -230,11 +231,12 @@ class Stack:
         })
         return env
 
-    def cli(self, *args: str, timeout: float = 600) -> None:
+    def cli(self, *args: str, timeout: float = 600) -> str:
         done = subprocess.run([sys.executable, "-m", "rongthuk.cli", *args], cwd=REPO, env=self.env(),
                               capture_output=True, text=True, timeout=timeout, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"rongthuk {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
 
     def provision(self) -> None:
         provision(self.pg, self.cli, self.logs, {BANLAT_ROW_CODE})

@@ -9,6 +9,7 @@ from django.utils import timezone
 from tenants import provisioning
 from tenants.archive_format import ArchiveError
 from tenants.domains import domain_claims_check_pending
+from tenants.geography import geography_load
 from tenants.lifecycle import (
     BodyLifecycleError,
     body_domain_add,
@@ -22,7 +23,7 @@ from tenants.lifecycle import (
 )
 from tenants.middleware import primary_host
 from tenants.migrating import BodyMigrationFailed, MigrationRunInProgress
-from tenants.models import BodyKind, BodyStatus, Domain, LocalBody
+from tenants.models import BodyKind, BodyStatus, Domain, LocalBody, Province
 from tenants.services import bangkok_ensure, bodies_import, bodies_migrate, bodies_provision_pending
 
 # The first digit of a DLA code is the body's type.
@@ -108,6 +109,12 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"ไม่พบไฟล์ {path}")
         provinces = set(options["province"]) if options["province"] else None
+        if not Province.objects.exists():
+            # A first deployment (docker-compose's `bodies migrate`, then `bodies import`): the registry's
+            # rows name provinces, districts and subdistricts, so the geography they need comes first.
+            counts = geography_load()
+            self.stdout.write(f"geography loaded first: {counts.provinces} provinces, {counts.districts} "
+                              f"districts, {counts.subdistricts} subdistricts")
         if provinces is None and not options["no_bangkok"]:
             bangkok_ensure()
         try:
