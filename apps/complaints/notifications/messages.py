@@ -38,9 +38,12 @@ def message_text(key: str, complaint: Complaint, text: str, body: LocalBody) -> 
     template = templates.get(key)
     if template is None:
         return None
+    paused = _("หยุดนับเวลาระหว่างรอข้อมูลจากท่าน")
+    if key == "request_info":
+        # The request is also the news that the deadlines wait (case_sync is told not to repeat it).
+        return template % {"body": name, "code": code, "text": text[:500]} + f" ({paused})"
     if key == "deadline_moved":
         # The deadlines as they now stand (a pause ended), written in the language being rendered.
-        paused = _("หยุดนับเวลาระหว่างรอข้อมูลจากท่าน")
         text = "; ".join(f"{d.stage_label} ({paused})" if d.paused else
                          f"{d.stage_label} {thai.format_datetime(d.due_at)}"
                          for d in pending_deadlines(complaint=complaint))

@@ -83,16 +83,17 @@ def status_set(complaint: Complaint, target: str, *, actor: Actor = None, actor_
 
 
 def case_sync(complaint: Complaint, *, body: LocalBody | None = None, new: bool = False,
-              **fact_extra: object) -> ComplaintFact:
+              pause_told: bool = False, **fact_extra: object) -> ComplaintFact:
     """The same-transaction writes that follow every case change: the fact with its SLA columns
-    (one INSERT or UPDATE) and the SLA stage clocks."""
+    (one INSERT or UPDATE) and the SLA stage clocks. `pause_told`: the change's own message already
+    tells the citizen the clock waits for them (a request for information), so no second message."""
     body = body or current_body()
     fact, changed = fact_prepare(complaint=complaint, body=body, new=new, **fact_extra)
     # A new case's deadlines are on its receipt; any later change that moves them is told here
     # (a transfer offer has no clocks until it is accepted: its first deadlines are news too).
     before = None if new else notifications.deadlines_stored(fact) if fact.pk else {}
     result = complaint_clock_update(complaint=complaint, fact=fact, save_fields=changed)
-    if before is not None:
+    if before is not None and not pause_told:
         notifications.deadline_moved_queue(complaint, before=before, result=result, body=body)
     return fact
 

@@ -118,7 +118,9 @@ def complaint_request_info(*, complaint: Complaint, actor: Actor, text: str) -> 
         raise WorkflowError(_("กรุณาแจ้งรับเรื่องก่อนขอข้อมูลเพิ่มเติม"))
     status_set(complaint, Status.WAITING, actor=actor, text=text)
     complaint.save(update_fields=["status", "updated_at"])
-    case_sync(complaint)
+    # One message: the request itself says the clock waits (messages.message_text), not a second
+    # "new deadlines" listing every stage as paused.
+    case_sync(complaint, pause_told=True)
     notifications.queue(complaint, "request_info", text=text)
     return complaint
 

@@ -74,8 +74,8 @@ def _moved(body_name: str, case, language: str) -> str:  # type: ignore[no-untyp
 
 
 def test_every_move_of_a_deadline_is_told_and_nothing_else_is(line, banlat, thasen) -> None:  # type: ignore[no-untyped-def]
-    """Pause, the citizen's answer, a reopen, a transfer accepted: each moves the deadlines and is
-    told, in the citizen's language (English here) while the officers work in Thai; acknowledging,
+    """The citizen's answer, a reopen, a transfer accepted: each moves the deadlines and is told (the
+    pause itself is told by the request for information), in the citizen's language (English here) while the officers work in Thai; acknowledging,
     assigning, replying, resolving finish a stage or start the next period and move nothing."""
     with schema_context(banlat.schema_name):
         with time_machine.travel(START - dt.timedelta(hours=1), tick=False):
@@ -90,7 +90,11 @@ def test_every_move_of_a_deadline_is_told_and_nothing_else_is(line, banlat, thas
                 complaint_reply(complaint=case, actor=clerk, text="กำลังตรวจสอบ")
                 assert Notification.objects.filter(complaint=case, body__contains=": new deadlines for").count() == 0
                 complaint_request_info(complaint=case, actor=clerk, text="Which pole?")
-                told.append(_moved(name, case, "en"))
+                # The request says the clock waits: one message, not a second "new deadlines".
+                asked = Notification.objects.filter(complaint=case, channel="sms").order_by("-id").first()
+                assert asked is not None and asked.body == (
+                    f"{name} needs more information on complaint {case.tracking_code}: Which pole? "
+                    "(clock paused while waiting for you)")
             with time_machine.travel(START + dt.timedelta(days=3), tick=False):
                 complaint_citizen_respond(complaint=case, text="The one by the temple")
                 told.append(_moved(name, case, "en"))

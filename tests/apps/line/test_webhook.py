@@ -108,19 +108,15 @@ def test_file_follow_answer_rate_reopen_in_the_chat(line, banlat):
         complaint_acknowledge(complaint=complaint, actor=officer)
         complaint_reply(complaint=complaint, actor=officer, text="ช่างจะเข้าไปตรวจในวันพรุ่งนี้")
         complaint_request_info(complaint=complaint, actor=officer, text="ขอรูปเสาไฟต้นที่ดับ")
-        assert deliver_line() == 4
-        with translation.override("th"):
-            paused = "; ".join(f"{d.stage_label} (หยุดนับเวลาระหว่างรอข้อมูลจากท่าน)"
-                               for d in pending_deadlines(complaint=complaint))
+        assert deliver_line() == 3
     pushed = [p["messages"][0]["text"] for p in line.pushes()]
     assert all(p["to"] == CITIZEN for p in line.pushes())
     assert pushed == [
         f"{banlat.display_name} แจ้งรับเรื่อง {code} แล้ว และจะดำเนินการตามข้อตกลงระดับการให้บริการ",
         f"{banlat.display_name} ตอบเรื่อง {code}: ช่างจะเข้าไปตรวจในวันพรุ่งนี้",
-        # The clock stops while the body waits for the citizen: the deadlines moved (case_sync).
-        f"{banlat.display_name} แจ้งกำหนดเวลาใหม่ของเรื่อง {code}: {paused}\n\n"
-        "ตอบกลับในแชตนี้ได้เลย เป็นข้อความหรือรูปภาพ",
-        f"{banlat.display_name} ขอข้อมูลเพิ่มเติมสำหรับเรื่อง {code}: ขอรูปเสาไฟต้นที่ดับ\n\n"
+        # The clock stops while the body waits for the citizen: one message says both.
+        f"{banlat.display_name} ขอข้อมูลเพิ่มเติมสำหรับเรื่อง {code}: ขอรูปเสาไฟต้นที่ดับ"
+        " (หยุดนับเวลาระหว่างรอข้อมูลจากท่าน)\n\n"
         "ตอบกลับในแชตนี้ได้เลย เป็นข้อความหรือรูปภาพ",
     ]
 

@@ -215,9 +215,12 @@ def test_district_officer_works_the_case_through_the_desk_with_the_same_clocks(b
         sms = list(Notification.objects.filter(complaint=case, channel="sms").order_by("id")
                    .values_list("body", flat=True))
         moved = f"สำนักงานท้องถิ่นอำเภอบ้านลาด แจ้งกำหนดเวลาใหม่ของเรื่อง {case.tracking_code}: "
-        # received, acknowledged, the deadlines paused, request, the deadlines running again, reply, resolved, closed
-        assert [body.startswith(moved) for body in sms] == [False, False, True, False, True, False, False, False]
-        assert sms[5] == f"สำนักงานท้องถิ่นอำเภอบ้านลาด ตอบเรื่อง {case.tracking_code}: อยู่ระหว่างสอบข้อเท็จจริง"
+        # received, acknowledged, the request (the deadlines paused: one message), the deadlines running
+        # again, reply, resolved, closed
+        assert [body.startswith(moved) for body in sms] == [False, False, False, True, False, False, False]
+        assert sms[2] == (f"สำนักงานท้องถิ่นอำเภอบ้านลาด ขอข้อมูลเพิ่มเติมสำหรับเรื่อง {case.tracking_code}: "
+                          "ขอวันและเวลาที่เรียกรับเงิน (หยุดนับเวลาระหว่างรอข้อมูลจากท่าน)")
+        assert sms[4] == f"สำนักงานท้องถิ่นอำเภอบ้านลาด ตอบเรื่อง {case.tracking_code}: อยู่ระหว่างสอบข้อเท็จจริง"
     # The citizen follows it on the body's portal as usual, and sees no one's name.
     with time_machine.travel(START + dt.timedelta(days=3, hours=2), tick=False):
         tracked = citizen.get("/track/case/").content.decode()
