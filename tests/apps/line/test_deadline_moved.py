@@ -75,8 +75,9 @@ def _moved(body_name: str, case, language: str) -> str:  # type: ignore[no-untyp
 
 def test_every_move_of_a_deadline_is_told_and_nothing_else_is(line, banlat, thasen) -> None:  # type: ignore[no-untyped-def]
     """The citizen's answer, a reopen, a transfer accepted: each moves the deadlines and is told (the
-    pause itself is told by the request for information), in the citizen's language (English here) while the officers work in Thai; acknowledging,
-    assigning, replying, resolving finish a stage or start the next period and move nothing."""
+    pause itself is told by the request for information), in the citizen's language (English here)
+    while the officers work in Thai; acknowledging, assigning, replying, resolving finish a stage or
+    start the next period and move nothing."""
     with schema_context(banlat.schema_name):
         with time_machine.travel(START - dt.timedelta(hours=1), tick=False):
             case = file_complaint(complainant=Complainant(name="John", phone="0812345679"), language="en").complaint
