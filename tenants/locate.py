@@ -1,55 +1,99 @@
-"""Which body serves a place, from the geography that exists: the registry's office coordinates
-(DLA publishes a point per body, no boundaries) and the crosswalk's tambon of the same name; and
-which body a DLA code means today (a code a body had before its upgrade still names it)."""
+"""Which body serves a place, from the geography that exists, and which body a DLA code means today
+(a code a body had before its upgrade still names it).
+
+A place is a subdistrict (ตำบล), with its หมู่ที่ when known, or a point (the phone's location). No
+subdistrict outlines are available offline (DOPA publishes codes and names; DLA one office point per
+body), so a point is placed in the subdistrict whose point is nearest: the office of the body named
+after the subdistrict (the registry crosswalk's guess). The bodies serving the place come from the
+service areas (tenants.ServiceArea). The finder and the national Open311 endpoint both ask
+`place_locate`: one rule."""
 
 from __future__ import annotations
 
-import csv
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 
-from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
-from tenants.models import BodyKind, BodyStatus, LocalBody
-from tenants.slugs import CROSSWALK
+from tenants.models import BodyKind, BodyStatus, LocalBody, Subdistrict
+from tenants.service_areas import crosswalk_subdistricts, seed_subdistrict_for, serving_rows
 
-# Farther than this from every body's office (in degrees of latitude, ≈ 22 km) is no answer: the
-# nearest office would be a guess.
-MAX_OFFICE_DISTANCE_DEG = 0.2
-
-
-@cache
-def _bodies_by_subdistrict() -> dict[str, tuple[str, ...]]:
-    found: dict[str, list[str]] = {}
-    with CROSSWALK.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            code = row.get("subdistrict_code_same_name", "").strip()
-            if code:
-                found.setdefault(code, []).append(row["dla_code"])
-    return {code: tuple(codes) for code, codes in found.items()}
-
-
-def body_for_subdistrict(code: str) -> LocalBody | None:
-    """The live body (not the province's อบจ.) named after this tambon, if exactly one is."""
-    codes = _bodies_by_subdistrict().get(code, ())
-    bodies = list(LocalBody.objects.live().exclude(kind=BodyKind.PAO).filter(dla_code__in=codes)[:2])
-    return bodies[0] if len(bodies) == 1 else None
+# Farther than this from every subdistrict's point (in degrees of latitude, ≈ 22 km) is no answer.
+MAX_POINT_DISTANCE_DEG = 0.2
+# A box around the country (latitude from–to, longitude from–to): a point outside is no place.
+THAILAND = (Decimal(5), Decimal(21), Decimal(97), Decimal(106))
+# The index orders by plain degrees; the nearest few are re-ranked with longitude scaled by the
+# cosine of the latitude (a degree of longitude is 0.94–0.99 of one of latitude in Thailand).
+# Eight candidates by the index; within MAX_POINT_DISTANCE_DEG (0.2² = 0.04).
+_NEAREST_SQL = """
+    SELECT c.code FROM (
+        SELECT code, latitude, longitude FROM tenants_subdistrict WHERE latitude IS NOT NULL
+        ORDER BY point(longitude, latitude) <-> point(%s, %s) LIMIT 8
+    ) c
+    WHERE (c.latitude - %s) ^ 2 + ((c.longitude - %s) * %s) ^ 2 <= 0.04
+    ORDER BY (c.latitude - %s) ^ 2 + ((c.longitude - %s) * %s) ^ 2, c.code LIMIT 1"""
 
 
-def body_nearest(*, latitude: Decimal, longitude: Decimal) -> LocalBody | None:
-    """The live body (not an อบจ., whose area is the whole province) whose office is nearest the point,
-    within MAX_OFFICE_DISTANCE_DEG; None when no office is that close."""
-    scale = math.cos(math.radians(float(latitude)))
-    dy = F("latitude") - Value(latitude)
-    dx = (F("longitude") - Value(longitude)) * Value(Decimal(str(round(scale, 6))))
-    distance = ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
-    nearest = (LocalBody.objects.live().exclude(kind=BodyKind.PAO)
-               .exclude(latitude__isnull=True).exclude(longitude__isnull=True)
-               .annotate(distance=distance).order_by("distance", "dla_code").first())
-    if nearest is None or nearest.distance > MAX_OFFICE_DISTANCE_DEG ** 2:  # type: ignore[attr-defined]
-        return None
-    return nearest
+@dataclass(frozen=True)
+class Place:
+    """What a place resolves to: its subdistrict (None when a point is near none), the หมู่ที่ asked
+    for, and the live bodies serving it (municipalities before the อบต.), each with its area."""
+
+    subdistrict: Subdistrict | None
+    moo: int | None
+    bodies: list[LocalBody] = field(default_factory=list)
+    by_point: bool = False
+
+
+def _nearest_subdistrict(latitude: Decimal, longitude: Decimal) -> RawSQL:
+    lat, lng = float(latitude), float(longitude)
+    scale = math.cos(math.radians(lat))
+    return RawSQL(_NEAREST_SQL, (lng, lat, lat, lng, scale, lat, lng, scale))  # noqa: S611 - fixed SQL, bound values
+
+
+def place_locate(*, subdistrict_code: str = "", latitude: Decimal | None = None,
+                 longitude: Decimal | None = None, moo: int | None = None) -> Place:
+    """The bodies serving a subdistrict (at `moo` when given) or, without one, the subdistrict
+    nearest the point. One indexed statement finds the place and its bodies together; a second
+    (by primary key) only names a subdistrict that no live body serves."""
+    by_point = not subdistrict_code
+    if by_point and (latitude is None or longitude is None or not (THAILAND[0] <= latitude <= THAILAND[1]
+                                                                   and THAILAND[2] <= longitude <= THAILAND[3])):
+        return Place(None, moo, [], by_point)
+    where = RawSQL("%s", (subdistrict_code,)) if subdistrict_code else _nearest_subdistrict(latitude, longitude)  # type: ignore[arg-type]  # noqa: S611,E501
+    rows = serving_rows(subdistrict=where, moo=moo)
+    if rows:
+        return Place(rows[0].subdistrict, moo, [row.body for row in rows], by_point)
+    subdistrict = Subdistrict.objects.select_related("district__province").filter(code=where).first()
+    return Place(subdistrict, moo, [], by_point)
+
+
+def subdistrict_points_refresh(bodies: Iterable[LocalBody] | None = None) -> int:
+    """Set each subdistrict's point to the office of the body named after it (the lowest DLA code
+    when several are: ทต. and อบต. of one name). With `bodies`, only the subdistricts those bodies
+    are named after. Returns how many subdistricts changed."""
+    named = crosswalk_subdistricts()
+    codes = None if bodies is None else {c for b in bodies if (c := seed_subdistrict_for(b))}
+    offices = (LocalBody.objects.bodies().exclude(kind=BodyKind.PAO).exclude(latitude__isnull=True)
+               .exclude(longitude__isnull=True).order_by("dla_code"))
+    if codes is not None:
+        dla_codes = [d for d, s in named.items() if s in codes]
+        offices = offices.filter(Q(dla_code__in=dla_codes) | Q(previous_dla_code__in=dla_codes))
+    points: dict[str, tuple[float, float]] = {}
+    for body in offices.only("dla_code", "previous_dla_code", "kind", "latitude", "longitude"):
+        code = seed_subdistrict_for(body)
+        if code and (codes is None or code in codes):
+            points.setdefault(code, (float(body.latitude), float(body.longitude)))  # type: ignore[arg-type]
+    known = (Subdistrict.objects.filter(Q(code__in=list(points)) | Q(latitude__isnull=False)) if codes is None
+             else Subdistrict.objects.filter(code__in=list(codes)))
+    rows = [s for s in known if (s.latitude, s.longitude) != points.get(s.code, (None, None))]
+    for row in rows:
+        row.latitude, row.longitude = points.get(row.code, (None, None))
+    Subdistrict.objects.bulk_update(rows, ["latitude", "longitude"], batch_size=2000)
+    return len(rows)
 
 
 def codes_current(codes: list[str] | set[str]) -> dict[str, str]:

@@ -6,8 +6,10 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -47,11 +49,18 @@ class Subdistrict(models.Model):
     name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=100)
     name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=100)
     postcodes = models.CharField(_("รหัสไปรษณีย์"), max_length=40, blank=True)
+    # No outlines are published: the subdistrict's point is the office of the body named after it
+    # (the registry crosswalk's guess), none when there is no such body (tenants.locate).
+    latitude = models.FloatField(_("ละติจูด"), null=True, blank=True)
+    longitude = models.FloatField(_("ลองจิจูด"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ตำบล")
         verbose_name_plural = _("ตำบล")
         ordering = ["name_th"]
+        # The nearest subdistrict to a point: a GiST k-nearest-neighbour scan (core PostgreSQL).
+        indexes = [GistIndex(Func(F("longitude"), F("latitude"), function="point", output_field=models.Field()),
+                             name="subdistrict_point", condition=Q(latitude__isnull=False))]
 
     def __str__(self) -> str:
         return self.name_th

@@ -17,12 +17,12 @@ from functools import cache
 from types import SimpleNamespace
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Expression, Q
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from apps.audit.services import audit_record
-from tenants.models import BodyKind, LocalBody, ServiceArea, ServiceAreaSource, Subdistrict
+from tenants.models import BodyKind, BodyStatus, LocalBody, ServiceArea, ServiceAreaSource, Subdistrict
 from tenants.slugs import CROSSWALK
 
 MAX_MOO = 99
@@ -40,7 +40,7 @@ class ServiceAreaRefused(Exception):
 
 
 @cache
-def _crosswalk_subdistricts() -> dict[str, str]:
+def crosswalk_subdistricts() -> dict[str, str]:
     """DLA code → the subdistrict of the same name (the crosswalk's best guess)."""
     with CROSSWALK.open(encoding="utf-8") as handle:
         return {row["dla_code"]: code for row in csv.DictReader(handle)
@@ -50,8 +50,8 @@ def _crosswalk_subdistricts() -> dict[str, str]:
 def seed_subdistrict_for(body: LocalBody) -> str | None:
     if body.kind == BodyKind.PAO:
         return None
-    return _crosswalk_subdistricts().get(body.previous_dla_code or body.dla_code) \
-        or _crosswalk_subdistricts().get(body.dla_code)
+    return crosswalk_subdistricts().get(body.previous_dla_code or body.dla_code) \
+        or crosswalk_subdistricts().get(body.dla_code)
 
 
 def service_areas_seed(bodies: Iterable[LocalBody]) -> int:
@@ -113,15 +113,22 @@ def service_area_of(body: LocalBody) -> list[ServiceArea]:
                 .order_by("subdistrict__name_th"))
 
 
-def bodies_serving(*, subdistrict_code: str, moo: int | None = None) -> list[LocalBody]:
-    """Live bodies (not the อบจ.) that serve the subdistrict — at that หมู่ที่ when given: a body
-    serving the whole subdistrict, or listing that หมู่. One query, on the subdistrict index."""
-    rows = ServiceArea.objects.filter(subdistrict_id=subdistrict_code)
+def serving_rows(*, subdistrict: str | Expression, moo: int | None = None) -> list[ServiceArea]:
+    """The service-area rows of live bodies (not the อบจ.) serving the subdistrict — at that หมู่ที่
+    when given: a body serving the whole subdistrict, or listing that หมู่ — each with its body and
+    subdistrict, municipalities first. One query on the subdistrict index; `subdistrict` may be an
+    expression (tenants.locate's nearest subdistrict to a point)."""
+    rows = (ServiceArea.objects.filter(subdistrict_id=subdistrict, body__status=BodyStatus.ACTIVE)
+            .exclude(body__kind__in=[BodyKind.PAO, BodyKind.PLATFORM])
+            .select_related("body__province", "body__district", "subdistrict__district__province"))
     if moo is not None:
         rows = rows.filter(Q(moo=[]) | Q(moo__contains=[moo]))
-    bodies = (LocalBody.objects.live().exclude(kind=BodyKind.PAO)
-              .filter(pk__in=rows.values("body_id")).select_related("province", "district"))
-    return sorted(bodies, key=lambda b: (_KIND_ORDER.index(b.kind) if b.kind in _KIND_ORDER else 9, b.name_th))
+    return sorted(rows, key=lambda r: (_KIND_ORDER.index(r.body.kind) if r.body.kind in _KIND_ORDER else 9,
+                                       r.body.name_th, r.body.dla_code))
+
+
+def bodies_serving(*, subdistrict_code: str, moo: int | None = None) -> list[LocalBody]:
+    return [row.body for row in serving_rows(subdistrict=subdistrict_code, moo=moo)]
 
 
 def areas_by_body(bodies: Sequence[LocalBody]) -> dict[int, list[ServiceArea]]:
@@ -234,15 +241,7 @@ def others_serving(*, body: LocalBody, subdistrict_codes: Sequence[str]) -> Shar
 
 
 def subdistrict_offices(codes: Sequence[str]) -> dict[str, tuple[object, object]]:
-    """Subdistrict → the office point of a body named after it (the crosswalk's guess), for those
+    """Subdistrict → its point (the office of the body named after it, tenants.locate), for those
     that have one: one query."""
-    by_code: dict[str, str] = {}
-    for dla_code, subdistrict in _crosswalk_subdistricts().items():
-        if subdistrict in codes:
-            by_code.setdefault(dla_code, subdistrict)
-    found: dict[str, tuple[object, object]] = {}
-    rows = (LocalBody.objects.bodies().filter(dla_code__in=list(by_code)).exclude(latitude__isnull=True)
-            .exclude(longitude__isnull=True).order_by("dla_code").values_list("dla_code", "latitude", "longitude"))
-    for dla_code, lat, lng in rows:
-        found.setdefault(by_code[dla_code], (lat, lng))
-    return found
+    rows = Subdistrict.objects.filter(code__in=list(codes), latitude__isnull=False, longitude__isnull=False)
+    return {code: (lat, lng) for code, lat, lng in rows.order_by("code").values_list("code", "latitude", "longitude")}

@@ -18,6 +18,7 @@ from django_tenants.utils import schema_exists
 from apps.audit.services import audit_record
 from tenants import lifeline, migrating, provisioning
 from tenants.db import use_public_schema
+from tenants.locate import subdistrict_points_refresh
 from tenants.models import (
     BANGKOK_CODE,
     PLATFORM_CODE,
@@ -172,6 +173,7 @@ def bodies_upsert(rows: Sequence[RegistryRow], *, province_names_en: dict[str, s
             body.updated_at = timezone.now()
             changed.append(body)
     LocalBody.objects.bulk_update(changed, [*_UPDATABLE, "updated_at"], batch_size=1000)
+    subdistrict_points_refresh([*created, *changed])
     _domains_ensure(LocalBody.objects.filter(dla_code__in=[r.dla_code for r in new_rows]))
     return len(created), len(changed)
 

@@ -20,8 +20,9 @@ from apps.complaints.services.intake import complaint_submit
 from apps.complaints.status import Channel
 from apps.complaints.validation import Complainant
 from apps.oversight.scoping import Scope
-from tenants.locate import body_for_subdistrict, body_live_for_code, body_nearest
+from tenants.locate import body_live_for_code, place_locate
 from tenants.models import LocalBody
+from tenants.service_areas import MAX_MOO
 
 TOKEN_SALT = "open311.token"  # noqa: S105 - a signing salt, not a secret
 # The intake service's field names → the Open311 parameter a client sent.
@@ -45,11 +46,28 @@ def request_id_for_token(token: str) -> str | None:
         return None
 
 
+def _moo(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and 1 <= int(value) <= MAX_MOO else None
+
+
+def _served(data: Mapping[str, Any]) -> list[LocalBody]:
+    """The bodies serving the request's place, by the finder's rule (tenants.locate.place_locate):
+    `attribute[subdistrict]` (with `attribute[moo]`), else the subdistrict nearest lat/long."""
+    extra = attributes(data)
+    subdistrict, moo = extra.get("subdistrict", "").strip()[:6], _moo(extra.get("moo", ""))
+    latitude, longitude = coordinates(data)
+    bodies = place_locate(subdistrict_code=subdistrict, moo=moo).bodies if subdistrict else []
+    if not bodies and latitude is not None and longitude is not None:
+        bodies = place_locate(latitude=latitude, longitude=longitude, moo=moo).bodies
+    return bodies
+
+
 def route(data: Mapping[str, Any], *, key: ApiKey) -> LocalBody:
     """The national endpoint's body: `jurisdiction_id` (the DLA code; a body's code before its
-    upgrade, or a merged body's, routes to the body that has its cases now), else the subdistrict
-    attribute (the body named after that tambon, from the registry crosswalk), else lat/long (the
-    nearest body office in the DLA registry, within about 22 km). Only bodies in the key's scope."""
+    upgrade, or a merged body's, routes to the body that has its cases now), else the one body whose
+    service area covers the place (the subdistrict attribute, else the subdistrict nearest lat/long);
+    several bodies serving it is a refusal naming them. Only bodies in the key's scope."""
     code = str(data.get("jurisdiction_id") or "").strip()
     body: LocalBody | None
     if code:
@@ -57,13 +75,14 @@ def route(data: Mapping[str, Any], *, key: ApiKey) -> LocalBody:
         if body is None:
             raise Open311Error(404, _("jurisdiction_id: ไม่พบหน่วยงานที่เปิดให้บริการรหัสนี้"))
     else:
-        subdistrict = attributes(data).get("subdistrict", "").strip()
-        latitude, longitude = coordinates(data)
-        body = body_for_subdistrict(subdistrict) if subdistrict else None
-        if body is None and latitude is not None and longitude is not None:
-            body = body_nearest(latitude=latitude, longitude=longitude)
-        if body is None:
+        bodies = _served(data)
+        if not bodies:
             raise bad("jurisdiction_id", _("ระบุหน่วยงานไม่ได้ กรุณาส่ง jurisdiction_id (รหัส อปท.) หรือพิกัดในพื้นที่"))
+        if len(bodies) > 1:
+            names = ", ".join(f"{b.dla_code} {b.display_name}" for b in bodies)
+            raise bad("jurisdiction_id", _("มีหลายหน่วยงานที่ดูแลพื้นที่นี้ (%(bodies)s) กรุณาส่ง jurisdiction_id "
+                                           "หรือ attribute[moo]") % {"bodies": names})
+        body = bodies[0]
     if key.body_id is None and key.scope != "nation":
         scope = Scope.parse(key.scope)
         if not scope.contains(Scope("district", body.district_id or "")):

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 from apps.portal import selectors
 from apps.portal.page_cache import cached_page
 from apps.ui import thai
-from tenants.locate import body_nearest
+from tenants.locate import place_locate
 from tenants.models import LocalBody, ServiceArea, ServiceAreaSource, Subdistrict
-from tenants.service_areas import MAX_MOO, areas_by_body, bodies_serving, moo_text, subdistricts_of
+from tenants.service_areas import MAX_MOO, areas_by_body, moo_text, subdistricts_of
 
 from .finder import _finder_item
 
@@ -76,11 +76,13 @@ def finder_place(request: HttpRequest) -> HttpResponse:
         point = _point(get.get("lat", ""), get.get("lng", ""))
         if point is None:
             error = _("ตำแหน่งไม่อยู่ในประเทศไทยหรือไม่ถูกต้อง เลือกตำบลแทน")
-        else:
-            body = body_nearest(latitude=point[0], longitude=point[1])
-            answer, nearest = answer_items(request, [body] if body else []), True
+        elif not error:
+            place = place_locate(latitude=point[0], longitude=point[1], moo=moo)
+            answer, nearest, subdistrict = answer_items(request, place.bodies), True, place.subdistrict
+            if subdistrict is not None:
+                district, province = subdistrict.district_id, subdistrict.district.province_id
     elif subdistrict is not None and not error:
-        answer = answer_items(request, bodies_serving(subdistrict_code=subdistrict.code, moo=moo))
+        answer = answer_items(request, place_locate(subdistrict_code=subdistrict.code, moo=moo).bodies)
     elif code and subdistrict is None:
         error = _("ไม่พบตำบลที่เลือก")
     return render(request, "portal/finder_place.html", {
@@ -88,6 +90,7 @@ def finder_place(request: HttpRequest) -> HttpResponse:
         "districts": selectors.districts_list(province_code=province) if province else [], "district": district,
         "subdistricts": subdistricts_of(district_code=district) if district else [],
         "subdistrict": subdistrict, "subdistrict_name": thai.localised_name(subdistrict),
+        "district_name": thai.localised_name(subdistrict.district) if subdistrict else "",
         "moo": "" if moo is None else moo, "answer": answer, "nearest": nearest,
         "error": error, "max_moo": MAX_MOO,
         "labels": {"pick_district": _("— เลือกอำเภอ —"), "pick_subdistrict": _("— เลือกตำบล —"),

@@ -22,10 +22,11 @@ from apps.complaints.services.intake import complaint_submit
 from apps.complaints.services.workflow import complaint_reject
 from apps.complaints.validation import Complainant
 from apps.reporting.models import ComplaintFact, OutboxEntry
-from tenants.models import LocalBody
+from tenants.models import LocalBody, ServiceArea
 from tests.api.open311.client import Open311, live_server, xml_items
 from tests.conftest import BANLAT, THASEN
 
+TM_BANG_TABUN, SAO_BANG_TABUN, BANG_TABUN = "5760701", "6760709", "760706"
 BKK = dt.timezone(dt.timedelta(hours=7))
 SECRET_NAME = "สมหญิง ลับเฉพาะ"
 SECRET_PHONE = "0898765432"
@@ -100,7 +101,7 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> It
 
 def _cleanup(w: World) -> None:
     connection.set_schema_to_public()
-    for body in (w.banlat, w.thasen):
+    for body in (w.banlat, w.thasen, *LocalBody.objects.filter(dla_code__in=[TM_BANG_TABUN, SAO_BANG_TABUN])):
         ids = list(ComplaintFact.objects.filter(body=body, channel__in=["open311", "web"],
                                                 received_at__gte=dt.datetime(2026, 10, 1, tzinfo=BKK))
                    .values_list("complaint_id", flat=True))
@@ -326,6 +327,36 @@ def test_national_post_routes_by_jurisdiction_subdistrict_and_location(world: Wo
                        address_string="x", description="ขยะ").status == 404
     assert nation.post("json", api_key=world.write, jurisdiction_id=BANLAT, service_code="waste",
                        address_string="x", description="ขยะ").status == 403  # a body's key is not national
+
+
+def test_national_post_routes_by_the_service_area_and_names_bodies_of_one_name(world: World) -> None:
+    """The finder's rule (tenants.locate.place_locate): the subdistrict, else the one nearest the
+    point, then the body whose service area covers it there."""
+    nation = world.nation()
+    both = ("jurisdiction_id: มีหลายหน่วยงานที่ดูแลพื้นที่นี้ (5760701 เทศบาลตำบลบางตะบูน, "
+            "6760709 องค์การบริหารส่วนตำบลบางตะบูน) กรุณาส่ง jurisdiction_id หรือ attribute[moo]")
+    # ต.บางตะบูน is served whole by the ทต. and the อบต. of its name (the registry's guess).
+    for place in ({"lat": "13.2650", "long": "99.9450"},
+                  {"attribute[subdistrict]": BANG_TABUN, "address_string": "ตลาด"}):
+        reply = nation.post("json", api_key=world.national, service_code="waste", description="ขยะล้น", **place)
+        assert (reply.status, reply.json()) == (400, [{"code": 400, "description": both}])
+    areas = ServiceArea.objects.filter(subdistrict_id=BANG_TABUN)
+    areas.filter(body__dla_code=TM_BANG_TABUN).update(moo=[1, 2, 3])
+    areas.filter(body__dla_code=SAO_BANG_TABUN).update(moo=[4, 5, 6, 7])
+    try:
+        by_point = nation.post("json", api_key=world.national, service_code="waste", lat="13.2650", long="99.9450",
+                               description="ขยะล้นหน้าวัด", **{"attribute[moo]": "7"})
+        by_subdistrict = nation.post("json", api_key=world.national, service_code="waste", address_string="ตลาด",
+                                     description="ขยะล้นตลาด", **{"attribute[subdistrict]": BANG_TABUN,
+                                                                   "attribute[moo]": "2"})
+        nobody = nation.post("json", api_key=world.national, service_code="waste", lat="13.2650", long="99.9450",
+                             description="ขยะ", **{"attribute[moo]": "9"})
+    finally:
+        areas.update(moo=[])
+    assert (by_point.status, by_subdistrict.status) == (201, 201), (by_point.raw, by_subdistrict.raw)
+    assert by_point.json()[0]["service_request_id"].startswith(f"{SAO_BANG_TABUN}-")
+    assert by_subdistrict.json()[0]["service_request_id"].startswith(f"{TM_BANG_TABUN}-")
+    assert nobody.status == 400 and nobody.json()[0]["description"].startswith("jurisdiction_id: ระบุหน่วยงานไม่ได้")
 
 
 # --- refusals -----------------------------------------------------------------------------------------

@@ -55,11 +55,21 @@ def test_the_moo_tells_them_apart_once_the_admins_split_it(client: Client) -> No
     assert "ยังไม่มีหน่วยงานบนระบบที่ระบุว่าดูแลพื้นที่นี้" in none
 
 
-def test_the_phones_location_names_the_nearest_office_with_its_area(client: Client) -> None:
-    # เทศบาลตำบลบางตะบูน's office (the registry's point), a few hundred metres off.
+def test_the_phones_location_names_the_bodies_serving_the_subdistrict_it_is_in(client: Client) -> None:
+    # A few hundred metres from ต.บางตะบูน's point (the office of the ทต. named after it).
     html = client.get(PAGE, {"lat": "13.2650", "lng": "99.9450"}, HTTP_HOST="localhost").content.decode()
-    assert _names(html) == ["เทศบาลตำบลบางตะบูน"]
-    assert "หน่วยงานที่สำนักงานอยู่ใกล้ตำแหน่งของท่านที่สุด" in html
+    assert _names(html) == ["เทศบาลตำบลบางตะบูน", "องค์การบริหารส่วนตำบลบางตะบูน"]
+    assert "ตำแหน่งของท่านอยู่ใกล้จุดอ้างอิงของ ต.บางตะบูน อ.บ้านแหลม ที่สุด" in _answer(html)
+    assert f'<option value="{BANG_TABUN}" selected>' in html  # the selects show the place found
+    service_area_set(body=LocalBody.objects.get(dla_code="5760701"), entries=[AreaEntry(BANG_TABUN, (1, 2, 3))])
+    service_area_set(body=LocalBody.objects.get(dla_code="6760709"), entries=[AreaEntry(BANG_TABUN, (4, 5))])
+    html = client.get(PAGE, {"lat": "13.2650", "lng": "99.9450", "moo": "5"}, HTTP_HOST="localhost").content.decode()
+    assert _names(html) == ["องค์การบริหารส่วนตำบลบางตะบูน"]
+    sea = client.get(PAGE, {"lat": "9.5", "lng": "98.0"}, HTTP_HOST="localhost")
+    assert sea.status_code == 200 and "ไม่พบตำบลใกล้ตำแหน่งของท่าน" in sea.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(PAGE, {"lat": "13.2650", "lng": "99.9450"}, HTTP_HOST="localhost").content.decode()
+    assert "Your location is nearest the reference point of Bang Tabun subdistrict, Ban Laem district" in english
 
 
 def test_bad_input_is_a_clear_400_in_thai_or_english(client: Client) -> None:
