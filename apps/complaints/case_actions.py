@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Complaint, Department, StaffMember
 from apps.complaints.policies import Actor, visible_complaints
-from apps.complaints.selectors import normalise_code
+from apps.complaints.selectors import by_code, normalise_code
 from apps.complaints.services.merge import complaint_merge
 from apps.complaints.services.transfer import (
     complaint_transfer,
@@ -109,7 +109,8 @@ def _transfer(complaint: Complaint, actor: Actor, given: ActionInput) -> None:
 
 def _merge(complaint: Complaint, actor: Actor, given: ActionInput) -> Complaint:
     code = normalise_code(given.into_code)
-    into = visible_complaints(actor).filter(tracking_code=code).first() if code else None
+    # The code the other complainant follows: its own, or one a merge of bodies re-issued.
+    into = by_code(visible_complaints(actor), code).first() if code else None
     if into is None:
         raise ComplaintError(_("ไม่พบเรื่องเลขที่ที่ระบุ"), field="into")
     complaint_merge(duplicate=complaint, into=into, actor=actor)

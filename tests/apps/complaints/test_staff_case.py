@@ -256,6 +256,22 @@ def test_merge_from_duplicate_suggestions(banlat):
     assert ("merge", "") in events(banlat, first)
 
 
+def test_merge_by_a_code_the_case_had_before_a_merge_of_bodies(banlat):
+    """The other complainant may still quote the code their case had in the absorbed body."""
+    first = make_case(banlat, description="ไฟถนนดับหน้าวัด", name="คนแรก")
+    second = make_case(banlat, description="ไฟดับหน้าวัดบ้านลาด", name="คนที่สอง", phone="0811111112")
+    with schema_context(banlat.schema_name):
+        Complaint.objects.filter(pk=first.pk).update(former_codes=["ABCD-9999"])
+    client = signed_in(banlat, "admin")
+    response = client.post(f"/staff/cases/{second.pk}/merge/", {"merge-into": "abcd 9999"})
+    assert response.status_code == 302
+    merged = fresh(banlat, second)
+    assert (merged.status, merged.merged_into_id) == ("merged", first.pk)
+    refused = client.post(f"/staff/cases/{first.pk}/merge/", {"merge-into": "ABCD-9998"})
+    assert "ไม่พบเรื่องเลขที่ที่ระบุ" in refused.content.decode()
+    assert fresh(banlat, first).status != "merged"
+
+
 def test_reopen_by_staff(banlat):
     case = make_case(banlat)
     client = signed_in(banlat, "admin")
