@@ -9,7 +9,11 @@ submission, embedded files, XFA forms, rich media) is refused, not cleaned. Clea
 rewriting the citizen's document (breaking signatures, losing what a reader might depend on) with a
 tool that may miss a construct; a refusal with a message ("save it again with Print → PDF") is
 exact, and scanned letters and office exports, the PDFs that complaints carry, have none of these.
-An encrypted PDF cannot be inspected and is refused too."""
+An encrypted PDF cannot be inspected and is refused too.
+
+Thumbnails: every photo of a case also gets a small JPEG (longest side THUMBNAIL_SIDE, made from
+the same decoded image in the same step, so it is as clean as the photo) that the pages show in
+place of the photo; `thumbnail_make` makes one for a photo stored before thumbnails existed."""
 
 from __future__ import annotations
 
@@ -34,6 +38,8 @@ MAX_PDF_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 MAX_IMAGE_SIDE = 2048
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+THUMBNAIL_SIDE = 320  # the case page's grid shows 120 px tiles: sharp at a phone's 2–3× density
+THUMBNAIL_QUALITY = 75
 
 # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; clean_upload checks MAX_PIXELS
 # itself first, so Pillow's guard is only the second line.
@@ -50,6 +56,7 @@ class CleanFile:
     content: ContentFile
     content_type: str
     original_name: str
+    thumbnail: ContentFile | None = None  # photos only (JPEG); never for a PDF or a logo
 
 
 def _kind(head: bytes) -> str | None:
@@ -140,6 +147,7 @@ def clean_image(upload: UploadedFile, *, name: str | None = None, max_side: int 
         _("รูปภาพ “%(name)s” ใหญ่เกิน %(max)d ล้านพิกเซล จึงไม่ได้บันทึก") % {
             "name": name, "max": MAX_PIXELS // 1_000_000},
         field="attachments")
+    small = b""
     try:
         with warnings.catch_warnings():
             # Pillow warns between its limit and twice it; the check below refuses that range.
@@ -161,6 +169,7 @@ def clean_image(upload: UploadedFile, *, name: str | None = None, max_side: int 
                 image.save(out, format="PNG", optimize=True)
             else:
                 image.save(out, format="JPEG", quality=85, optimize=True)
+                small = _thumbnail_bytes(image)
     except Image.DecompressionBombError as exc:
         raise too_many_pixels from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
@@ -169,7 +178,34 @@ def clean_image(upload: UploadedFile, *, name: str | None = None, max_side: int 
         ) from exc
     if lossless:
         return CleanFile(ContentFile(out.getvalue(), name=f"{secrets.token_hex(12)}.png"), "image/png", name)
-    return CleanFile(ContentFile(out.getvalue(), name=f"{secrets.token_hex(12)}.jpg"), "image/jpeg", name)
+    stem = secrets.token_hex(12)
+    return CleanFile(ContentFile(out.getvalue(), name=f"{stem}.jpg"), "image/jpeg", name,
+                     thumbnail=ContentFile(small, name=f"{stem}-thumb.jpg"))
+
+
+def _thumbnail_bytes(image: Image.Image) -> bytes:
+    small = image.copy()
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def thumbnail_make(data: bytes) -> bytes:
+    """The thumbnail of a photo already stored (cleaned at intake: no EXIF, RGB or L, at most
+    MAX_IMAGE_SIDE). Raises OSError/ValueError when the stored file cannot be read as an image."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        source = Image.open(io.BytesIO(data))
+    with source:
+        width, height = source.size
+        if width * height > MAX_PIXELS:
+            raise ValueError("too many pixels for a stored photo")
+        source.load()
+        image = ImageOps.exif_transpose(source)
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        return _thumbnail_bytes(image)
 
 
 def clean_uploads(uploads: list[UploadedFile]) -> list[CleanFile]:

@@ -254,6 +254,10 @@ class Attachment(models.Model):
     event = models.ForeignKey(ComplaintEvent, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="attachments", db_index=False)
     file = models.FileField(upload_to=attachment_path, max_length=300)
+    # A photo's small JPEG beside it (apps.complaints.attachments.THUMBNAIL_SIDE), shown on the
+    # pages in place of the photo; empty for a document, and for a photo stored before
+    # thumbnails until `rongthuk thumbnails` makes it (the pages show the photo meanwhile).
+    thumbnail = models.FileField(upload_to=attachment_path, max_length=300, blank=True)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
     original_name = models.CharField(max_length=200, blank=True)

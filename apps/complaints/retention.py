@@ -104,9 +104,10 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
                    .values_list("complainant_line_id", flat=True))
     report.complaints = Complaint.objects.filter(pk__in=ids).update(
         **dict.fromkeys(IDENTITY_FIELDS, ""), anonymised_at=now, updated_at=now)
-    files = list(_citizen_attachments(ids).values_list("pk", "file"))
-    report.attachments = len(files)
-    Attachment.objects.filter(pk__in=[pk for pk, _name in files]).delete()
+    rows = list(_citizen_attachments(ids).values_list("pk", "file", "thumbnail"))
+    removed = [pk for pk, _file, _thumbnail in rows]
+    report.attachments = len(removed)
+    Attachment.objects.filter(pk__in=removed).delete()
     # The outbox's copies of what was sent to the complainant hold their address and often their name.
     # Webhook events still to be delivered go out without the person (apps.complaints.webhooks).
     undelivered = webhooks.webhook_rows_depersonalise(complaint_ids=ids)
@@ -129,12 +130,12 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
         audit_record(kind=kind, actor=actor, actor_label="" if actor else gettext_noop("ระบบ"), at=now,
                      target_type="complaints.complaint", target_label=_("%(count)d เรื่อง") % {"count": len(shown)},
                      changes={**(details or {}), "complaints": len(shown), "tracking_codes": shown,
-                              "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(files),
+                              "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(removed),
                               "line_users_removed": report.line_users})
     prefix = f"bodies/{current_schema()}/"
     # A transferred case's copy in another body points at the sender's files: only this body's own
     # files are deleted from storage.
-    names = [name for _pk, name in files if name and name.startswith(prefix)]
+    names = [name for _pk, *stored in rows for name in stored if name and name.startswith(prefix)]
     transaction.on_commit(lambda: _delete_files(names))
     return report
 

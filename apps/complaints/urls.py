@@ -16,6 +16,8 @@ urlpatterns = [
     path("cases/<int:pk>/identity/", case.identity_view, name="case-identity"),
     path("cases/<int:pk>/contact/", case.contact_view, name="case-contact"),
     path("cases/<int:pk>/files/<int:attachment_id>/", case.attachment_view, name="case-attachment"),
+    path("cases/<int:pk>/files/<int:attachment_id>/thumbnail/", case.attachment_view, {"thumbnail": True},
+         name="case-attachment-thumbnail"),
     path("cases/<int:pk>/<slug:action>/", case.case_action_view, name="case-action"),
     path("transfer-targets/", case.transfer_targets_view, name="transfer-targets"),
     path("register/export/", register.register_export_view, name="register-export"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("track/case/", tracking.track_case, name="track-case"),
     path("track/forget/", tracking.track_forget, name="track-forget"),
     path("track/files/<int:pk>/", tracking.track_file, name="track-file"),
+    path("track/files/<int:pk>/thumbnail/", tracking.track_file, {"thumbnail": True}, name="track-file-thumbnail"),
     path("track/phone/", phone.track_phone, name="track-phone"),
     path("track/phone/code/", phone.track_phone_code, name="track-phone-code"),
     path("track/mine/", phone.track_mine, name="track-mine"),

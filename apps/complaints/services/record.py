@@ -121,8 +121,10 @@ def files_store(complaint: Complaint, files: list[CleanFile], *, event: Complain
     for clean in files:
         try:
             with transaction.atomic():
+                # The photo's thumbnail is written with it (the same row): a page never finds one without the other.
                 Attachment.objects.create(
-                    complaint=complaint, event=event, file=clean.content, content_type=clean.content_type,
+                    complaint=complaint, event=event, file=clean.content, thumbnail=clean.thumbnail or "",
+                    content_type=clean.content_type,
                     size=clean.content.size, original_name=clean.original_name, is_public=is_public,
                     uploaded_by=user_or_none(uploaded_by),
                 )

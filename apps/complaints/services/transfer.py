@@ -104,7 +104,8 @@ def _offer_transfer(complaint: Complaint, *, sender: LocalBody, receiver: LocalB
         event_add(offer, EventKind.TRANSFER, actor_label=sender.display_name, text=reason, is_public=True,
                   data={"from_body": sender.pk, "from_complaint": complaint.pk}, at=at)
         for attachment in attachments:
-            Attachment.objects.create(complaint=offer, file=attachment.file.name, content_type=attachment.content_type,
+            Attachment.objects.create(complaint=offer, file=attachment.file.name, thumbnail=attachment.thumbnail.name,
+                                      content_type=attachment.content_type,
                                       size=attachment.size, original_name=attachment.original_name,
                                       is_public=attachment.is_public)
 

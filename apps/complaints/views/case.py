@@ -226,13 +226,14 @@ def case_action_view(request: StaffRequest, pk: int, action: str) -> HttpRespons
 
 @staff_view(hide=True)
 @require_GET
-def attachment_view(request: StaffRequest, pk: int, attachment_id: int) -> HttpResponseBase:
-    """Files are never on a public URL: each download checks that the user may see the case."""
+def attachment_view(request: StaffRequest, pk: int, attachment_id: int, thumbnail: bool = False) -> HttpResponseBase:
+    """Files are never on a public URL: each download (a photo's thumbnail too: the same view)
+    checks that the user may see the case."""
     complaint = get_complaint_for_user(request.user, pk)
     attachment = complaint.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    return attachment_response(complaint, attachment)
+    return attachment_response(complaint, attachment, thumbnail=thumbnail)
 
 
 @staff_view

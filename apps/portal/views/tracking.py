@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.complaints.deadlines import case_deadlines
+from apps.complaints.downloads import attachment_response
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Attachment, Complaint, EventKind
 from apps.complaints.selectors import (
@@ -161,12 +162,15 @@ def track_forget(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def track_file(request: HttpRequest, pk: int) -> FileResponse:
-    """An attachment the body made public, only for the case this browser has verified."""
+def track_file(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileResponse:
+    """An attachment the body made public, only for the case this browser has verified (a photo's
+    thumbnail through the same check)."""
     complaint = _tracked(request)
     attachment = Attachment.objects.filter(pk=pk, complaint=complaint, is_public=True).first() \
         if complaint else None
-    if attachment is None:
+    if attachment is None or complaint is None:
         raise Http404
+    if thumbnail:
+        return attachment_response(complaint, attachment, thumbnail=True)
     return user_file_response(attachment.file.open("rb"), content_type=attachment.content_type,
                               filename=attachment.original_name)
