@@ -1,7 +1,8 @@
 """The staff case page, the citizen's receipt and tracked case in a real browser at 360×740 and
-1280×800: axe-core finds no serious or critical violation; the photo viewer opens, steps and
-closes with the keyboard only; the pin is drawn on the map; the citizen answers a request for
-information with a photo and lands on the case. Screenshots under test-artifacts/e2e/<test>/."""
+1280×800: axe-core finds no serious or critical violation; the photos show as the server's
+thumbnails and the viewer opens, steps and closes with the keyboard only, showing the photo; the
+pin is drawn on the map; the citizen answers a request for information with a photo and lands on
+the case. Screenshots under test-artifacts/e2e/<test>/."""
 
 from __future__ import annotations
 
@@ -78,6 +79,11 @@ def test_staff_case_page_viewer_map_and_axe(browser: Any, portal_server: str, co
         _sign_in(page, body, "/staff", person.username, password, device, banlat.schema_name)
         page.goto(f"{body}/staff/cases/{case.pk}/", wait_until="networkidle")
         assert page.locator("#case-map path.leaflet-interactive").count() == 2  # the ring and the pin
+        # The grid shows the server's thumbnails (640×480 photos: 320×240), the viewer the photo itself.
+        page.wait_for_function("Array.from(document.querySelectorAll('#photos img')).every(i => i.complete)")
+        assert page.evaluate("Array.from(document.querySelectorAll('#photos img'))"
+                             ".map(i => [i.getAttribute('src').endsWith('/thumbnail/'), i.naturalWidth, "
+                             "i.naturalHeight])") == [[True, 320, 240], [True, 320, 240]]
         shots(page, "case")
         problems[f"staff case ({size})"] = _blocking(page)
         page.click("#show-contact")

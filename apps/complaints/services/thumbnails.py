@@ -44,7 +44,7 @@ def _one_make(pk: int) -> bool | None:
                 small = thumbnail_make(handle.read())
         except (OSError, ValueError, SyntaxError):
             return False
-        stem = attachment.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        stem = (attachment.file.name or "photo").rsplit("/", 1)[-1].rsplit(".", 1)[0]
         attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(small), save=False)
         attachment.save(update_fields=["thumbnail"])
         return True

@@ -60,6 +60,7 @@ NOT_ADMINISTRATIVE = {
     "onboarding-service-area": "service area edits: body.service_area entries in the body's and the platform's "
                                "audit logs (tests/tenants/test_service_areas.py)",
     "staff:case-attachment": "download",
+    "staff:case-attachment-thumbnail": "download (a photo's thumbnail)",
     "staff:case-action": "case work: the case's timeline records it",
     "staff:transfer-targets": "read-only search",
     "staff:register-export": "export (identity reveals recorded as IdentityAccess)",
@@ -87,6 +88,7 @@ NOT_ADMINISTRATIVE = {
     "portal:track-case": "citizen page (rating, reopen: the case's timeline)",
     "portal:track-forget": "citizen page",
     "portal:track-file": "citizen download",
+    "portal:track-file-thumbnail": "citizen download (a photo's thumbnail)",
     "portal:track-phone": "citizen page (a one-time code by SMS)",
     "portal:track-phone-code": "citizen page",
     "portal:track-mine": "citizen page",

@@ -54,6 +54,7 @@ STAFF: dict[str, tuple[str, str]] = {
     "staff:case-identity": ("/staff/cases/{case}/identity/", "hidden"),
     "staff:case-contact": ("/staff/cases/{case}/contact/", "hidden"),
     "staff:case-attachment": ("/staff/cases/{case}/files/1/", "hidden"),
+    "staff:case-attachment-thumbnail": ("/staff/cases/{case}/files/1/thumbnail/", "hidden"),
     "staff:case-action": ("/staff/cases/{case}/acknowledge/", "hidden"),
     "staff:transfer-targets": ("/staff/transfer-targets/", "page"),
     "staff:register-export": ("/staff/register/export/", "page"),

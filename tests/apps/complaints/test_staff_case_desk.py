@@ -45,7 +45,7 @@ def test_photos_are_thumbnails_opening_a_viewer_and_the_pin_is_on_a_map(banlat, 
         first, second = Attachment.objects.filter(complaint_id=case.pk).order_by("id")
     page = signed_in(banlat, "clerk").get(f"/staff/cases/{case.pk}/").content.decode()
     url = f"/staff/cases/{case.pk}/files/{first.pk}/"
-    assert (f'<a class="thumb" href="{url}" data-viewer="0">\n<img src="{url}" alt="รูปที่ 1: a.jpg" '
+    assert (f'<a class="thumb" href="{url}" data-viewer="0">\n<img src="{url}thumbnail/" alt="รูปที่ 1: a.jpg" '
             f'loading="lazy" width="120" height="90"></a>') in page
     assert f'href="/staff/cases/{case.pk}/files/{second.pk}/" data-viewer="1"' in page
     assert '<dialog class="viewer" id="photo-viewer" aria-labelledby="viewer-caption">' in page

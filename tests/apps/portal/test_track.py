@@ -78,7 +78,8 @@ def test_lookups_are_rate_limited_per_address(banlat_client: Client, banlat: Loc
         assert _look_up(fresh, "ZZZZ-ZZZZ", "1234").status_code == 429
 
 
-def test_the_citizen_sees_the_reply_and_public_files_then_rates(banlat_client: Client, banlat: LocalBody) -> None:
+def test_the_citizen_sees_the_reply_and_public_files_then_rates(banlat_client: Client, banlat: LocalBody,
+                                                                thasen_client: Client) -> None:
     complaint = _file(banlat_client, banlat)
     with schema_context(banlat.schema_name):
         officer = staff(banlat, "admin")
@@ -89,7 +90,15 @@ def test_the_citizen_sees_the_reply_and_public_files_then_rates(banlat_client: C
         private = complaint.attachments.filter(is_public=False).first()
     page = banlat_client.get("/track/case/").content.decode()
     assert "ช่างจะเข้าซ่อมวันพรุ่งนี้" in page and "หน่วยงานตอบกลับ" in page
-    assert f"/track/files/{attachment.pk}/" in page
+    assert (f'<a href="/track/files/{attachment.pk}/"><img src="/track/files/{attachment.pk}/thumbnail/" '
+            'alt="รูปภาพจากหน่วยงาน 1"') in page
+    small = banlat_client.get(f"/track/files/{attachment.pk}/thumbnail/")
+    assert small["Content-Type"] == "image/jpeg" and small["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "private" in small["Cache-Control"] and "no-store" in small["Cache-Control"]
+    with schema_context(banlat.schema_name), attachment.thumbnail.open("rb") as handle:
+        assert b"".join(small.streaming_content) == handle.read()
+    for stranger in (Client(HTTP_HOST="banlat.localhost"), thasen_client):
+        assert stranger.get(f"/track/files/{attachment.pk}/thumbnail/").status_code == 404
     download = banlat_client.get(f"/track/files/{attachment.pk}/")
     assert download["Content-Type"] == "image/jpeg" and download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
@@ -97,6 +106,7 @@ def test_the_citizen_sees_the_reply_and_public_files_then_rates(banlat_client: C
     assert Client(HTTP_HOST="banlat.localhost").get(f"/track/files/{attachment.pk}/").status_code == 404
     if private is not None:
         assert banlat_client.get(f"/track/files/{private.pk}/").status_code == 404
+        assert banlat_client.get(f"/track/files/{private.pk}/thumbnail/").status_code == 404
     assert "ประเมินความพึงพอใจ" not in page  # not before it is resolved
     with schema_context(banlat.schema_name):
         _start_work(complaint, officer)
