@@ -86,6 +86,14 @@ def _no_exif(world: World, case_id: int) -> tuple[str, tuple[int, int], dict[int
     return image.format or "", image.size, dict(image.getexif())
 
 
+def _thumbnails(world: World, case_id: int) -> list[tuple[str, tuple[int, int], dict[int, object]]]:
+    """Each photo's thumbnail, made in the same write: format, size, EXIF."""
+    with schema_context(world.body.schema_name):
+        paths = [world.media / a.thumbnail.name for a in Attachment.objects.filter(complaint_id=case_id).order_by("pk")]
+    return [(image.format or "", image.size, dict(image.getexif()))
+            for image in (Image.open(io.BytesIO(path.read_bytes())) for path in paths)]
+
+
 def test_staff_api_intake_takes_photos_like_the_portal_form(world: World) -> None:
     original = _jpeg_with_location()
     data, content_type = _multipart(
@@ -110,6 +118,7 @@ def test_staff_api_intake_takes_photos_like_the_portal_form(world: World) -> Non
     image = Image.open(path)
     assert (image.format, image.size, dict(image.getexif())) == ("JPEG", (640, 480), {})
     assert path.stat().st_size == stored[0][2] and path.read_bytes() != original
+    assert _thumbnails(world, created["id"]) == [("JPEG", (320, 240), {})] * 2
 
     # The case page of the API lists them, and they download as stored.
     status, detail = world.partner().json("GET", f"/api/staff/v1/complaints/{created['id']}/")
@@ -163,6 +172,7 @@ def test_open311_post_takes_media_files_like_the_portal_form(world: World) -> No
     assert [(kind, name, public) for kind, name, _size, public in _attachments(world, case_id)] == [
         ("image/jpeg", "traffy-1.jpg", False)]
     assert _no_exif(world, case_id) == ("JPEG", (640, 480), {})
+    assert _thumbnails(world, case_id) == [("JPEG", (320, 240), {})]
     with schema_context(world.body.schema_name):
         case = Complaint.objects.get(pk=case_id)
         created_event = ComplaintEvent.objects.get(complaint=case, kind="created")

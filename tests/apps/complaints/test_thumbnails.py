@@ -1,7 +1,8 @@
 """Photos get a server-made thumbnail (JPEG, longest side 320 px) in the write that stores them,
 beside the photo; the case page shows it and the viewer opens the photo; it is served through the
 same access-checked download as the photo; photos stored before thumbnails fall back to the photo
-until `rongthuk thumbnails` makes theirs (once); the PDPA retention job removes both files."""
+until `rongthuk thumbnails` makes theirs (once); a transferred case's copy keeps them; the PDPA
+retention job removes both files."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PIL import Image
 from apps.complaints.attachments import THUMBNAIL_SIDE
 from apps.complaints.models import Attachment, Complaint
 from apps.complaints.retention import complaints_anonymise
+from apps.complaints.services.transfer import complaint_transfer
 from apps.complaints.services.workflow import (
     complaint_acknowledge,
     complaint_citizen_respond,
@@ -168,3 +170,21 @@ def test_retention_removes_the_thumbnail_with_the_photo(banlat, settings, tmp_pa
             report = complaints_anonymise(complaint_ids=[case.pk])
         assert report.attachments == 1
         assert [default_storage.exists(name) for name in names] == [False, False]
+
+
+def test_a_transferred_case_keeps_its_photos_thumbnails(banlat, thasen, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    case = make_case(banlat, uploads=[_noisy(800, 600)])
+    with schema_context(banlat.schema_name):
+        sent = Attachment.objects.get(complaint_id=case.pk)
+        complaint_transfer(complaint=Complaint.objects.get(pk=case.pk), actor=user(banlat, "clerk"), to_body=thasen,
+                           reason="อยู่ในเขต อบต.ท่าเสน")
+    with schema_context(thasen.schema_name):
+        offer = Complaint.objects.get(tracking_code=case.tracking_code)
+        copy = Attachment.objects.get(complaint=offer)
+    assert (copy.file.name, copy.thumbnail.name) == (sent.file.name, sent.thumbnail.name)
+    client = signed_in(thasen, "admin")
+    response = client.get(f"/staff/cases/{offer.pk}/files/{copy.pk}/thumbnail/")
+    assert response.status_code == 200
+    with default_storage.open(sent.thumbnail.name) as handle:
+        assert b"".join(response.streaming_content) == handle.read()
