@@ -1,8 +1,9 @@
 """Maps with no tiles, in a real browser at 360 px: with no tile server, and with one that cannot be
 reached, the complaint form's map still shows the body's office, the subdistricts it serves and the
 district's other offices, labelled, says that the background is missing, and a tap places the pin
-whose latitude and longitude the complaint keeps. The finder by place works at 360 px without
-sideways scrolling, in Thai and English."""
+whose latitude and longitude the complaint keeps; once a category is chosen, its open public
+reports are markers whose popup links to the report to follow it. The finder by place works at
+360 px without sideways scrolling, in Thai and English."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django_tenants.utils import schema_context
 from apps.complaints.models import Complaint
 from apps.portal.models import BodyProfile
 from tenants.models import LocalBody
+from tests.apps.complaints.staff_helpers import committed_case_delete, make_case
 
 pytestmark = [pytest.mark.browser]
 
@@ -136,3 +138,39 @@ def test_the_finder_by_place_at_phone_size_in_thai_and_english(browser: Any, por
     assert page.locator("#answer-title").inner_text() == "Bodies serving Bang Tabun subdistrict Moo 3"
     _no_sideways_scroll(page)
     context.close()
+
+
+def test_with_no_tiles_the_categorys_open_reports_are_markers_to_follow(browser: Any, portal_server: str,
+                                                                        committed: None) -> None:
+    banlat = LocalBody.objects.get(dla_code="5760601")
+    tag = uuid.uuid4().hex[:8]
+    case = make_case(banlat, national="streetlight", description=f"ไฟดับหน้าตลาด {tag}",
+                     latitude="13.095000", longitude="99.930000")
+    report = f"/reports/{case.public_id}/"
+    base = f"http://banlat.localhost:{portal_server}"
+    context = browser.new_context(viewport=PHONE, locale="th-TH", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{base}/complaints/new/", wait_until="networkidle")
+        page.wait_for_selector("#pick-map .map-note")
+        assert page.locator("#pick-map path.map-report").count() == 0  # no category chosen yet
+        page.wait_for_function("!document.querySelector('#pick-map').classList.contains('leaflet-zoom-anim')")
+        page.get_by_text("ไฟฟ้าสาธารณะ ไฟถนนดับ/ชำรุด").click()
+        marker = page.locator(f'#pick-map path.map-report[data-report="{report}"]')
+        marker.wait_for()
+        # Tap once the map has settled (it widens to the district's offices with an animated zoom).
+        page.wait_for_function("!document.querySelector('#pick-map').classList.contains('leaflet-zoom-anim')")
+        marker.click()
+        link = page.locator("#pick-map .leaflet-popup-content a")
+        assert (link.inner_text(), link.get_attribute("href")) == ("เปิดเรื่องนี้เพื่อติดตามแทนการแจ้งซ้ำ", report)
+        assert page.locator("#pick-map .leaflet-popup-content").inner_text().startswith("ไฟฟ้าสาธารณะ")
+        assert page.input_value("#id_latitude") == ""  # a tap on a report is not a pin
+        _no_sideways_scroll(page)
+        link.click()
+        page.wait_for_url(f"{base}{report}")
+        assert errors == []
+    finally:
+        context.close()
+        committed_case_delete(banlat, case.pk)

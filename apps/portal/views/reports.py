@@ -32,6 +32,7 @@ from apps.ui.csp import allow_tiles_from
 from .common import body_center, body_of, category_label, client_ip
 
 PER_PAGE = 20
+MAP_REPORTS = 50  # the newest open reports of a category drawn on the complaint form's map
 
 
 def _categories() -> list[tuple[int, str]]:
@@ -117,13 +118,18 @@ def report_follow_stop(request: HttpRequest, stop_key: str) -> HttpResponse:
 
 @require_GET
 def reports_nearby(request: HttpRequest) -> JsonResponse:
-    """Open reports of the chosen category near the pin (or in the same หมู่ที่), for the form."""
+    """Open reports of the chosen category near the pin (or in the same หมู่ที่), for the form; with
+    `map=1`, the body's open reports of the category that have a pin, for the form's map."""
     try:
         category_id = int(request.GET.get("category", ""))
         latitude, longitude = clean_coordinates(request.GET.get("lat"), request.GET.get("lng"))
     except (ValueError, ComplaintError) as error:
         message = str(error) if isinstance(error, ComplaintError) else _("หมวดเรื่องไม่ถูกต้อง")
         return JsonResponse({"error": message}, status=400)
+    if request.GET.get("map") == "1":
+        # The form's map: the body's open reports of the category with a pin, as markers to follow.
+        page = public_reports_page(status="open", category_id=category_id, per_page=MAP_REPORTS)
+        return JsonResponse({"points": _points(page.reports)})
     moo = (request.GET.get("moo") or "").strip()[:20]
     reports = public_reports_nearby(category_id=category_id, latitude=latitude, longitude=longitude, moo=moo,
                                     subdistrict_code=(request.GET.get("subdistrict") or "")[:6])

@@ -7,9 +7,10 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
-from apps.complaints.models import Category, Complaint
+from apps.complaints.models import Category, Complaint, Notification
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.validation import Complainant
+from apps.reporting.models import ComplaintFact, OutboxEntry
 from tenants.models import LocalBody
 from tests.signin import verified_login
 
@@ -47,6 +48,18 @@ def make_case(body: LocalBody, *, national: str = "road", description: str = "à¸
         return complaint_submit(channel=channel, category=category(national), description=description,
                                 complainant=complainant, actor=User.objects.get(username=actor),
                                 **extra).complaint
+
+
+def committed_case_delete(body: LocalBody, complaint_id: int) -> None:
+    """Remove a committed case with its notifications, outbox rows and fact (the database outlives
+    a test that uses real processes; tests that count facts or outbox rows need it gone)."""
+    with schema_context(body.schema_name):
+        ids = list(Notification.objects.filter(complaint_id=complaint_id).values_list("pk", flat=True))
+    OutboxEntry.objects.filter(body=body, notification_id__in=ids).delete()
+    ComplaintFact.objects.filter(body=body, complaint_id=complaint_id).delete()
+    with schema_context(body.schema_name):
+        Notification.objects.filter(pk__in=ids).delete()
+        Complaint.objects.filter(pk=complaint_id).delete()
 
 
 def fresh(body: LocalBody, complaint: Complaint) -> Complaint:

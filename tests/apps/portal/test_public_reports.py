@@ -307,8 +307,25 @@ def test_nearby_reports_by_pin_or_by_moo(banlat_client: Client, empty: LocalBody
     assert banlat_client.get(f"/reports/nearby/?category={light}").json() == {"reports": []}
 
 
+def test_the_forms_map_gets_the_categorys_open_reports_with_a_pin(banlat_client: Client, empty: LocalBody) -> None:
+    older = _file(empty, **PIN)
+    newer = _file(empty, latitude="13.010040", longitude="99.950260")
+    _file(empty)  # no pin: nothing to draw
+    _file(empty, "road", **PIN)  # another category
+    _file(empty, is_confidential=True, **PIN)
+    _act(empty, _file(empty, **PIN), "acknowledge", "assign", "resolve")  # not open
+    light = category_id(empty)
+    found = banlat_client.get(f"/reports/nearby/?category={light}&map=1").json()
+    label = f"{_label(empty)} · รับเรื่องแล้ว"
+    assert found == {"points": [
+        {"lat": 13.01, "lng": 99.95, "label": label, "url": f"/reports/{newer.public_id}/"},
+        {"lat": 13.0, "lng": 99.95, "label": label, "url": f"/reports/{older.public_id}/"}]}
+    assert "{" not in str([p["label"] for p in found["points"]]) and WITNESS.phone not in str(found)
+
+
 @pytest.mark.parametrize(("query", "message"), [
     ("category=x", "หมวดเรื่องไม่ถูกต้อง"),
+    ("category=x&map=1", "หมวดเรื่องไม่ถูกต้อง"),
     ("category=1&lat=51.5&lng=-0.1", "พิกัดอยู่นอกประเทศไทย"),
     ("category=1&lat=NaN&lng=1", "พิกัดไม่ถูกต้อง"),
 ])

@@ -27,13 +27,13 @@ from apps.accounts.models import User
 from apps.complaints import notifications
 from apps.complaints.models import Complaint, Notification, OutboxStatus, StaffMember
 from apps.complaints.retention import complaints_anonymise
-from apps.reporting.models import ComplaintFact, OutboxEntry
+from apps.reporting.models import OutboxEntry
 from apps.webhooks.delivery import WebhookBackend
 from apps.webhooks.models import WebhookEndpoint
 from apps.webhooks.services import webhook_endpoint_create
 from tenants.models import LocalBody
 from tests.api.test_webhooks_http import Receiver
-from tests.apps.complaints.staff_helpers import make_case
+from tests.apps.complaints.staff_helpers import committed_case_delete, make_case
 from tests.conftest import wait_for
 
 # A body of the standing registry no other test uses: its rows are committed.
@@ -97,12 +97,7 @@ def case(committed: None, monkeypatch: pytest.MonkeyPatch, settings: Any) -> Ite
     for each in made:  # nothing left behind for the tests that count every fact or outbox row
         with schema_context(body.schema_name):
             WebhookEndpoint.objects.filter(pk=each.endpoint_id).update(is_active=False)
-            ids = list(Notification.objects.filter(complaint_id=each.complaint_id).values_list("pk", flat=True))
-        OutboxEntry.objects.filter(body=body, notification_id__in=ids).delete()
-        ComplaintFact.objects.filter(body=body, complaint_id=each.complaint_id).delete()
-        with schema_context(body.schema_name):
-            Notification.objects.filter(pk__in=ids).delete()
-            Complaint.objects.filter(pk=each.complaint_id).delete()
+        committed_case_delete(body, each.complaint_id)
 
 
 def _held_delivery(monkeypatch: pytest.MonkeyPatch, case: Case) -> tuple[threading.Event, threading.Event,

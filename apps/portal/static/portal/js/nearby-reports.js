@@ -1,7 +1,7 @@
 /* On the complaint form: once a category and a place (the pin, or หมู่ที่) are chosen, the open
    public reports of that category nearby are listed (/reports/nearby/), each with a link to its
-   page where the citizen can follow it instead of filing the same case again. Filing still works
-   without it. */
+   page where the citizen can follow it instead of filing the same case again; the map shows the
+   category's open reports as markers. Filing still works without it. */
 (function () {
   "use strict";
   var form = document.getElementById("complaint-form");
@@ -46,8 +46,26 @@
       .then(function (data) { if (q === last) show(data.reports || []); })
       .catch(function () { show([]); });
   }
-  function later() { clearTimeout(timer); timer = setTimeout(refresh, 300); }
+  // The form's map draws the category's open reports as markers (basemap.js listens): one can be
+  // followed from its popup instead of filing.
+  var lastMap = "";
+  function refreshMap() {
+    var category = form.querySelector("input[name=category]:checked");
+    var q = category ? new URLSearchParams({ category: category.value, map: "1" }).toString() : "";
+    if (q === lastMap) return;
+    lastMap = q;
+    function draw(points) {
+      if (q === lastMap) document.dispatchEvent(new CustomEvent("rongthuk:map-reports", { detail: points }));
+    }
+    if (!q) { draw([]); return; }
+    fetch(box.getAttribute("data-url") + "?" + q, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { points: [] }; })
+      .then(function (data) { draw(data.points || []); })
+      .catch(function () { draw([]); });
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(function () { refresh(); refreshMap(); }, 300); }
   form.addEventListener("change", later);
   document.getElementById("id_moo") && document.getElementById("id_moo").addEventListener("input", later);
   refresh();
+  refreshMap();
 })();

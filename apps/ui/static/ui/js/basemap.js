@@ -5,8 +5,10 @@
    so in a note on the map. Tile layers, when they load, cover the grid.
 
    Loaded (deferred) before leaflet.js: it hooks every map created after the page is parsed, so the
-   pages' own map scripts need no change. All markers drawn here are not interactive: a tap on a
-   label reaches the map (the complaint form places its pin there). */
+   pages' own map scripts need no change. The labels drawn here are not interactive: a tap on a
+   label reaches the map (the complaint form places its pin there). The complaint form's open
+   reports of the chosen category (the event rongthuk:map-reports) are: a tap opens the report's
+   link to follow it instead of filing. */
 (function () {
   "use strict";
   var context;
@@ -86,6 +88,27 @@
         var bounds = L.latLngBounds(points).extend(map.getCenter());
         if (!map.getBounds().contains(bounds)) map.fitBounds(bounds, { padding: [24, 24], maxZoom: map.getZoom() });
       }
+
+      // The complaint form's open reports of the chosen category (nearby-reports.js): markers a
+      // tap opens (not placing the pin), each with a link to the report's page to follow it.
+      var reports = L.layerGroup().addTo(map);
+      document.addEventListener("rongthuk:map-reports", function (event) {
+        reports.clearLayers();
+        (event.detail || []).forEach(function (r) {
+          var box = document.createElement("div"), link = document.createElement("a");
+          box.appendChild(document.createTextNode(r.label));
+          box.appendChild(document.createElement("br"));
+          link.href = r.url;
+          link.textContent = (ctx && ctx.labels && ctx.labels.follow) || r.url;
+          box.appendChild(link);
+          var marker = L.circleMarker([r.lat, r.lng], {
+            radius: 8, weight: 2, color: "#b3261e", fillColor: "#f9dedc", fillOpacity: 0.95,
+            className: "map-report", bubblingMouseEvents: false
+          }).bindPopup(box).addTo(reports);
+          var path = marker.getElement && marker.getElement();
+          if (path) path.setAttribute("data-report", r.url);
+        });
+      });
 
       map.whenReady(function () {
         if (!ctx) { setTimeout(function () { if (!hasTiles) showNote(); }, 0); return; }
