@@ -18,7 +18,7 @@ from apps.complaints.access import IsStaffOfThisBody
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.idempotency import scoped_key
 from apps.complaints.services.intake import complaint_submit
-from apps.complaints.status import Channel
+from apps.complaints.status import Channel, ContactChannel
 from apps.complaints.validation import Complainant
 
 
@@ -29,6 +29,11 @@ class ComplainantSerializer(serializers.Serializer):
     national_id = serializers.CharField(allow_blank=True, required=False, default="", max_length=20)
     address = serializers.CharField(allow_blank=True, required=False, default="", max_length=300)
     line_id = serializers.CharField(allow_blank=True, required=False, default="", max_length=64)
+    contact_allowed = serializers.ListField(
+        child=serializers.ChoiceField(choices=ContactChannel.values), required=False, default=list, max_length=3,
+        help_text="the channels the complainant allows the officers handling the case to reach them by "
+                  "(phone: calls and SMS, email, line), each one with its contact given; none by default "
+                  "(PDPA: the complainant's explicit choice)")
 
 
 class IntakeSerializer(serializers.Serializer):

@@ -31,6 +31,8 @@ _PARAMETERS = {
     "phone": "phone", "email": "email", "location": "lat/long", "subdistrict": "attribute[subdistrict]",
     "moo": "attribute[moo]", "location_text": "address_string", "media_url": "media_url", "attachments": "media",
     "external_source": "external_source", "external_id": "external_id",
+    **{f"contact_{c}": "attribute[contact_allowed]" for c in ("phone", "email", "line")},
+    "contact_allowed": "attribute[contact_allowed]",
 }
 
 
@@ -135,7 +137,10 @@ def submit(*, data: Mapping[str, Any], body: LocalBody, key: ApiKey, national: b
             raise bad("lat/long", _("กรุณาระบุพิกัด (lat และ long) หรือ address_string"))
         name = " ".join(part for part in (_text(data, "first_name").strip(), _text(data, "last_name").strip()) if part)
         phone, email = _text(data, "phone"), _text(data, "email")
-        person = Complainant(name=name, phone=phone, email=email) if (name or phone.strip() or email.strip()) else None
+        # The channels the complainant allows the handling officers to use, comma-separated (phone, email).
+        allowed = tuple(c.strip() for c in extra.get("contact_allowed", "").split(",") if c.strip())
+        person = Complainant(name=name, phone=phone, email=email, contact_allowed=allowed) \
+            if (name or phone.strip() or email.strip()) else None
         try:
             result = complaint_submit(
                 channel=Channel.OPEN311, category=service.category_id or 0, description=_text(data, "description"),

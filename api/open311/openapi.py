@@ -77,7 +77,12 @@ SCHEMAS: dict[str, Any] = {
         "account_id": {"type": "string"}, "first_name": {"type": "string"}, "last_name": {"type": "string"},
         "phone": {"type": "string"}, "media_url": {"type": "string"}, "client_ticket_id": {"type": "string"},
         "attribute[moo]": {"type": "string"}, "attribute[subdistrict]": {"type": "string"},
-        "attribute[conduct]": {"type": "string", "enum": ["true", "false"]}}},
+        "attribute[conduct]": {"type": "string", "enum": ["true", "false"]},
+        "attribute[contact_allowed]": {
+            "type": "string", "pattern": "^((phone|email)(,(phone|email))*)?$",
+            "description": "comma-separated channels the complainant allows the officers handling the request "
+                           "to reach them by (phone: calls and SMS; email), each with its contact given; "
+                           "none when absent"}}},
 }
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 
 from apps.complaints.models import Category, Department, Role
 from apps.complaints.selectors import InboxFilters
-from apps.complaints.status import Channel, Status
+from apps.complaints.status import Channel, ContactChannel, Status
 from apps.ui.forms import set_choices
 
 # Outside agencies a case is commonly handed to (ส่งต่อหน่วยงานภายนอก); "other" takes free text.
@@ -158,6 +158,10 @@ class IntakeForm(forms.Form):
     national_id = forms.CharField(label=_("เลขประจำตัวประชาชน (ถ้ามี)"), required=False, max_length=17)
     address = forms.CharField(label=_("ที่อยู่ผู้ร้อง"), required=False, max_length=300)
     line_id = forms.CharField(label="LINE ID", required=False, max_length=64)
+    # Asked of the complainant, never assumed: none ticked unless they said so.
+    contact_allowed = forms.MultipleChoiceField(
+        label=_("ผู้ร้องยินยอมให้เจ้าหน้าที่ที่รับผิดชอบติดต่อทาง"), choices=ContactChannel.choices, required=False,
+        widget=forms.CheckboxSelectMultiple)
     language = forms.ChoiceField(label=_("ภาษาที่ผู้ร้องต้องการรับแจ้ง"), choices=settings.LANGUAGES,
                                  initial="th", required=False)
     confidential = forms.BooleanField(label=_("ปกปิดข้อมูลผู้ร้อง"), required=False)

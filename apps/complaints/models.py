@@ -12,7 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.complaints.status import Channel, Status
+from apps.complaints.status import Channel, ContactChannel, Status
 from apps.ui.thai import localised_name
 from tenants.db import current_schema
 
@@ -116,6 +116,9 @@ class Complaint(models.Model):
     complainant_national_id = models.CharField(_("เลขประจำตัวประชาชน"), max_length=13, blank=True)
     complainant_address = models.CharField(_("ที่อยู่ผู้ร้อง"), max_length=300, blank=True)
     complainant_line_id = models.CharField(max_length=64, blank=True)
+    # The channels the officers handling the case may use to reach the complainant (policies.can_contact).
+    contact_allowed = ArrayField(models.CharField(max_length=8, choices=ContactChannel.choices), default=list,
+                                 blank=True)
     # What the citizen reads (receipts, SMS, e-mail, LINE, the public timeline) is in this language,
     # never in the language of the officer who acted: Thai unless the citizen chose English.
     complainant_language = models.CharField(_("ภาษาของผู้ร้อง"), max_length=5, default="th",
@@ -215,6 +218,7 @@ class EventKind(models.TextChoices):
     SLA_ESCALATION = "sla_escalation", _("เกินกำหนด แจ้งผู้บริหาร")
     NOTIFICATION = "notification", _("แจ้งผู้ร้อง")
     BODY_NOTICE = "body_notice", _("แจ้งหน่วยงานที่ถูกร้องเรียน")
+    CONSENT = "consent", _("ผู้ร้องถอนความยินยอมให้ติดต่อ")
 
 
 class ComplaintEvent(models.Model):

@@ -14,6 +14,7 @@ from apps.accounts.models import User
 from apps.categories.models import SlaClass
 from apps.complaints.access import staff_member, staff_role
 from apps.complaints.models import Complaint, IdentityAccess, Role
+from apps.complaints.status import CONTACT_FIELDS, ContactChannel
 
 # Closing these needs an executive's approval (นายก/ปลัด).
 EXECUTIVE_CLOSURE_CLASSES = frozenset({SlaClass.COMPLEX, SlaClass.CONDUCT, SlaClass.CORRUPTION})
@@ -79,8 +80,8 @@ def complainant_identity(user: Actor, complaint: Complaint, *, context: str) -> 
 
 def can_contact(user: Actor, complaint: Complaint) -> bool:
     """The privacy notice's rule: the officers who handle the case (its assignee, or staff of the
-    department it is assigned to) may reach the complainant, by the channels the complainant gave
-    for it (phone, e-mail, LINE) and nothing else of their identity. Confidential, anonymous and
+    department it is assigned to) may reach the complainant, by the channels the complainant allowed
+    (contact_allowed_channels) and nothing else of their identity. Confidential, anonymous and
     conduct cases: never (the identity rule of can_view_identity alone applies)."""
     if complaint.is_anonymous or complaint.routed_to_oversight or complaint.is_confidential:
         return False
@@ -94,11 +95,23 @@ def can_contact(user: Actor, complaint: Complaint) -> bool:
     return complaint.department_id is not None and complaint.department_id == member.department_id
 
 
+def contact_allowed_channels(complaint: Complaint) -> list[str]:
+    """The channels the complainant allows the handling officers to use and still has a contact for
+    (an anonymised case has none), in ContactChannel's order."""
+    if complaint.is_anonymous or complaint.anonymised_at is not None:
+        return []
+    return [c for c in ContactChannel.values
+            if c in complaint.contact_allowed and getattr(complaint, f"complainant_{CONTACT_FIELDS[c]}")]
+
+
 def complainant_contact(user: Actor, complaint: Complaint, *, context: str) -> dict[str, str] | None:
-    """The complainant's name and the contact channels they gave, for the officer handling the case;
-    each reveal is an IdentityAccess row, like a reveal of the whole identity."""
-    return _disclosed(user, complaint, context=context, allowed=can_contact(user, complaint),
-                      fields=("name", "phone", "email", "line_id"))
+    """For the officer handling the case, the complainant's name and the contacts of the channels they
+    allowed, nothing else; None when they allowed none (PDPA: with no way to reach them allowed the
+    officer has no purpose for their name). Each reveal is an IdentityAccess row, like a reveal of
+    the whole identity."""
+    channels = contact_allowed_channels(complaint)
+    return _disclosed(user, complaint, context=context, allowed=bool(channels) and can_contact(user, complaint),
+                      fields=("name", *(CONTACT_FIELDS[c] for c in channels)))
 
 
 def _disclosed(user: Actor, complaint: Complaint, *, context: str, allowed: bool,

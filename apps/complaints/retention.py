@@ -103,7 +103,7 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
     line_ids = set(Complaint.objects.filter(pk__in=ids).exclude(complainant_line_id="")
                    .values_list("complainant_line_id", flat=True))
     report.complaints = Complaint.objects.filter(pk__in=ids).update(
-        **dict.fromkeys(IDENTITY_FIELDS, ""), anonymised_at=now, updated_at=now)
+        **dict.fromkeys(IDENTITY_FIELDS, ""), contact_allowed=[], anonymised_at=now, updated_at=now)
     rows = list(_citizen_attachments(ids).values_list("pk", "file", "thumbnail"))
     removed = [pk for pk, _file, _thumbnail in rows]
     report.attachments = len(removed)
@@ -273,7 +273,7 @@ def _export(cases: list[Complaint]) -> bytes:
                 "identity": {"name": case.complainant_name, "phone": case.complainant_phone,
                              "email": case.complainant_email, "national_id": case.complainant_national_id,
                              "address": case.complainant_address, "line_id": case.complainant_line_id},
-                "privacy_notice_version": case.privacy_notice_version,
+                "privacy_notice_version": case.privacy_notice_version, "contact_allowed": case.contact_allowed,
                 "rating": case.rating, "rating_comment": case.rating_comment,
                 "messages": [{"at": e.created_at, "kind": e.kind, "text": e.text}
                              for e in ComplaintEvent.objects.filter(complaint=case, is_public=True)

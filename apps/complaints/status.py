@@ -37,3 +37,17 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING})
+
+
+class ContactChannel(models.TextChoices):
+    """How the complainant allows the officers handling the case to reach them (PDPA: each one an
+    explicit choice at filing, withdrawable on the tracking page). The notices the platform sends
+    about the case's progress are not these: they go to the contacts given, as the notice says."""
+
+    PHONE = "phone", _("โทรศัพท์ (โทรหรือส่ง SMS)")
+    EMAIL = "email", _("อีเมล")
+    LINE = "line", _("LINE")
+
+
+# Each channel's contact on the case (Complaint.complainant_<field>).
+CONTACT_FIELDS = {ContactChannel.PHONE: "phone", ContactChannel.EMAIL: "email", ContactChannel.LINE: "line_id"}

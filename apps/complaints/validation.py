@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.errors import ComplaintError
+from apps.complaints.status import CONTACT_FIELDS, ContactChannel
 from apps.ui.normalise import Kind, Refused, ascii_digits, normalise
 
 MAX_DESCRIPTION = 5000
@@ -26,6 +27,8 @@ class Complainant:
     national_id: str = ""
     address: str = ""
     line_id: str = ""
+    # The channels (ContactChannel) the complainant allows the handling officers to reach them by.
+    contact_allowed: tuple[str, ...] = ()
 
 
 def clean_text(value: str, *, field: str, label: str | Promise, max_length: int, required: bool = False,
@@ -106,7 +109,27 @@ def clean_complainant(data: Complainant | None) -> Complainant | None:
             _("กรุณาให้ช่องทางติดต่อกลับอย่างน้อยหนึ่งช่องทาง (โทรศัพท์ อีเมล หรือ LINE) หรือเลือกไม่ประสงค์ออกนาม"),
             field="phone",
         )
-    return cleaned
+    return replace(cleaned, contact_allowed=clean_contact_allowed(data.contact_allowed, cleaned))
+
+
+def clean_contact_allowed(channels: object, person: Complainant) -> tuple[str, ...]:
+    """The channels allowed, in one order, each one the complainant gave a contact for: a consent to
+    be reached by a channel with nothing to reach them at is refused, never stored."""
+    given = [str(c).strip().lower() for c in (channels or ())] if isinstance(channels, (list, tuple)) else None
+    if given is None or any(c not in ContactChannel.values for c in given):
+        raise ComplaintError(_("ช่องทางที่ยินยอมให้ติดต่อต้องเป็น phone, email หรือ line"), field="contact_allowed")
+    for channel in ContactChannel:
+        if channel in given and not getattr(person, CONTACT_FIELDS[channel]):
+            raise ComplaintError(
+                _("ท่านเลือกให้ติดต่อทาง%(channel)s แต่ไม่ได้กรอก%(contact)s กรุณากรอก%(contact)s "
+                  "หรือยกเลิกการเลือกนี้") % {"channel": CONTACT_LABELS[channel][0], "contact": CONTACT_LABELS[channel][1]},
+                field=f"contact_{channel}")
+    return tuple(c for c in ContactChannel.values if c in given)
+
+
+# Each channel's short name and its contact's, for messages (ContactChannel's labels are the checkboxes').
+CONTACT_LABELS = {ContactChannel.PHONE: (_("โทรศัพท์"), _("หมายเลขโทรศัพท์")),
+                  ContactChannel.EMAIL: (_("อีเมล"), _("อีเมล")), ContactChannel.LINE: ("LINE", "LINE ID")}
 
 
 def clean_coordinates(lat: object, lng: object) -> tuple[Decimal | None, Decimal | None]:

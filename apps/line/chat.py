@@ -148,7 +148,7 @@ def _on_postback(user: LineUser, values: dict[str, str], now: datetime) -> list[
     if action == "edit" and state.get("step") == "details":
         return step_prompt(state)
     if action == "submit" and state.get("step") == "details":
-        return submit(user, state, now, wait=values.get("wait") != "0")
+        return submit(user, state, now, wait=values.get("wait") != "0", contact=values.get("contact") == "1")
     if action == "cancel" and state:
         pending_delete(state)
         state_set(user, {}, now)

@@ -18,7 +18,7 @@ from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
 from apps.complaints.models import Category
 from apps.complaints.services.intake import complaint_submit
-from apps.complaints.status import Channel
+from apps.complaints.status import Channel, ContactChannel
 from apps.complaints.validation import Complainant, clean_coordinates
 from apps.line import client, photos, selectors
 from apps.line import messages as m
@@ -77,15 +77,17 @@ def on_location(user: LineUser, message: LocationMessageContent, now: datetime) 
     return [m.details_prompt(_("ได้รับตำแหน่งแล้ว"), photos=len(state.get("photos", [])), max_photos=MAX_FILES)]
 
 
-def submit(user: LineUser, state: dict[str, Any], now: datetime, *, wait: bool) -> list[Message]:
+def submit(user: LineUser, state: dict[str, Any], now: datetime, *, wait: bool, contact: bool = False) -> list[Message]:
+    """`contact`: the citizen allows the handling officers to reach them in this chat (ContactChannel.LINE)."""
     fetching = state.get("fetching", [])
     if fetching and wait:
         for message_id in fetching:  # again, in case its task was lost (the fetch is done once)
             photos.photo_fetch_queue(user_id=user.user_id, message_id=message_id)
         return [m.text(_("ยังรับรูปภาพไม่ครบ (อีก %(n)d รูป) กรุณารอสักครู่แล้วกด “ยืนยันส่งเรื่อง” อีกครั้ง")
                        % {"n": len(fetching)},
-                       [m._item(_("ยืนยันส่งเรื่อง"), "submit"),
-                        m._item(_("ส่งโดยไม่รอรูป"), "submit", wait=0), m._item(_("ยกเลิก"), "cancel")])]
+                       [m._item(_("ยืนยันส่งเรื่อง"), "submit", contact=int(contact)),
+                        m._item(_("ส่งโดยไม่รอรูป"), "submit", wait=0, contact=int(contact)),
+                        m._item(_("ยกเลิก"), "cancel")])]
     credentials = line_credentials()
     name = client.profile_name(token=credentials.token, user_id=user.user_id) if credentials else ""
     uploads = []
@@ -96,7 +98,8 @@ def submit(user: LineUser, state: dict[str, Any], now: datetime, *, wait: bool) 
         result = complaint_submit(
             channel=Channel.LINE, category=int(state.get("category") or 0),
             description=state.get("description", ""),
-            complainant=Complainant(name=name or "LINE", line_id=user.user_id),
+            complainant=Complainant(name=name or "LINE", line_id=user.user_id,
+                                    contact_allowed=(ContactChannel.LINE,) if contact else ()),
             location_text=state.get("address", ""), latitude=state.get("lat"), longitude=state.get("lng"),
             privacy_notice_shown=True, uploads=uploads, received_at=now,
             # The receipt is this reply (a Flex message); a "received" push would say it twice.

@@ -82,8 +82,11 @@ def confirmation(*, category: str, description: str, photos: int, location: str)
                 "ตำแหน่ง: %(location)s\n\nข้อมูลของท่านใช้เพื่อดำเนินการเรื่องนี้และติดต่อกลับเท่านั้น") % {
         "category": category, "description": description[:500], "photos": photos,
         "location": location or _("ไม่ได้ระบุ")}
-    return text(summary, [_item(_("ยืนยันส่งเรื่อง"), "submit"), _item(_("แก้ไขต่อ"), "edit"),
-                          _item(_("ยกเลิก"), "cancel")])
+    # PDPA: the handling officers reach the citizen in this chat only if the citizen says so.
+    summary += "\n\n" + _("กด “ส่ง ให้ติดต่อทางLINE” เพื่อส่งเรื่องและยินยอมให้เจ้าหน้าที่ที่รับผิดชอบติดต่อท่าน"
+                          "ทางแชตนี้ หรือ “ยืนยันส่งเรื่อง” เพื่อส่งโดยไม่ยินยอม (ท่านยังได้รับแจ้งความคืบหน้าทางแชตนี้)")
+    return text(summary, [_item(_("ส่ง ให้ติดต่อทางLINE"), "submit", contact=1), _item(_("ยืนยันส่งเรื่อง"), "submit"),
+                          _item(_("แก้ไขต่อ"), "edit"), _item(_("ยกเลิก"), "cancel")])
 
 
 def receipt(*, body: LocalBody, complaint: Complaint, deadlines: Sequence[Any]) -> FlexMessage:

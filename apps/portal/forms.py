@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.attachments import MAX_PIXELS, clean_image
 from apps.complaints.errors import ComplaintError
+from apps.complaints.status import ContactChannel
 from apps.complaints.validation import clean_phone
 from apps.ui.forms import set_choices
 
@@ -35,6 +36,11 @@ class ComplaintForm(forms.Form):
     phone = forms.CharField(label=_("หมายเลขโทรศัพท์"), max_length=20, required=False)
     email = forms.CharField(label=_("อีเมล"), max_length=254, required=False)
     line_id = forms.CharField(label=_("LINE ID"), max_length=64, required=False)
+    # PDPA: each channel the handling officers may reach the citizen by is their explicit choice
+    # (unticked unless they tick it); the service refuses one with no contact given.
+    contact_phone = forms.BooleanField(label=ContactChannel.PHONE.label, required=False)
+    contact_email = forms.BooleanField(label=ContactChannel.EMAIL.label, required=False)
+    contact_line = forms.BooleanField(label=ContactChannel.LINE.label, required=False)
     consent = forms.BooleanField(
         label=_("ข้าพเจ้าได้อ่านและรับทราบประกาศความเป็นส่วนตัวข้างต้นแล้ว"),
         error_messages={"required": _("กรุณารับทราบประกาศความเป็นส่วนตัวก่อนส่งเรื่อง")},
@@ -56,6 +62,10 @@ class ComplaintForm(forms.Form):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error(None, _("พิกัดไม่ครบ กรุณาปักหมุดใหม่"))
         return data
+
+    def contact_allowed(self) -> tuple[str, ...]:
+        """The channels ticked (checked against the contacts given by the intake service)."""
+        return tuple(c for c in ContactChannel.values if self.cleaned_data.get(f"contact_{c}"))
 
 
 class TrackForm(forms.Form):

@@ -37,7 +37,8 @@ from apps.complaints.validation import (
 from apps.sla.services import sla_snapshot_for
 from tenants.models import LocalBody, Subdistrict
 
-PRIVACY_NOTICE_VERSION = "2026-1"
+# 2026-2: the complainant chooses the channels the handling officers may reach them by.
+PRIVACY_NOTICE_VERSION = "2026-2"
 # Crockford-like alphabet without 0/O, 1/I/L: easy to read out over the phone.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -156,6 +157,7 @@ def complaint_submit(
         complaint.complainant_national_id = person.national_id
         complaint.complainant_address = person.address
         complaint.complainant_line_id = person.line_id
+        complaint.contact_allowed = list(person.contact_allowed)
     auto_route = not routed and category_obj.department_id is not None
     if auto_route:
         # Default routing per category: the department sees it in its inbox at once.

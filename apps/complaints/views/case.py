@@ -39,6 +39,7 @@ from apps.complaints.policies import (
     can_view_identity,
     complainant_contact,
     complainant_identity,
+    contact_allowed_channels,
     get_complaint_for_user,
 )
 from apps.complaints.selectors import (
@@ -47,7 +48,7 @@ from apps.complaints.selectors import (
     staff_choices,
     transfer_targets,
 )
-from apps.complaints.status import OPEN_STATUSES, Status
+from apps.complaints.status import OPEN_STATUSES, ContactChannel, Status
 from apps.complaints.workflow import available_actions
 from apps.ui.csp import allow_tiles_from
 from tenants.models import LocalBody, Subdistrict
@@ -125,6 +126,8 @@ def _case_context(request: HttpRequest, complaint: Complaint, *, forms: dict[str
         "can_view_identity": can_view_identity(request.user, complaint),
         "identity": identity,
         "can_contact": can_contact(request.user, complaint),
+        # The channels' names only (what the complainant allowed), never their contacts.
+        "contact_allowed": [ContactChannel(c).label for c in contact_allowed_channels(complaint)],
         "contact": contact,
         "errors": errors or {},
         "f_assign": forms.get("assign") or AssignForm(prefix="assign", departments=departments, people=staff_choices(),
@@ -163,8 +166,11 @@ def identity_view(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def contact_view(request: StaffRequest, pk: int) -> HttpResponse:
     """The contact the complainant allowed, for the officers handling the case; audited like a reveal."""
-    return _reveal(request, pk, "contact", complainant_contact, context="staff case page: contact",
-                   refusal=_("ท่านไม่ได้รับผิดชอบเรื่องนี้ จึงดูช่องทางติดต่อผู้ร้องไม่ได้"))
+    complaint = get_complaint_for_user(request.user, pk)
+    refusal = _("ผู้ร้องไม่ได้ยินยอมให้เจ้าหน้าที่ติดต่อ") \
+        if can_contact(request.user, complaint) and not contact_allowed_channels(complaint) \
+        else _("ท่านไม่ได้รับผิดชอบเรื่องนี้ จึงดูช่องทางติดต่อผู้ร้องไม่ได้")
+    return _reveal(request, pk, "contact", complainant_contact, context="staff case page: contact", refusal=refusal)
 
 
 def _reveal(request: StaffRequest, pk: int, what: str,

@@ -25,11 +25,12 @@ def _subdistricts(body: LocalBody) -> list[tuple[str, str]]:
 
 
 INTAKE_FIELDS = {"channel", "category", "description", "subdistrict", "moo", "location_text", "name", "phone",
-                 "email", "national_id", "address", "line_id", "attachments"}
+                 "email", "national_id", "address", "line_id", "contact_allowed", "attachments"}
 
 
 def _intake_error(form: IntakeForm, exc: ComplaintError) -> None:
     field = {"location": "latitude", "privacy": None}.get(exc.field or "", exc.field)
+    field = "contact_allowed" if field and field.startswith("contact_") else field
     form.add_error(field if field in INTAKE_FIELDS or field == "latitude" else None, str(exc.message))
 
 
@@ -60,7 +61,7 @@ def intake_view(request: StaffRequest) -> HttpResponse:
                                                               "had_files": bool(data["attachments"])})
         complainant = None if data["anonymous"] else Complainant(
             name=data["name"], phone=data["phone"], email=data["email"], national_id=data["national_id"],
-            address=data["address"], line_id=data["line_id"])
+            address=data["address"], line_id=data["line_id"], contact_allowed=tuple(data["contact_allowed"]))
         result = complaint_submit(
             channel=data["channel"], category=data["category"] or 0, description=data["description"],
             complainant=complainant, subdistrict_code=data["subdistrict"], moo=data["moo"],

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from apps.complaints.models import Category, Complaint
-from apps.complaints.status import OPEN_STATUSES
+from apps.complaints.policies import contact_allowed_channels
+from apps.complaints.status import OPEN_STATUSES, ContactChannel
 from apps.reporting.models import ComplaintFact
 from apps.sla.selectors import PendingDeadline, pending_deadlines
 from apps.ui import thai
@@ -52,3 +53,8 @@ def case_fact(body: LocalBody, complaint: Complaint) -> ComplaintFact | None:
 def open_deadlines(complaint: Complaint) -> list[PendingDeadline]:
     """The citizen sees what the body still owes while the case is open."""
     return pending_deadlines(complaint=complaint) if complaint.status in OPEN_STATUSES else []
+
+
+def consents_of(complaint: Complaint) -> list[dict[str, str]]:
+    """The channels the complainant allows the handling officers to reach them by, for their pages."""
+    return [{"code": c, "label": str(ContactChannel(c).label)} for c in contact_allowed_channels(complaint)]

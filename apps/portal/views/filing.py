@@ -41,6 +41,7 @@ from .common import (
     case_fact,
     category_label,
     client_ip,
+    consents_of,
 )
 
 MAX_REQUEST_BYTES = 30 * 1024 * 1024
@@ -91,7 +92,8 @@ def complaint_new(request: HttpRequest, *, oversight: bool = False) -> HttpRespo
                 status = 429
             else:
                 complainant = None if data["anonymous"] else Complainant(
-                    name=data["name"], phone=data["phone"], email=data["email"], line_id=data["line_id"])
+                    name=data["name"], phone=data["phone"], email=data["email"], line_id=data["line_id"],
+                    contact_allowed=form.contact_allowed())
                 try:
                     # The header (a client's retry) or the form's hidden key (a resubmitted page).
                     key = scoped_key(request.headers.get("Idempotency-Key") or request.POST.get("idempotency_key", ""),
@@ -205,7 +207,7 @@ def complaint_receipt(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/receipt.html", {
         "body": body, "complaint": complaint, "receipt": receipt, "fact": fact,
         "deadlines": receipt_after_commit(lambda: case_deadlines(complaint=complaint), default=[]),
-        "category": category_label(complaint.category),
+        "category": category_label(complaint.category), "consents": consents_of(complaint),
         "line_id": (receipt_after_commit(lambda: line_account_of(body), default="")
                     if receipt.get("line_code") else ""),
     })

@@ -24,6 +24,7 @@ from apps.complaints.selectors import (
     public_timeline,
     waiting_request,
 )
+from apps.complaints.services.contact import complaint_contact_withdraw
 from apps.complaints.services.workflow import complaint_citizen_respond, complaint_rate, complaint_reopen
 from apps.complaints.status import Status
 from apps.portal import selectors
@@ -32,7 +33,7 @@ from apps.portal.page_cache import cached_page
 from apps.portal.services import TRACK_LIMITS, throttle_exceeded, throttle_record
 from apps.ui.downloads import user_file_response
 
-from .common import RECEIPT_KEY, TRACKED_KEY, body_of, case_fact, category_label, client_ip
+from .common import RECEIPT_KEY, TRACKED_KEY, body_of, case_fact, category_label, client_ip, consents_of
 from .filing import MAX_REQUEST_BYTES
 
 
@@ -96,8 +97,16 @@ def track_case(request: HttpRequest) -> HttpResponseBase:
     respond_form = RespondForm(request.POST if request.POST.get("action") == "respond" else None)
     window = selectors.reopen_window_days(body=body)
     status = 200
-    photo_error = ""
-    if request.method == "POST":
+    photo_error = consent_error = ""
+    if request.method == "POST" and request.POST.get("action") == "withdraw_contact":
+        try:
+            complaint_contact_withdraw(complaint=complaint, channels=request.POST.getlist("channel"))
+        except ComplaintError as error:
+            consent_error, status = str(error), 400
+        else:
+            messages.success(request, _("ถอนความยินยอมแล้ว เจ้าหน้าที่จะไม่ติดต่อท่านทางช่องทางนั้นอีก"))
+            return redirect("portal:track-case")
+    elif request.method == "POST":
         status = 400
         action = request.POST.get("action")
         form = {"rate": rate_form, "reopen": reopen_form, "respond": respond_form}.get(action or "")
@@ -149,6 +158,7 @@ def track_case(request: HttpRequest) -> HttpResponseBase:
         "can_reopen": done and reopen_until is not None and timezone.now() <= reopen_until,
         "reopen_until": reopen_until, "waiting": complaint.status == Status.WAITING,
         "rate_form": rate_form, "reopen_form": reopen_form, "respond_form": respond_form,
+        "consents": consents_of(complaint), "consent_error": consent_error,
     }, status=status)
 
 

@@ -42,9 +42,11 @@ def category(national: str = "road") -> Category:
 
 def make_case(body: LocalBody, *, national: str = "road", description: str = "ถนนชำรุดเป็นหลุมลึก หน้าวัด",
               phone: str = "0812345678", name: str = "สมชาย ใจดี", channel: str = "walk_in",
-              actor: str = "clerk", email: str = "", **extra: object) -> Complaint:
+              actor: str = "clerk", email: str = "", contact_allowed: tuple[str, ...] = (),
+              **extra: object) -> Complaint:
     with schema_context(body.schema_name):
-        complainant = Complainant(name=name, phone=phone, email=email) if name else None
+        complainant = Complainant(name=name, phone=phone, email=email, contact_allowed=contact_allowed) \
+            if name else None
         return complaint_submit(channel=channel, category=category(national), description=description,
                                 complainant=complainant, actor=User.objects.get(username=actor),
                                 **extra).complaint

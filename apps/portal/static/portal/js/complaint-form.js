@@ -17,6 +17,19 @@
   function syncAnon() { contact.hidden = anon.checked; }
   anon.addEventListener("change", syncAnon); syncAnon();
 
+  /* --- consent to be contacted: offered for a channel only once its contact is filled in --- */
+  Array.prototype.forEach.call(document.querySelectorAll("[data-contact-for]"), function (choice) {
+    var given = document.getElementById(choice.getAttribute("data-contact-for"));
+    var box = choice.querySelector("input");
+    if (!given || !box) return;
+    function sync() {
+      var empty = !given.value.trim();
+      choice.hidden = empty && !choice.classList.contains("field--error");
+      if (empty && choice.hidden) box.checked = false;
+    }
+    given.addEventListener("input", sync); sync();
+  });
+
   /* --- photos --- */
   var input = document.getElementById("id_photos");
   var previews = document.getElementById("photo-previews");
