@@ -73,3 +73,32 @@ def test_outsiders_get_nothing(banlat: LocalBody, thasen: LocalBody, streetlight
     carried.cookies["sessionid"] = thasen_session
     # (a page about one case: the same 404 as a case that does not exist)
     assert carried.get(f"/api/staff/v1/complaints/{own['id']}/").status_code == 404
+
+
+def test_the_complainants_contact_consent_is_an_optional_field(banlat: LocalBody, streetlight: int) -> None:
+    client = _client("banlat.localhost")
+    base = {"channel": "phone", "category": streetlight, "description": "ไฟดับหน้าตลาด"}
+    allowed = client.post("/api/staff/v1/complaints/", {**base, "complainant": {
+        "name": "สมศรี", "phone": "0812345678", "email": "somsri@example.org", "contact_allowed": ["email", "phone"]}},
+        content_type="application/json")
+    assert allowed.status_code == 201, allowed.content
+    none = client.post("/api/staff/v1/complaints/", {**base, "complainant": {"name": "สมศรี", "phone": "0812345678"}},
+                       content_type="application/json")
+    with schema_context(banlat.schema_name):
+        before = Complaint.objects.count()
+        assert Complaint.objects.get(pk=allowed.json()["id"]).contact_allowed == ["phone", "email"]
+        assert Complaint.objects.get(pk=none.json()["id"]).contact_allowed == []
+    refused = client.post("/api/staff/v1/complaints/", {**base, "complainant": {
+        "name": "สมศรี", "phone": "0812345678", "contact_allowed": ["line"]}}, content_type="application/json")
+    assert refused.status_code == 400
+    assert refused.json() == {"field": "contact_line", "message": "ท่านเลือกให้ติดต่อทางLINE แต่ไม่ได้กรอกLINE ID "
+                                                                  "กรุณากรอกLINE ID หรือยกเลิกการเลือกนี้"}
+    unknown = client.post("/api/staff/v1/complaints/", {**base, "complainant": {
+        "name": "สมศรี", "phone": "0812345678", "contact_allowed": ["fax"]}}, content_type="application/json")
+    assert unknown.status_code == 400 and "contact_allowed" in unknown.json()["errors"]["complainant"]
+    with schema_context(banlat.schema_name):
+        assert Complaint.objects.count() == before
+    schema = Client(HTTP_HOST="banlat.localhost").get("/api/staff/v1/openapi.json")
+    assert schema.status_code == 200
+    assert "the channels the complainant allows the officers handling the case to reach them by" in \
+        schema.content.decode()

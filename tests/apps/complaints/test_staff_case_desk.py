@@ -1,7 +1,7 @@
 """The case page as a desk: photos as thumbnails with a viewer, the pin on a map, deadlines that
 never look overdue once the case is finished (with a legend for their colours), the request for
 information beside its answer, and the complainant's contact for the officers handling the case
-(audited, only the channels the complainant gave)."""
+(audited, only the channels the complainant allowed)."""
 
 from __future__ import annotations
 
@@ -121,39 +121,78 @@ def test_the_request_for_information_holds_the_citizens_answer(banlat, settings,
     assert page.count("ส่งรูปมุมกว้างให้แล้วครับ") == 1  # beside the question, not again below it
 
 
-def test_a_department_officer_handling_the_case_sees_only_the_contact_given_and_it_is_audited(banlat) -> None:
-    case = _assigned(banlat, name="สมหญิง รักดี", phone="0898765432", email="somying@example.org")
+def test_a_department_officer_handling_the_case_sees_only_the_channels_allowed_and_each_reveal_is_audited(
+        banlat) -> None:
+    case = _assigned(banlat, name="สมหญิง รักดี", phone="0898765432", email="somying@example.org",
+                     contact_allowed=("phone",))
     with schema_context(banlat.schema_name):
         Complaint.objects.filter(pk=case.pk).update(complainant_national_id="1103700012345",
                                                     complainant_address="99 หมู่ 3")
     client = signed_in(banlat, "officer")  # กองช่าง, not the assignee: the case is the department's
     page = client.get(f"/staff/cases/{case.pk}/").content.decode()
     assert "แสดงช่องทางติดต่อผู้ร้อง" in page and "0898765432" not in page
+    assert '<p id="contact-allowed">ผู้ร้องยินยอมให้ติดต่อทาง: โทรศัพท์ (โทรหรือส่ง SMS)</p>' in page
     response = client.post(f"/staff/cases/{case.pk}/contact/")
     assert response.status_code == 200
     text = response.content.decode()
     assert '<a href="tel:0898765432">0898765432</a>' in text
-    assert '<a href="mailto:somying@example.org">somying@example.org</a>' in text
+    assert "somying@example.org" not in text  # given, but not allowed
     assert "สมหญิง รักดี" in text
     assert "1103700012345" not in text and "99 หมู่ 3" not in text  # identity beyond the contact: not shown
     with schema_context(banlat.schema_name):
         access = IdentityAccess.objects.get(complaint_id=case.pk)
         assert (access.user.username, access.context) == ("officer", "staff case page: contact")
+    assert client.post(f"/staff/cases/{case.pk}/contact/").status_code == 200
+    with schema_context(banlat.schema_name):
+        assert IdentityAccess.objects.filter(complaint_id=case.pk).count() == 2
+
+
+def test_the_allowed_channels_are_named_in_english(banlat) -> None:
+    case = _assigned(banlat, phone="0898765432", email="somying@example.org", contact_allowed=("phone", "email"))
+    client = signed_in(banlat, "officer")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert '<p id="contact-allowed">The complainant allows contact by: Phone (a call or SMS), Email</p>' in page
+
+
+def test_a_complainant_who_allowed_no_channel_is_not_revealed_to_the_handling_officer(banlat) -> None:
+    case = _assigned(banlat, name="สมหญิง รักดี", phone="0898765432")
+    client = signed_in(banlat, "officer")
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert '<p id="contact-allowed">ผู้ร้องไม่ได้ยินยอมให้เจ้าหน้าที่ติดต่อ</p>' in page
+    assert "แสดงช่องทางติดต่อผู้ร้อง" not in page
+    refused = client.post(f"/staff/cases/{case.pk}/contact/")
+    assert refused.status_code == 403
+    text = refused.content.decode()
+    assert "ผู้ร้องไม่ได้ยินยอมให้เจ้าหน้าที่ติดต่อ" in text and "0898765432" not in text and "สมหญิง" not in text
+    with schema_context(banlat.schema_name):
+        assert IdentityAccess.objects.filter(complaint_id=case.pk).count() == 0
+
+
+def test_staff_who_may_see_the_whole_identity_still_do_whatever_was_allowed(banlat) -> None:
+    case = _assigned(banlat, name="สมหญิง รักดี", phone="0898765432", email="somying@example.org")
+    client = signed_in(banlat, "clerk")
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "แสดงข้อมูลผู้ร้อง" in page and "ผู้ร้องไม่ได้ยินยอมให้เจ้าหน้าที่ติดต่อ" in page
+    text = client.post(f"/staff/cases/{case.pk}/identity/").content.decode()
+    assert "0898765432" in text and "somying@example.org" in text and "สมหญิง รักดี" in text
+    with schema_context(banlat.schema_name):
+        assert IdentityAccess.objects.get(complaint_id=case.pk).context == "staff case page"
 
 
 def test_an_assignee_of_another_department_may_reach_the_complainant(banlat) -> None:
-    case = _assigned(banlat, department="health", assignee="officer", phone="0811112222")
+    case = _assigned(banlat, department="health", assignee="officer", phone="0811112222", contact_allowed=("phone",))
     response = signed_in(banlat, "officer").post(f"/staff/cases/{case.pk}/contact/")
     assert response.status_code == 200 and "0811112222" in response.content.decode()
 
 
 def test_who_may_not_reach_the_complainant_and_nothing_is_audited(banlat, thasen) -> None:
-    engineering = _assigned(banlat, phone="0833334444")
+    engineering = _assigned(banlat, phone="0833334444", contact_allowed=("phone",))
     # Another department's officer does not see the case at all: the same 404 as a missing case.
     assert signed_in(banlat, "health_officer").post(f"/staff/cases/{engineering.pk}/contact/").status_code == 404
     assert signed_in(thasen, "officer").post(f"/staff/cases/{engineering.pk}/contact/",
                                              HTTP_HOST="banlat.localhost").status_code == 404
-    confidential = _assigned(banlat, phone="0855556666", is_confidential=True)
+    confidential = _assigned(banlat, phone="0855556666", is_confidential=True, contact_allowed=("phone",))
     refused = signed_in(banlat, "officer").post(f"/staff/cases/{confidential.pk}/contact/")
     assert refused.status_code == 403 and "0855556666" not in refused.content.decode()
     assert "ท่านไม่ได้รับผิดชอบเรื่องนี้ จึงดูช่องทางติดต่อผู้ร้องไม่ได้" in refused.content.decode()
@@ -170,16 +209,17 @@ def test_who_may_not_reach_the_complainant_and_nothing_is_audited(banlat, thasen
 
 
 def test_staff_with_the_whole_identity_are_not_offered_the_contact_button(banlat) -> None:
-    case = _assigned(banlat)
+    case = _assigned(banlat, contact_allowed=("phone",))
     page = signed_in(banlat, "clerk").get(f"/staff/cases/{case.pk}/").content.decode()
     assert "แสดงข้อมูลผู้ร้อง" in page and "แสดงช่องทางติดต่อผู้ร้อง" not in page
 
 
-
 def test_the_privacy_notice_states_the_contact_rule(banlat) -> None:
     page = anonymous(banlat).get("/complaints/new/").content.decode()
-    assert ('<p id="pdpa-contact">เจ้าหน้าที่ของกอง/สำนักที่รับผิดชอบเรื่องของท่านเห็นเฉพาะชื่อและช่องทางที่ท่านกรอกไว้ '
-            '(โทรศัพท์ อีเมล LINE ID) เพื่อติดต่อกลับ ช่องทางที่ท่านเว้นว่างจะไม่ถูกใช้ติดต่อ</p>') in page
+    assert ('<p id="pdpa-contact">เจ้าหน้าที่ของกอง/สำนักที่รับผิดชอบเรื่องของท่านติดต่อท่านได้เฉพาะทางช่องทางที่ท่าน'
+            'เลือกยินยอมไว้ และเห็นเฉพาะชื่อของท่านกับช่องทางนั้น หากท่านไม่เลือกช่องทางใด เจ้าหน้าที่ผู้รับผิดชอบจะไม่'
+            'เห็นชื่อและช่องทางติดต่อของท่าน ท่านถอนความยินยอมได้ทุกเมื่อที่หน้าติดตามเรื่อง ส่วนการแจ้งความคืบหน้าของ'
+            'เรื่องจะส่งถึงท่านตามช่องทางที่ท่านให้ไว้</p>') in page
 
 
 def test_the_inbox_never_colours_a_finished_cases_deadline_as_overdue(banlat) -> None:

@@ -39,6 +39,8 @@ from tests.apps.complaints.helpers import file_complaint
 from tests.apps.line.conftest import Chat, deliver_line, fetch_photos, jpeg_with_gps, sign
 
 CITIZEN = "U" + "1" * 32
+LINE_CONSENT = ("กด “ส่ง ให้ติดต่อทางLINE” เพื่อส่งเรื่องและยินยอมให้เจ้าหน้าที่ที่รับผิดชอบติดต่อท่านทางแชตนี้ "
+                "หรือ “ยืนยันส่งเรื่อง” เพื่อส่งโดยไม่ยินยอม (ท่านยังได้รับแจ้งความคืบหน้าทางแชตนี้)")
 
 
 def _postback_data(reply: dict, label_prefix: str) -> str:
@@ -75,7 +77,7 @@ def test_file_follow_answer_rate_reopen_in_the_chat(line, banlat):
     assert line.reply_texts()[-1] == [
         "ตรวจทานเรื่องที่จะแจ้ง\nหมวด: ไฟฟ้าสาธารณะ ไฟถนนดับ/ชำรุด\nรายละเอียด: ไฟถนนหน้าวัดบ้านลาดดับมา 3 คืนแล้ว\n"
         "รูปภาพ: 2 รูป\nตำแหน่ง: หน้าวัดบ้านลาด ต.บ้านลาด\n\n"
-        "ข้อมูลของท่านใช้เพื่อดำเนินการเรื่องนี้และติดต่อกลับเท่านั้น"]
+        "ข้อมูลของท่านใช้เพื่อดำเนินการเรื่องนี้และติดต่อกลับเท่านั้น\n\n" + LINE_CONSENT]
     chat.send(chat.postback("a=submit"))
 
     with schema_context(banlat.schema_name):
@@ -85,6 +87,7 @@ def test_file_follow_answer_rate_reopen_in_the_chat(line, banlat):
         assert (str(complaint.latitude), str(complaint.longitude)) == ("13.081100", "99.930100")
         assert complaint.location_text == "หน้าวัดบ้านลาด ต.บ้านลาด"
         assert complaint.complainant_name == "นางสาวมะลิ ชาวนา"
+        assert complaint.contact_allowed == []  # the plain "send": no consent to be reached in the chat
         photos = list(Attachment.objects.filter(complaint=complaint).order_by("id"))
         assert [p.content_type for p in photos] == ["image/jpeg", "image/jpeg"]
         for photo in photos:
@@ -402,3 +405,21 @@ def test_transfer_and_a_reopen_by_staff_are_pushed_to_the_citizen(line, banlat, 
         f"{banlat.display_name} เปิดเรื่อง {code} ใหม่เพื่อดำเนินการต่อ",
         f"เรื่อง {code} ถูกส่งต่อไปยัง {thasen.display_name} ท่านติดตามได้ด้วยเลขเดิม",
     ]
+
+
+def test_filing_in_the_chat_may_allow_the_officers_to_reach_the_citizen_there(line, banlat):
+    chat = Chat("U" + "7" * 32)
+    with schema_context(banlat.schema_name):
+        streetlight = Category.objects.get(national_category_id="streetlight")
+    chat.send(chat.event("follow", follow={"isUnblocked": False}))
+    chat.send(chat.postback("a=file"))
+    chat.send(chat.postback(f"a=cat&id={streetlight.pk}"))
+    chat.send(chat.text("ไฟถนนหน้าโรงเรียนดับ"))
+    chat.send(chat.postback("a=review"))
+    reply = line.replies()[-1]
+    assert [i["action"]["label"] for i in reply["messages"][-1]["quickReply"]["items"]] == [
+        "ส่ง ให้ติดต่อทางLINE", "ยืนยันส่งเรื่อง", "แก้ไขต่อ", "ยกเลิก"]
+    chat.send(chat.postback(_postback_data(reply, "ส่ง ให้ติดต่อทางLINE")))
+    with schema_context(banlat.schema_name):
+        complaint = Complaint.objects.get(complainant_line_id="U" + "7" * 32)
+        assert (complaint.channel, complaint.contact_allowed) == ("line", ["line"])
