@@ -50,4 +50,5 @@ class ContactChannel(models.TextChoices):
 
 
 # Each channel's contact on the case (Complaint.complainant_<field>).
-CONTACT_FIELDS = {ContactChannel.PHONE: "phone", ContactChannel.EMAIL: "email", ContactChannel.LINE: "line_id"}
+CONTACT_FIELDS: dict[str, str] = {ContactChannel.PHONE: "phone", ContactChannel.EMAIL: "email",
+                                  ContactChannel.LINE: "line_id"}
