@@ -143,6 +143,29 @@ def tab_to(page: Any, selector: str, *, most: int = 80) -> None:
     raise AssertionError(f"{selector} is not reachable with the Tab key")
 
 
+def keyboard_describe(page: Any, *, description: str, name: str, phone: str) -> None:
+    """With the keyboard only: the first category, the description, the name and the phone."""
+    tab_to(page, "input[name=category]")
+    page.keyboard.press("ArrowDown")  # radios: the arrow keys move the choice
+    page.keyboard.press("ArrowUp")
+    tab_to(page, "#id_description")
+    page.keyboard.type(description)
+    tab_to(page, "#id_name")
+    page.keyboard.type(name)
+    tab_to(page, "#id_phone")
+    page.keyboard.type(phone)
+
+
+def keyboard_send(page: Any, base: str) -> str:
+    """With the keyboard only: acknowledge the privacy notice and send; the receipt's tracking code."""
+    tab_to(page, "#id_consent")
+    page.keyboard.press("Space")
+    tab_to(page, "#submit-complaint")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/complaints/receipt/")
+    return str(page.locator("#tracking-code").inner_text().strip())
+
+
 def test_a_complaint_is_filed_with_the_keyboard_only(browser: Any, portal_server: str, committed: None) -> None:
     from apps.complaints.models import Complaint
 
@@ -152,21 +175,9 @@ def test_a_complaint_is_filed_with_the_keyboard_only(browser: Any, portal_server
     page = context.new_page()
     base = f"http://banlat.localhost:{portal_server}"
     page.goto(f"{base}/complaints/new/", wait_until="networkidle")
-    tab_to(page, "input[name=category]")
-    page.keyboard.press("ArrowDown")  # radios: the arrow keys move the choice
-    page.keyboard.press("ArrowUp")
-    tab_to(page, "#id_description")
-    page.keyboard.type(f"ไฟถนนดับทั้งซอย แจ้งด้วยแป้นพิมพ์ {tag}")
-    tab_to(page, "#id_name")
-    page.keyboard.type("สมศรี แป้นพิมพ์")
-    tab_to(page, "#id_phone")
-    page.keyboard.type("0812345678")
-    tab_to(page, "#id_consent")
-    page.keyboard.press("Space")
-    tab_to(page, "#submit-complaint")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/complaints/receipt/")
-    code = page.locator("#tracking-code").inner_text().strip()
+    keyboard_describe(page, description=f"ไฟถนนดับทั้งซอย แจ้งด้วยแป้นพิมพ์ {tag}", name="สมศรี แป้นพิมพ์",
+                      phone="0812345678")
+    code = keyboard_send(page, base)
     with schema_context(banlat.schema_name):
         complaint = Complaint.objects.get(tracking_code=code)
         assert complaint.description == f"ไฟถนนดับทั้งซอย แจ้งด้วยแป้นพิมพ์ {tag}"

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from apps.complaints.models import Complaint
 from tenants.models import LocalBody
 from tests.e2e.conftest import Shots
-from tests.e2e.test_accessibility import BLOCKING, PHONE, axe, tab_to
+from tests.e2e.test_accessibility import BLOCKING, PHONE, axe, keyboard_describe, keyboard_send, tab_to
 
 pytestmark = [pytest.mark.browser]
 
@@ -32,15 +32,7 @@ def test_filing_with_consent_by_keyboard_on_a_phone_then_withdrawing_it(browser:
     page.goto(f"{base}/complaints/new/", wait_until="networkidle")
     # Nothing to consent to before a contact is given; every choice starts unticked.
     assert [page.locator(f"#id_contact_{c}").is_visible() for c in ("phone", "email", "line")] == [False] * 3
-    tab_to(page, "input[name=category]")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowUp")
-    tab_to(page, "#id_description")
-    page.keyboard.type(f"ท่อระบายน้ำอุดตันหน้าบ้าน {tag}")
-    tab_to(page, "#id_name")
-    page.keyboard.type("สมพร ยินยอม")
-    tab_to(page, "#id_phone")
-    page.keyboard.type(number)
+    keyboard_describe(page, description=f"ท่อระบายน้ำอุดตันหน้าบ้าน {tag}", name="สมพร ยินยอม", phone=number)
     tab_to(page, "#id_email")
     page.keyboard.type(f"somporn-{tag}@example.org")
     assert [page.locator(f"#id_contact_{c}").is_visible() for c in ("phone", "email", "line")] == [True, True, False]
@@ -52,12 +44,7 @@ def test_filing_with_consent_by_keyboard_on_a_phone_then_withdrawing_it(browser:
     page.keyboard.press("Space")
     page.locator("#contact").scroll_into_view_if_needed()
     shots(page, "consent-ticked")
-    tab_to(page, "#id_consent")
-    page.keyboard.press("Space")
-    tab_to(page, "#submit-complaint")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/complaints/receipt/")
-    code = page.locator("#tracking-code").inner_text().strip()
+    code = keyboard_send(page, base)
     assert page.locator("#consent-list").inner_text().strip() == "โทรศัพท์ (โทรหรือส่ง SMS)"
     shots(page, "receipt")
     with schema_context(banlat.schema_name):
