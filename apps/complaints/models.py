@@ -116,13 +116,11 @@ class Complaint(models.Model):
     complainant_national_id = models.CharField(_("เลขประจำตัวประชาชน"), max_length=13, blank=True)
     complainant_address = models.CharField(_("ที่อยู่ผู้ร้อง"), max_length=300, blank=True)
     complainant_line_id = models.CharField(max_length=64, blank=True)
-    # The channels the officers handling the case may use to reach the complainant (policies.can_contact).
     contact_allowed = ArrayField(models.CharField(max_length=8, choices=ContactChannel.choices), default=list,
-                                 blank=True)
+                                 blank=True)  # whom the handling officers may reach how (policies.can_contact)
     # What the citizen reads (receipts, SMS, e-mail, LINE, the public timeline) is in this language,
     # never in the language of the officer who acted: Thai unless the citizen chose English.
-    complainant_language = models.CharField(_("ภาษาของผู้ร้อง"), max_length=5, default="th",
-                                            choices=settings.LANGUAGES)
+    complainant_language = models.CharField(_("ภาษาของผู้ร้อง"), max_length=5, default="th", choices=settings.LANGUAGES)
     is_confidential = models.BooleanField(_("ปกปิดข้อมูลผู้ร้อง"), default=False)
     privacy_notice_version = models.CharField(max_length=20, blank=True)
     privacy_notice_shown_at = models.DateTimeField(null=True, blank=True)
@@ -336,8 +334,7 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["next_attempt_at"], name="notification_pending",
-                         condition=models.Q(status="pending")),
+            models.Index(fields=["next_attempt_at"], name="notification_pending", condition=models.Q(status="pending")),
         ]
 
     def __str__(self) -> str:

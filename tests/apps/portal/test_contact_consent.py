@@ -103,7 +103,7 @@ def test_the_citizen_withdraws_a_channel_from_the_tracking_page(banlat_client: C
 
 def test_cases_filed_before_the_choice_keep_every_channel_they_gave(banlat: LocalBody) -> None:
     # The migration's statement, run again on cases as they were before it (no channel recorded).
-    fill = importlib.import_module("apps.complaints.migrations.0015_contact_allowed").FILL
+    fill = importlib.import_module("apps.complaints.migrations.0016_contact_allowed").FILL
     both = make_case(banlat, phone="0812345678", email="a@example.org")
     phone_only = make_case(banlat, phone="0812345679")
     anonymous = make_case(banlat, name="")

@@ -16,7 +16,7 @@ FILL = ("UPDATE complaints_complaint SET contact_allowed = array_remove(ARRAY["
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0014_public_id_and_followers'),
+        ('complaints', '0015_attachment_thumbnail'),
     ]
 
     operations = [
