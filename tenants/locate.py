@@ -4,17 +4,20 @@
 A place is a subdistrict (ตำบล), with its หมู่ที่ when known, or a point (the phone's location). No
 subdistrict outlines are available offline (DOPA publishes codes and names; DLA one office point per
 body), so a point is placed in the subdistrict whose point is nearest: the office of the body named
-after the subdistrict (the registry crosswalk's guess). The bodies serving the place come from the
+after the subdistrict (the registry crosswalk's guess). A written address names its subdistrict by
+ต./อ./จ. (geothai). The bodies serving the place come from the
 service areas (tenants.ServiceArea). The finder and the national Open311 endpoint both ask
 `place_locate`: one rule."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import geothai
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -69,6 +72,24 @@ def place_locate(*, subdistrict_code: str = "", latitude: Decimal | None = None,
         return Place(rows[0].subdistrict, moo, [row.body for row in rows], by_point)
     subdistrict = Subdistrict.objects.select_related("district__province").filter(code=where).first()
     return Place(subdistrict, moo, [], by_point)
+
+
+_ADDRESS_PARTS = {
+    "subdistrict": re.compile(r"(?:ต\.|ตำบล|แขวง)\s*([^\s,]+)"),
+    "district": re.compile(r"(?:อ\.|อำเภอ|เขต)\s*([^\s,]+)"),
+    "province": re.compile(r"(?:จ\.|จังหวัด)\s*([^\s,]+)"),
+}
+
+
+def subdistrict_from_address(text: str) -> str:
+    """The subdistrict a Thai address names (`หน้าวัด ต.ท่าเสน อ.บ้านลาด จ.เพชรบุรี`), when its ตำบล,
+    with the อำเภอ and จังหวัด given, fits exactly one (geothai's match); else "" (ท่าช้าง alone is ten)."""
+    found = {part: match.group(1) for part, pattern in _ADDRESS_PARTS.items()
+             if (match := pattern.search((text or "")[:500]))}
+    if "subdistrict" not in found:
+        return ""
+    places = geothai.match(found["subdistrict"], district=found.get("district"), province=found.get("province"))
+    return places[0].subdistrict.code if len(places) == 1 else ""
 
 
 def subdistrict_points_refresh(bodies: Iterable[LocalBody] | None = None) -> int:

@@ -20,7 +20,7 @@ from apps.complaints.services.intake import complaint_submit
 from apps.complaints.status import Channel
 from apps.complaints.validation import Complainant
 from apps.oversight.scoping import Scope
-from tenants.locate import body_live_for_code, place_locate
+from tenants.locate import body_live_for_code, place_locate, subdistrict_from_address
 from tenants.models import LocalBody
 from tenants.service_areas import MAX_MOO
 
@@ -55,20 +55,24 @@ def _moo(value: str) -> int | None:
 
 def _served(data: Mapping[str, Any]) -> list[LocalBody]:
     """The bodies serving the request's place, by the finder's rule (tenants.locate.place_locate):
-    `attribute[subdistrict]` (with `attribute[moo]`), else the subdistrict nearest lat/long."""
+    `attribute[subdistrict]` (with `attribute[moo]`), else the subdistrict nearest lat/long, else
+    the subdistrict `address_string` names (ต./อ./จ.)."""
     extra = attributes(data)
     subdistrict, moo = extra.get("subdistrict", "").strip()[:6], _moo(extra.get("moo", ""))
     latitude, longitude = coordinates(data)
     bodies = place_locate(subdistrict_code=subdistrict, moo=moo).bodies if subdistrict else []
     if not bodies and latitude is not None and longitude is not None:
         bodies = place_locate(latitude=latitude, longitude=longitude, moo=moo).bodies
+    if not bodies and (written := subdistrict_from_address(_text(data, "address_string"))):
+        bodies = place_locate(subdistrict_code=written, moo=moo).bodies
     return bodies
 
 
 def route(data: Mapping[str, Any], *, key: ApiKey) -> LocalBody:
     """The national endpoint's body: `jurisdiction_id` (the DLA code; a body's code before its
     upgrade, or a merged body's, routes to the body that has its cases now), else the one body whose
-    service area covers the place (the subdistrict attribute, else the subdistrict nearest lat/long);
+    service area covers the place (the subdistrict attribute, else the subdistrict nearest lat/long,
+    else the one the address names);
     several bodies serving it is a refusal naming them. Only bodies in the key's scope."""
     code = str(data.get("jurisdiction_id") or "").strip()
     body: LocalBody | None

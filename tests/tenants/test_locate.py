@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tenants.locate import _NEAREST_SQL, place_locate, subdistrict_points_refresh
+from tenants.locate import _NEAREST_SQL, place_locate, subdistrict_from_address, subdistrict_points_refresh
 from tenants.models import LocalBody, ServiceArea, Subdistrict
 from tenants.service_areas import AreaEntry, service_area_set
 
@@ -89,3 +89,15 @@ def test_moving_an_office_moves_the_subdistricts_point() -> None:
     # The อบต. of the same name has no office point either: the subdistrict has none now.
     assert subdistrict_points_refresh() == 1
     assert Subdistrict.objects.values_list("latitude", "longitude").get(code=BANG_TABUN) == (None, None)
+
+
+@pytest.mark.parametrize(("address", "code"), [
+    ("หน้าวัด ต.ท่าเสน อ.บ้านลาด จ.เพชรบุรี", THA_SEN),
+    ("ซอย 3 ตำบลบางตะบูน อำเภอบ้านแหลม", BANG_TABUN),
+    ("ต.ท่าช้าง อ.บ้านลาด", "760616"),
+    ("ต.ท่าช้าง", ""),  # ten subdistricts of that name
+    ("หน้าตลาดบ้านลาด", ""),  # no ตำบล named
+    ("ต.ไม่มีจริง อ.บ้านลาด", ""),
+])
+def test_a_written_address_names_its_subdistrict_when_it_fits_one(address: str, code: str) -> None:
+    assert subdistrict_from_address(address) == code

@@ -305,14 +305,16 @@ def test_national_post_routes_by_jurisdiction_subdistrict_and_location(world: Wo
                                  description="ขยะล้นตลาด", **{"attribute[subdistrict]": "760607"})
     by_point = nation.post("json", api_key=world.national, service_code="streetlight", lat="13.0495",
                            long="99.9405", description="ไฟดับทั้งซอย")
-    for reply in (by_code, by_subdistrict, by_point):
+    by_address = nation.post("json", api_key=world.national, service_code="waste", description="ขยะล้นหน้าวัด",
+                             address_string="หน้าวัด ต.ท่าเสน อ.บ้านลาด จ.เพชรบุรี")
+    for reply in (by_code, by_subdistrict, by_point, by_address):
         assert reply.status == 201, reply.raw
         assert reply.json()[0]["service_request_id"].startswith(f"{THASEN}-")
-    ids = ",".join(r.json()[0]["service_request_id"] for r in (by_code, by_subdistrict, by_point))
+    ids = ",".join(r.json()[0]["service_request_id"] for r in (by_code, by_subdistrict, by_point, by_address))
     listed = nation.get("requests", "json", service_request_id=ids).json()
     assert sorted(_ids(listed)) == sorted(ids.split(","))
     assert {item["agency_responsible"] for item in listed} == {"องค์การบริหารส่วนตำบลท่าเสน"}
-    assert [item["service_code"] for item in listed] == ["streetlight", "waste", "waste"]
+    assert [item["service_code"] for item in listed] == ["waste", "streetlight", "waste", "waste"]
     assert all(item["description"] is None and item["lat"] is None for item in listed)
     one = nation.get(f"requests/{listed[0]['service_request_id']}", "xml").xml()
     assert one.findtext("request/expected_datetime").endswith("+07:00")
