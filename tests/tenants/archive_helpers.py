@@ -82,8 +82,9 @@ def public_rows(body: LocalBody) -> dict[str, list[str]]:
 
 
 def body_files(body: LocalBody) -> dict[str, bytes]:
+    """Every file the body's attachments name: each photo and its thumbnail."""
     with schema_context(body.schema_name):
-        names = list(Attachment.objects.values_list("file", flat=True))
+        names = [name for pair in Attachment.objects.values_list("file", "thumbnail") for name in pair if name]
     return {name: default_storage.open(name, "rb").read() for name in names}
 
 

@@ -62,14 +62,14 @@ def test_a_body_exported_dropped_and_restored_has_every_row_and_file_back(source
     archive = tmp_path / "samphraya.tar"
 
     exported = body_export(body=source, path=archive, actor_label="cli:test")
-    assert exported.files == 3 and exported.missing_files == []
+    assert exported.files == 6 and exported.missing_files == []  # three photos, each with its thumbnail
     assert exported.schema_rows == sum(len(v) for v in rows.values())
     assert exported.public_rows == sum(len(v) for v in public.values())
     with tarfile.open(archive) as tar:
         names = tar.getnames()
     assert names[:2] == ["manifest.json", "manifest.sha256"]
     assert "schema/complaints_complaint.tsv.gz" in names and "public/reporting_complaintfact.jsonl.gz" in names
-    assert sum(n.startswith("media/bodies/b6760406/complaints/") for n in names) == 3
+    assert sum(n.startswith("media/bodies/b6760406/complaints/") for n in names) == 6
 
     body_drop(source)
     assert not LocalBody.objects.filter(dla_code=SOURCE).exists() and not _schema_exists("b6760406")
@@ -107,7 +107,7 @@ def test_a_restore_as_another_empty_body_moves_the_files_under_its_name(source: 
 
     own_area = service_area_manifest(other)
     report = body_restore(path=archive, code=OTHER)
-    assert report.body.pk == other.pk and report.files == 3
+    assert report.body.pk == other.pk and report.files == 6
     assert service_area_manifest(other) == own_area == [{"subdistrict": "760405", "moo": [], "source": "registry"}]
     assert sorted(ComplaintFact.objects.filter(body=other).values_list("tracking_code", flat=True)) == codes
     assert StageClock.objects.filter(body=other).count() == StageClock.objects.filter(fact__body=other).count() > 0
