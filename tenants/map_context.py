@@ -53,5 +53,7 @@ def body_map_context(body: LocalBody, *, english: bool = False) -> dict[str, Any
                           "แตะบนแผนที่เพื่อปักหมุดได้ตามปกติ"),
             "office": office_label,
             "follow": _("เปิดเรื่องนี้เพื่อติดตามแทนการแจ้งซ้ำ"),
+            "zoom_in": _("ขยายแผนที่"),
+            "zoom_out": _("ย่อแผนที่"),
         },
     }

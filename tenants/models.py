@@ -13,6 +13,8 @@ from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from apps.ui.thai import localised_name
+
 
 class Province(models.Model):
     code = models.CharField(_("รหัสจังหวัด (DOPA)"), max_length=2, primary_key=True)
@@ -25,7 +27,7 @@ class Province(models.Model):
         ordering = ["name_th"]
 
     def __str__(self) -> str:
-        return self.name_th
+        return localised_name(self)
 
 
 class District(models.Model):
@@ -40,7 +42,7 @@ class District(models.Model):
         ordering = ["name_th"]
 
     def __str__(self) -> str:
-        return self.name_th
+        return localised_name(self)
 
 
 class Subdistrict(models.Model):
@@ -63,7 +65,7 @@ class Subdistrict(models.Model):
                              name="subdistrict_point", condition=Q(latitude__isnull=False))]
 
     def __str__(self) -> str:
-        return self.name_th
+        return localised_name(self)
 
 
 class BodyKind(models.TextChoices):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.ui.thai import localised_name
+
 
 class SlaClass(models.TextChoices):
     URGENT = "A", _("ก เร่งด่วน (อันตรายต่อชีวิต/ทรัพย์สิน)")
@@ -35,7 +37,7 @@ class NationalCategory(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name_th
+        return localised_name(self)
 
     @property
     def goes_to_oversight(self) -> bool:

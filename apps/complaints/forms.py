@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 from apps.complaints.models import Category, Department, Role
+from apps.complaints.notifications.backends import provider_label
 from apps.complaints.selectors import InboxFilters
 from apps.complaints.status import Channel, ContactChannel, Status
 from apps.ui.forms import set_choices
+from apps.ui.thai import localised_name
 
 # Outside agencies a case is commonly handed to (ส่งต่อหน่วยงานภายนอก); "other" takes free text.
 OUTSIDE_AGENCIES = [
@@ -61,8 +63,8 @@ class InboxFilterForm(forms.Form):
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         set_choices(self, "status", [("", _("— ทุกสถานะ —")), ("open", _("ยังไม่แล้วเสร็จ")), *Status.choices])
-        set_choices(self, "department", [("", _("— ทุกกอง —"))] + [(d.pk, d.name_th) for d in departments])
-        set_choices(self, "category", [("", _("— ทุกหมวด —"))] + [(c.pk, c.name_th) for c in categories])
+        set_choices(self, "department", [("", _("— ทุกกอง —"))] + [(d.pk, localised_name(d)) for d in departments])
+        set_choices(self, "category", [("", _("— ทุกหมวด —"))] + [(c.pk, localised_name(c)) for c in categories])
 
     def filters(self) -> InboxFilters:
         """What the inbox is filtered by; an invalid choice filters nothing."""
@@ -102,7 +104,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: object, departments: list[Department], people: list[tuple[int, str]],
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        set_choices(self, "department", [("", _("— ไม่เปลี่ยน —"))] + [(d.pk, d.name_th) for d in departments])
+        set_choices(self, "department", [("", _("— ไม่เปลี่ยน —"))] + [(d.pk, localised_name(d)) for d in departments])
         set_choices(self, "assignee", [("", _("— ไม่ระบุ —")), *people])
 
 
@@ -136,7 +138,7 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args: object, departments: list[Department], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        set_choices(self, "department", [("", "—")] + [(d.pk, d.name_th) for d in departments])
+        set_choices(self, "department", [("", "—")] + [(d.pk, localised_name(d)) for d in departments])
         data = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         set_choices(self, "ids", [(value, value) for value in data])
 
@@ -173,7 +175,7 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: object, categories: list[Category], subdistricts: list[tuple[str, str]],
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        set_choices(self, "category", [("", _("— เลือกหมวดเรื่อง —"))] + [(c.pk, c.name_th) for c in categories])
+        set_choices(self, "category", [("", _("— เลือกหมวดเรื่อง —"))] + [(c.pk, localised_name(c)) for c in categories])
         set_choices(self, "subdistrict", [("", _("— ไม่ระบุ —")), *subdistricts])
 
 
@@ -181,13 +183,15 @@ class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
         fields = ["code", "name_th", "name_en", "is_active", "position"]
+        labels = {"position": _("ลำดับที่แสดง")}
 
 
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["name_th", "name_en", "national_category", "department", "is_active", "position"]
-        labels = {"national_category": _("หมวดระดับประเทศ"), "department": _("กอง/สำนักที่รับผิดชอบ (ค่าเริ่มต้น)")}
+        labels = {"national_category": _("หมวดระดับประเทศ"), "department": _("กอง/สำนักที่รับผิดชอบ (ค่าเริ่มต้น)"),
+                  "position": _("ลำดับที่แสดง")}
 
 
 class StaffUserForm(forms.Form):
@@ -220,5 +224,5 @@ class NotificationSettingsForm(forms.Form):
     def __init__(self, *args: object, sms: list[str], email: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         national = [("", _("ตามค่ากลางของระบบ"))]
-        self.fields["sms_provider"].choices = national + [(name, name) for name in sms]  # type: ignore[attr-defined]
-        self.fields["email_provider"].choices = national + [(name, name) for name in email]  # type: ignore[attr-defined]
+        self.fields["sms_provider"].choices = national + [(n, provider_label(n)) for n in sms]  # type: ignore[attr-defined]
+        self.fields["email_provider"].choices = national + [(n, provider_label(n)) for n in email]  # type: ignore[attr-defined]

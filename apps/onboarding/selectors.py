@@ -14,6 +14,7 @@ from apps.onboarding.checklist import PublicTicks, SchemaTicks, is_configured, p
 from apps.onboarding.models import BodySetup, Invitation, InvitationStatus, ReminderTopic, SetupReminder
 from apps.oversight.scoping import Scope, bodies_in_scope_for
 from apps.reporting.models import ComplaintFact
+from apps.ui.thai import localised_name
 from tenants.models import BodyStatus, District, LocalBody, Province
 
 ACTIVE_DAYS = 30
@@ -95,7 +96,7 @@ def adoption_by_area(scope: Scope, rows: list[BodyAdoption]) -> list[AreaAdoptio
         code = (row.body.province_id if by_province else row.body.district_id) or ""
         area = areas.get(code)
         if area is None:
-            area = areas[code] = AreaAdoption(code=code, name=place.name_th if place else "-")
+            area = areas[code] = AreaAdoption(code=code, name=localised_name(place) if place else "-")
         area.bodies += 1
         for step in STEPS:
             area.counts[step] += row.reached(step)

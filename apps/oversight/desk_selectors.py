@@ -25,6 +25,7 @@ from apps.complaints.workflow import can_transition
 from apps.oversight.scoping import Scope
 from apps.reporting.models import ComplaintFact
 from apps.sla.selectors import pending_deadlines
+from apps.ui.thai import localised_name
 from tenants.models import LocalBody
 
 OFFICE_LEVELS = (DISTRICT, PROVINCE)
@@ -106,7 +107,7 @@ def desk_case(fact: ComplaintFact) -> DeskCase:
         reveals = [{"created_at": r.created_at, "who": r.actor_label or (r.user.get_full_name() if r.user else ""),
                     "context": r.context} for r in identity_reveals(complaint=complaint).select_related("user")]
         deadlines = list(pending_deadlines(complaint=complaint))
-        category = complaint.category.name_th
+        category = localised_name(complaint.category)
     return DeskCase(fact=fact, body=body, complaint=complaint, category=category,
                     status_label=str(Status(complaint.status).label), events=events, attachments=attachments,
                     deadlines=deadlines, reveals=reveals, actions=desk_actions(complaint.status))

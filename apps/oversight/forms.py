@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.complaints.attachments import clean_upload
 from apps.complaints.errors import ComplaintError
@@ -32,7 +33,7 @@ ACCEPT = "application/pdf,image/png,image/jpeg,image/webp"
 
 class DirectiveForm(forms.Form):
     number = forms.CharField(label=_("เลขที่หนังสือ"), max_length=60, required=False)
-    title = forms.CharField(label=_("เรื่อง"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("letter subject", "เรื่อง"), max_length=300)
     text = forms.CharField(label=_("รายละเอียด"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     requirements = forms.MultipleChoiceField(
         label=_("สิ่งที่หน่วยงานต้องปฏิบัติ (ปฏิบัติครบเมื่อทำได้ทุกข้อที่เลือก)"), choices=DirectiveMeasure.choices,

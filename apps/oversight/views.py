@@ -36,7 +36,7 @@ from apps.oversight.scoping import (
 from apps.oversight.sla_status import sla_status_for
 from apps.oversight.templatetags.oversight_tags import thai_month
 from apps.ui.downloads import user_file_response
-from apps.ui.thai import buddhist_year, fiscal_year_of
+from apps.ui.thai import buddhist_year, fiscal_year_of, localised_name
 from tenants.models import District, Province
 
 View = Callable[..., HttpResponseBase]
@@ -57,10 +57,10 @@ def oversight_required(view: View) -> View:
 def _scope_name(scope: Scope) -> str:
     if scope.level == "province":
         province = Province.objects.filter(code=scope.code).first()
-        return _("จังหวัด%(name)s") % {"name": province.name_th} if province else scope.code
+        return _("จังหวัด%(name)s") % {"name": localised_name(province)} if province else scope.code
     if scope.level == "district":
         district = District.objects.filter(code=scope.code).first()
-        return _("อำเภอ%(name)s") % {"name": district.name_th} if district else scope.code
+        return _("อำเภอ%(name)s") % {"name": localised_name(district)} if district else scope.code
     return _("ทั่วประเทศ")
 
 
@@ -97,7 +97,7 @@ def dashboard(request: OversightRequest) -> HttpResponse:
     rows = selectors.sla_compliance(scope, not_published_only=not_published)
     table = [{
         "dla_code": r.body.dla_code, "name": r.body.display_name,
-        "district": r.body.district.name_th if r.body.district else "",
+        "district": localised_name(r.body.district),
         "published": r.sla.published,
         "effective_from": r.sla.effective_from, "meets_minimum": r.sla.meets_minimum,
         "tighter": ", ".join(r.sla.tighter_rows), "public_url": r.sla.public_url,

@@ -11,6 +11,7 @@ from importlib import import_module
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.models import Notification, NotificationSettings
 
@@ -68,6 +69,24 @@ class FailingBackend:
 
     def send(self, notification: Notification, *, idempotency_key: str) -> str | None:
         raise ConnectionError("provider unavailable")
+
+
+# What a body's admin reads for each provider name of settings.NOTIFICATION_PROVIDERS.
+PROVIDER_LABELS = {
+    "console": _("ทดสอบ (บันทึกไว้ในระบบ ไม่ส่งจริง)"),
+    "smtp": _("เซิร์ฟเวอร์ SMTP"),
+    "ants": "ANTS (ants.co.th)",
+    "http": _("เกตเวย์ HTTP"),
+    "line": "LINE",
+}
+
+
+def provider_label(name_or_path: str) -> str:
+    """A provider by its name or its dotted path (the national setting may be either), as a person
+    reads it; a provider we do not know is called so, never shown by its code."""
+    by_path = {path: name for name, path in settings.NOTIFICATION_PROVIDERS.items()}
+    name = by_path.get(name_or_path, name_or_path)
+    return str(PROVIDER_LABELS.get(name, _("ผู้ให้บริการอื่นที่ตั้งค่าไว้")))
 
 
 def provider_names(channel: str) -> list[str]:

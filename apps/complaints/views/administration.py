@@ -30,6 +30,7 @@ from apps.complaints.models import (
     StaffMember,
 )
 from apps.complaints.notifications import provider_names
+from apps.complaints.notifications.backends import provider_label
 
 
 def _admin_save(request: HttpRequest, form: Any, save: Callable[[], object], done: str) -> bool:
@@ -144,6 +145,8 @@ def outbox_view(request: StaffRequest) -> HttpResponse:
         notifications = notifications.filter(status=status)
     counts = dict(outbox.order_by().values_list("status").annotate(n=Count("id")))
     page = Paginator(notifications, 100).get_page(request.GET.get("page"))
+    for n in page:
+        n.provider_label = provider_label(n.provider) if n.provider else ""  # type: ignore[attr-defined]
     return render(request, "complaints/admin_outbox.html", {
         "page": page, "counts": [(s, label, counts.get(s, 0)) for s, label in OutboxStatus.choices],
         "status": status})
@@ -166,7 +169,7 @@ def notification_settings_view(request: HttpRequest) -> HttpResponse:
     if _admin_save(request, form, save, _("บันทึกการแจ้งผู้ร้องแล้ว")):
         return redirect("staff:notification-settings")
     return render(request, "complaints/admin_notification_settings.html", {
-        "form": form, "national": {"sms": settings.NOTIFICATION_BACKENDS.get("sms", ""),
-                                   "email": settings.NOTIFICATION_BACKENDS.get("email", ""),
+        "form": form, "national": {"sms": provider_label(settings.NOTIFICATION_BACKENDS.get("sms", "")),
+                                   "email": provider_label(settings.NOTIFICATION_BACKENDS.get("email", "")),
                                    "quiet": (settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)}},
         status=400 if request.method == "POST" else 200)

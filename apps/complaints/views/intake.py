@@ -15,13 +15,14 @@ from apps.complaints.models import Category, Complaint
 from apps.complaints.selectors import duplicate_candidates
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.validation import Complainant, clean_coordinates
+from apps.ui.thai import localised_name
 from tenants.models import LocalBody, Subdistrict
 
 
 def _subdistricts(body: LocalBody) -> list[tuple[str, str]]:
     if not body.district_id:
         return []
-    return [(s.code, s.name_th) for s in Subdistrict.objects.filter(district_id=body.district_id)]
+    return [(s.code, localised_name(s)) for s in Subdistrict.objects.filter(district_id=body.district_id)]
 
 
 INTAKE_FIELDS = {"channel", "category", "description", "subdistrict", "moo", "location_text", "name", "phone",

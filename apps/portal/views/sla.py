@@ -36,7 +36,7 @@ from apps.sla.selectors import (
     rows_of,
 )
 from apps.ui.forms import ThaiDateWidget, thai_date_parse
-from apps.ui.pdf import pdf_render, sarabun_font_css
+from apps.ui.pdf import pdf_render, sarabun_font_css, sarabun_web_font_css
 from apps.ui.thai import format_date, thai_digits
 from tenants.db import current_schema
 from tenants.models import LocalBody
@@ -104,7 +104,7 @@ def _announcement_context(request: HttpRequest, *, for_pdf: bool) -> dict[str, A
         "qr_svg": qr.svg_inline(scale=3, dark="#000", border=2),
         "for_pdf": for_pdf,
         "office_hours": digits("08.30–16.30"),
-        "font_css": sarabun_font_css(),
+        "font_css": sarabun_font_css() if for_pdf else sarabun_web_font_css(),
     })
     for row in context["table"]:
         for cell in row["cells"]:

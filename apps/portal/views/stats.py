@@ -43,12 +43,27 @@ def _stats_context(request: HttpRequest) -> dict[str, Any]:
         "period_end_shown": period.end - dt.timedelta(days=1),
         "years": list(range(current, current - 3, -1)), "general": general, "integrity": integrity,
         "generated_at": timezone.now(),
-        "chart": {
-            "labels": [thai.format_date(m["month"]).split(" ", 1)[1] for m in general.by_month],
-            "received": [m["received"] for m in general.by_month],
-            "resolved": [m["resolved"] for m in general.by_month],
-        },
+        "chart": _chart(general.by_month, start=period.start, end=period.end),
     }
+
+
+def _chart(by_month: list[Any], *, start: dt.datetime, end: dt.datetime) -> dict[str, list[Any]]:
+    """Every month of the round up to this one on the axis (a month with no complaint is a 0, not
+    a missing bar that makes the next month look adjacent); months still to come are left off."""
+    counts = {(m["month"].year, m["month"].month): m for m in by_month}
+    start = timezone.localtime(start)
+    last = min(timezone.localtime(end - dt.timedelta(seconds=1)).date(), timezone.localdate())
+    labels: list[str] = []
+    received: list[int] = []
+    resolved: list[int] = []
+    year, month = start.year, start.month
+    while (year, month) <= (last.year, last.month):
+        row = counts.get((year, month), {})
+        labels.append(thai.format_date(dt.date(year, month, 1)).split(" ", 1)[1])
+        received.append(int(row.get("received", 0)))
+        resolved.append(int(row.get("resolved", 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return {"labels": labels, "received": received, "resolved": resolved}
 
 
 @require_GET

@@ -144,7 +144,7 @@ def test_delivery_reports_are_verified_and_recorded_once(banlat: LocalBody, ants
     # The staff's log: provider and delivery status, for the body's admin.
     log = signed_in(banlat, "admin").get("/staff/admin/outbox/").content.decode()
     assert f'<td data-delivery="{sent.pk}">ถึงผู้รับแล้ว' in log
-    assert "<td>ants</td>" in log
+    assert "<td>ANTS (ants.co.th)</td>" in log
 
 
 def test_the_gateway_down_is_retried_with_backoff_and_the_message_goes_once(banlat: LocalBody, ants: FakeAnts) -> None:
@@ -211,7 +211,8 @@ def test_smtp_down_keeps_the_email_for_later(banlat: LocalBody, smtp: FakeSmtp) 
 def test_the_body_admin_chooses_its_own_provider_and_it_is_audited(banlat: LocalBody, ants: FakeAnts) -> None:
     admin = signed_in(banlat, "admin")
     page = admin.get("/staff/admin/notifications/").content.decode()
-    assert "ค่ากลางของระบบ: SMS ผ่าน ants อีเมลผ่าน console งดส่ง SMS และ LINE ตั้งแต่ 0:00 ถึง 0:00 น." in page
+    assert ("ค่ากลางของระบบ: SMS ผ่าน ANTS (ants.co.th) อีเมลผ่าน ทดสอบ (บันทึกไว้ในระบบ ไม่ส่งจริง) "
+            "งดส่ง SMS และ LINE ตั้งแต่ 0:00 ถึง 0:00 น.") in page
     refused = admin.post("/staff/admin/notifications/", {"sms_provider": "smtp", "email_provider": "",
                                                          "quiet_start": "", "quiet_end": ""})
     assert refused.status_code == 400

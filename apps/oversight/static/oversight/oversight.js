@@ -52,7 +52,16 @@
   scrollable();
   window.addEventListener("resize", scrollable);
   if (typeof Chart === "undefined") { return; }
-  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-    if (canvas.dataset.kind === "channels") { channels(canvas); } else { draw(canvas); }
-  });
+  // A canvas draws text in the font it is given, and only once that font is loaded: the page's
+  // (Sarabun, vendored), else Thai labels are boxes where the system has no Thai font.
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  function drawAll() {
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.kind === "channels") { channels(canvas); } else { draw(canvas); }
+    });
+  }
+  if (document.fonts && document.fonts.load) {
+    Promise.all([document.fonts.load("16px Sarabun", "ก"), document.fonts.load("16px Sarabun", "A")])
+      .then(drawAll, drawAll);
+  } else { drawAll(); }
 })();

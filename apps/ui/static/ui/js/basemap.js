@@ -50,6 +50,15 @@
       var hasTiles = false, sawTile = false, note = null, widened = false, touched = false, points = [];
       map.on("click dragstart", function () { touched = true; });
       new Grid({ zIndex: 0, updateWhenIdle: true }).addTo(map);
+      // Leaflet's own controls speak English: name them in the page's language (the .po catalogue,
+      // through #map-context), and credit Leaflet without its English tooltip.
+      if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+      if (ctx && ctx.labels && ctx.labels.zoom_in) {
+        [["in", ctx.labels.zoom_in], ["out", ctx.labels.zoom_out]].forEach(function (pair) {
+          var button = el.querySelector(".leaflet-control-zoom-" + pair[0]);
+          if (button) { button.title = pair[1]; button.setAttribute("aria-label", pair[1]); }
+        });
+      }
       L.control.scale({ imperial: false }).addTo(map);
 
       function showNote() {
