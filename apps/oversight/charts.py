@@ -1,6 +1,7 @@
-"""What the oversight charts draw, one shape for every page: every month of the period on the axis
-(a month with no complaint is a 0 count, not a missing month), and the on-time share of a month
-with no resolution is no figure (a gap, named in the table beside the chart), never 0 %."""
+"""What the oversight charts draw, one shape for every page: every month of the period so far on the
+axis (a month with no complaint is a 0 count, not a missing month; a month to come is not drawn as
+0), and the on-time share of a month with no resolution is no figure (a gap, named in the table
+beside the chart), never 0 %."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.oversight.selectors import Period, Row
@@ -15,8 +17,10 @@ from apps.oversight.templatetags.oversight_tags import thai_month
 
 
 def months_of(period: Period) -> Iterator[str]:
+    """The months of the period that have begun: a month still to come is not a month of 0."""
     year, month = period.since.year, period.since.month
-    while dt.date(year, month, 1) <= period.until:
+    last = min(period.until, timezone.localdate())
+    while dt.date(year, month, 1) <= last:
         yield f"{year:04d}-{month:02d}"
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
