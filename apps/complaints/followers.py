@@ -4,7 +4,12 @@ when. Every status change of a case passes `status_set` (services.record), which
 (`notifications.queue_messages`), each in its follower's language, each with the report's link and
 the follower's own stop link. Never the tracking code nor any text of the case: the category, the
 area and the new status. When the case ends (closed, rejected, transferred, merged) the followers
-are told and their contacts deleted."""
+are told and their contacts deleted.
+
+One officer action may walk the case through several statuses (assigning a case not yet
+acknowledged acknowledges it, then starts the work): a follower is told once per action, of the
+status it ends in. The case's locked instance is the action's (services.record.case_locked re-reads
+it for each one), so the messages it queued are kept on it and rewritten by the next step."""
 
 from __future__ import annotations
 
@@ -60,10 +65,15 @@ def _render(followers: Sequence[CaseFollower], complaint: Complaint, body: Local
     return messages
 
 
+# The attribute of the action's Complaint instance holding what this action told each follower.
+_TOLD_IN_ACTION = "_followers_told"
+
+
 def followers_status_queue(complaint: Complaint, *, previous: str, target: str,
                            body: LocalBody | None = None) -> list[Notification]:
     """Tell the case's followers of its new status (in the case's transaction); forget them when it
-    ends. Waiting for the complainant and back is the complainant's business, not news."""
+    ends. Waiting for the complainant and back is the complainant's business, not news. A second
+    status in the same action rewrites the message the first queued (one message per action)."""
     if target not in TOLD or previous == Status.WAITING:
         return []
     followers = list(CaseFollower.objects.filter(complaint_id=complaint.pk).order_by("consented_at", "stop_key"))
@@ -71,10 +81,21 @@ def followers_status_queue(complaint: Complaint, *, previous: str, target: str,
         return []
     body = body or current_body()
     ended = target in ENDS
-    created = queue_messages(complaint, _render(followers, complaint, body, status=target, ended=ended), body=body)
+    told: dict[str, Notification] = complaint.__dict__.setdefault(_TOLD_IN_ACTION, {})
+    fresh: list[tuple[CaseFollower, CaseMessage]] = []
+    for follower, message in zip(followers, _render(followers, complaint, body, status=target, ended=ended),
+                                 strict=True):
+        earlier = told.get(follower.stop_key)
+        if earlier is None:
+            fresh.append((follower, message))
+        else:
+            earlier.subject, earlier.body = message.subject, message.text
+            earlier.save(update_fields=["subject", "body"])
+    created = queue_messages(complaint, [message for _follower, message in fresh], body=body)
+    told.update((follower.stop_key, notification) for (follower, _m), notification in zip(fresh, created, strict=True))
     if ended:
         CaseFollower.objects.filter(complaint_id=complaint.pk).delete()
-    return created
+    return [*(told[f.stop_key] for f in followers if f.stop_key in told)]
 
 
 def follow_confirm_queue(followers: Sequence[CaseFollower], complaint: Complaint, *,

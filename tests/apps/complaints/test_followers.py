@@ -1,0 +1,116 @@
+"""Citizens following a public report: one message per officer action, the audit entries of a
+follow and a stop, and the contacts gone on the PDPA paths (retention, erasure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from apps.audit.models import AuditEntry
+from apps.complaints.models import CaseFollower, Complaint, Department, Notification
+from apps.complaints.retention import complaints_anonymise, data_request_carry_out
+from apps.complaints.services.follow import case_follow, case_follow_line, case_follow_stop, follower_ref
+from apps.complaints.services.workflow import (
+    complaint_acknowledge,
+    complaint_assign,
+    complaint_close,
+    complaint_resolve,
+)
+from apps.complaints.validation import Complainant
+from apps.line.models import LineUser
+from tenants.models import LocalBody
+from tests.apps.complaints.helpers import file_complaint
+from tests.conftest import staff
+
+pytestmark = pytest.mark.django_db
+
+WITNESS = Complainant(name="มานี มีนา", phone="0869998877", email="manee@example.com")
+SITE = "http://banlat.localhost"
+FOLLOWER_LINE = "U" + "f" * 32
+
+
+def _case(moo: str = "3") -> Complaint:
+    return file_complaint("streetlight", complainant=WITNESS, moo=moo).complaint
+
+
+def _rows(case: Complaint) -> list[tuple[str, str, str]]:
+    return list(Notification.objects.filter(complaint=case).order_by("id").values_list("channel", "recipient", "body"))
+
+
+def test_assigning_a_case_not_yet_acknowledged_tells_a_follower_once(banlat: LocalBody) -> None:
+    with schema_context(banlat.schema_name):
+        case = _case()
+        follower = case_follow(complaint_id=case.pk, phone="0891112222", email="", consent=True, language="th",
+                               site=SITE)[0]
+        report, stop = f"{SITE}/reports/{case.public_id}/", f"{SITE}/reports/stop/{follower.stop_key}/"
+        name = banlat.display_name
+        before = _rows(case)
+        complaint_assign(complaint=case, actor=staff(banlat, "admin"),
+                         department=Department.objects.get(code="engineering"))
+        added = _rows(case)[len(before):]
+    # The follower: the one message of the officer's action, with the status it ended in. The
+    # complainant is told nothing by an assignment (unchanged: no message was sent twice to them).
+    assert added == [("sms", "0891112222",
+                      f"{name}: เรื่อง ไฟฟ้าสาธารณะ ไฟถนนดับ/ชำรุด หมู่ที่ 3 ที่ท่านติดตาม เปลี่ยนสถานะเป็น \"กำลังดำเนินการ\" "
+                      f"{report} เลิกติดตาม: {stop}")]
+    assert [row[:2] for row in before] == [("email", WITNESS.email), ("sms", WITNESS.phone),
+                                          ("sms", "0891112222")]
+
+
+def test_each_officer_action_after_that_is_one_message(banlat: LocalBody) -> None:
+    with schema_context(banlat.schema_name):
+        case = _case()
+        case_follow(complaint_id=case.pk, phone="", email="f@example.com", consent=True, language="en", site=SITE)
+        admin = staff(banlat, "admin")
+        complaint_acknowledge(complaint=case, actor=admin)
+        complaint_assign(complaint=case, actor=admin, department=Department.objects.get(code="engineering"))
+        complaint_resolve(complaint=case, actor=admin, resolution="เปลี่ยนหลอดแล้ว")
+        complaint_close(complaint=case, actor=admin)
+        told = [body.split(" is now ")[1].split('"')[1] for _c, r, body in _rows(case)
+                if r == "f@example.com" and " is now " in body]
+        complainant = [body.split(" ")[1] for _c, r, body in _rows(case) if r == WITNESS.phone]
+        assert CaseFollower.objects.count() == 0
+    assert told == ["Acknowledged", "In progress", "Resolved", "Closed"]
+    # The complainant's own messages: one per action that tells them (an assignment tells nothing).
+    assert complainant == ["ได้รับเรื่องร้องทุกข์ของท่านแล้ว", "แจ้งรับเรื่อง", "ดำเนินการเรื่อง", "ปิดเรื่อง"]
+
+
+def _entries(kind: str) -> list[tuple[str, str, str, dict[str, object]]]:
+    return list(AuditEntry.objects.filter(kind=kind).order_by("id")
+                .values_list("actor_label", "target_id", "target_label", "changes"))
+
+
+def test_a_follow_and_a_stop_are_in_the_body_audit_log_without_the_contact(banlat: LocalBody) -> None:
+    with schema_context(banlat.schema_name):
+        case = _case()
+        sms, mail = case_follow(complaint_id=case.pk, phone="0891112222", email="f@example.com", consent=True,
+                                language="th", site=SITE)
+        line = case_follow_line(complaint_id=case.pk, line_user_id=FOLLOWER_LINE, language="th", site=SITE)
+        assert line is not None
+        assert case_follow_stop(stop_key=sms.stop_key) is True
+        assert case_follow_stop(stop_key=sms.stop_key) is False
+        started, stopped = _entries("follow.start"), _entries("follow.stop")
+        logged = str(list(AuditEntry.objects.values_list("target_label", "changes")))
+    assert started == [
+        ("ผู้ติดตามเรื่อง", str(case.pk), case.tracking_code, {"follower": follower_ref(sms.stop_key), "channel": "sms",
+                                                             "via": "web"}),
+        ("ผู้ติดตามเรื่อง", str(case.pk), case.tracking_code, {"follower": follower_ref(mail.stop_key),
+                                                             "channel": "email", "via": "web"}),
+        ("ผู้ติดตามเรื่อง", str(case.pk), case.tracking_code, {"follower": follower_ref(line.stop_key),
+                                                             "channel": "line", "via": "line"}),
+    ]
+    assert stopped == [("ผู้ติดตามเรื่อง", str(case.pk), case.tracking_code,
+                        {"follower": follower_ref(sms.stop_key), "channel": "sms", "via": "link"})]
+    for contact in ("0891112222", "f@example.com", FOLLOWER_LINE, sms.stop_key, mail.stop_key, line.stop_key):
+        assert contact not in logged
+
+
+def test_a_refused_follow_writes_no_entry(banlat: LocalBody) -> None:
+    with schema_context(banlat.schema_name):
+        case = _case()
+        with pytest.raises(Exception, match="อีเมลไม่ถูกต้อง"):
+            case_follow(complaint_id=case.pk, phone="", email="nope", consent=True, language="th", site=SITE)
+        assert not AuditEntry.objects.filter(kind__startswith="follow.").exists()
