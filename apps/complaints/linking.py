@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -37,3 +38,29 @@ def line_account_of(body: LocalBody) -> str:
     """The body's LINE Official Account id (@…) from its public profile, read afresh: the body
     object of a request comes from the host cache and may hold an outdated profile."""
     return LocalBody.objects.filter(pk=body.pk).values_list("profile__line_id", flat=True).first() or ""
+
+
+# What a citizen sends in the body's LINE chat to follow a public report: the word and its public id
+# (or the report's link, shared into the chat).
+FOLLOW_WORDS = ("ติดตาม", "follow")
+_REPORT_IN_TEXT = re.compile(r"/reports/([0-9a-f]{16})\b|^\s*(?:ติดตาม|follow)?\s*#?([0-9a-f]{16})\s*$",
+                             re.IGNORECASE)
+
+
+def report_in_text(text: str) -> str:
+    """The public id of the report a chat message names ("ติดตาม 1a2b…", or its page's link); ""."""
+    found = _REPORT_IN_TEXT.search(text or "")
+    return (found.group(1) or found.group(2)).lower() if found else ""
+
+
+def line_follow_text(public_id: str, language: str) -> str:
+    return f"{FOLLOW_WORDS[1] if language == 'en' else FOLLOW_WORDS[0]} {public_id}"
+
+
+def line_follow_url(line_id: str, public_id: str, language: str) -> str:
+    """https://line.me/R/oaMessage/%40<basic id>/?<text>: opens the body's chat in LINE with the
+    follow message typed in, for the citizen to send."""
+    basic = (line_id or "").strip().lstrip("@")
+    if not basic:
+        return ""
+    return f"https://line.me/R/oaMessage/%40{quote(basic)}/?{quote(line_follow_text(public_id, language))}"

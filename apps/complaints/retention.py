@@ -39,6 +39,7 @@ from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError, NotAllowed
 from apps.complaints.models import (
     Attachment,
+    CaseFollower,
     Complaint,
     ComplaintEvent,
     EventKind,
@@ -77,6 +78,7 @@ class AnonymiseReport:
     attachments: int = 0
     notifications: int = 0
     line_users: int = 0
+    followers: int = 0
     tracking_codes: list[str] = field(default_factory=list)
 
 
@@ -115,11 +117,17 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
     report.notifications = outbox.update(recipient="", body="")
     outbox.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).update(
         status=OutboxStatus.FAILED, last_error="anonymised (PDPA)")
+    # Citizens following these cases' public reports: a finished case has none left (they go when it
+    # ends), but whatever is still there goes with the case's identity.
+    report.followers = CaseFollower.objects.filter(complaint_id__in=ids).delete()[0]
     if line_ids:
         # The LINE chat record (user id, language, conversation state) goes with the person's last
-        # identified case: someone who still has an open or unexpired case keeps it.
+        # identified case: someone who still has an open or unexpired case, or still follows a
+        # public report in the chat, keeps it.
         kept = set(Complaint.objects.filter(complainant_line_id__in=line_ids).values_list("complainant_line_id",
                                                                                          flat=True))
+        kept |= set(CaseFollower.objects.filter(channel="line", address__in=line_ids)
+                    .values_list("address", flat=True))
         report.line_users = sum(channel.forget(line_ids - kept) for channel in citizen_channels())
     body = current_body()
     ComplaintFact.objects.filter(body_id=body.pk, complaint_id__in=ids).update(anonymised_at=now)
@@ -131,7 +139,7 @@ def complaints_anonymise(*, complaint_ids: list[int], actor: Actor = None, kind:
                      target_type="complaints.complaint", target_label=_("%(count)d เรื่อง") % {"count": len(shown)},
                      changes={**(details or {}), "complaints": len(shown), "tracking_codes": shown,
                               "cleared": list(IDENTITY_FIELDS), "attachments_removed": len(removed),
-                              "line_users_removed": report.line_users})
+                              "line_users_removed": report.line_users, "followers_removed": report.followers})
     prefix = f"bodies/{current_schema()}/"
     # A transferred case's copy in another body points at the sender's files: only this body's own
     # files are deleted from storage.
@@ -258,7 +266,22 @@ def _matching(identifier: str, value: str) -> QuerySet[Complaint]:
     return cases.filter(**{column: value})
 
 
-def _export(cases: list[Complaint]) -> bytes:
+def _following(identifier: str, value: str) -> list[CaseFollower]:
+    """The person's follows of public reports, by the contact they gave (their LINE user id in the chat)."""
+    value = value.strip()
+    if identifier == "phone":
+        digits = "".join(ch for ch in value if ch.isdigit())
+        rows = CaseFollower.objects.filter(channel="sms", address=digits) if digits else CaseFollower.objects.none()
+    elif identifier == "email":
+        rows = CaseFollower.objects.filter(channel="email", address__iexact=value)
+    elif identifier == "line_id":
+        rows = CaseFollower.objects.filter(channel="line", address=value)
+    else:
+        return []
+    return list(rows.select_related("complaint").order_by("consented_at", "stop_key"))
+
+
+def _export(cases: list[Complaint], follows: Sequence[CaseFollower] = ()) -> bytes:
     """What the body holds about the person, as JSON (PDPA s.30)."""
     with translation.override("th"):
         items = []
@@ -285,7 +308,10 @@ def _export(cases: list[Complaint]) -> bytes:
                                        for v in IdentityAccess.objects.filter(complaint=case)
                                        .select_related("user").order_by("created_at", "id")],
             })
-    return json.dumps({"body": current_body().display_name, "complaints": items}, cls=DjangoJSONEncoder,
+    following = [{"report": f.complaint.public_id, "channel": f.channel, "contact": f.address,
+                  "since": f.consented_at, "privacy_notice_version": f.privacy_notice_version} for f in follows]
+    return json.dumps({"body": current_body().display_name, "complaints": items, "following": following},
+                      cls=DjangoJSONEncoder,
                       ensure_ascii=False, indent=2).encode()
 
 
@@ -303,14 +329,16 @@ def data_request_carry_out(*, actor: Actor, request_kind: str, identifier: str, 
         raise ComplaintError(_("กรุณากรอกข้อมูลที่ใช้ค้นหา"), field="value")
     reference = (reference or "").strip()[:200]
     cases = list(_matching(identifier, value).select_related("category").order_by("received_at", "id"))
+    follows = _following(identifier, value)
     codes = [c.tracking_code for c in cases]
-    details = {"request": request_kind, "identifier": identifier, "reference": reference, "tracking_codes": codes}
+    details = {"request": request_kind, "identifier": identifier, "reference": reference, "tracking_codes": codes,
+               "follows": len(follows)}
     audit_record(kind="data_request.create", actor=actor, target_type="complaints.complaint",
                  target_label=reference or str(REQUEST_KINDS[request_kind]), changes=details)
-    if not cases:
+    if not cases and not follows:
         return DataRequestResult(kind="none", tracking_codes=[], refused=str(_("ไม่พบเรื่องที่ตรงกับข้อมูลที่ระบุ")))
     if request_kind == "access":
-        export = _export(cases)
+        export = _export(cases, follows)
         audit_record(kind="data_request.access", actor=actor, target_type="complaints.complaint",
                      target_label=reference or ", ".join(codes), changes=details)
         return DataRequestResult(kind="access", tracking_codes=codes, export=export)
@@ -322,6 +350,13 @@ def data_request_carry_out(*, actor: Actor, request_kind: str, identifier: str, 
                      target_label=reference or ", ".join(codes), changes={**details, "open": still_open,
                                                                          "reason": reason})
         return DataRequestResult(kind="refused", tracking_codes=codes, refused=reason)
+    # Following a report is not a case of theirs: it ends with the erasure, open or not.
+    removed = CaseFollower.objects.filter(pk__in=[f.pk for f in follows]).delete()[0]
+    erased = {"request": request_kind, "identifier": identifier, "reference": reference, "follows_removed": removed}
+    if not cases:
+        audit_record(kind="data_request.erase", actor=actor, target_type="complaints.complaint",
+                     target_label=reference or str(REQUEST_KINDS[request_kind]), changes=erased)
+        return DataRequestResult(kind="erasure", tracking_codes=[])
     done = complaints_anonymise(complaint_ids=[c.pk for c in cases], actor=actor, kind="data_request.erase",
-                                details={"request": request_kind, "identifier": identifier, "reference": reference})
+                                details=erased)
     return DataRequestResult(kind="erasure", tracking_codes=done.tracking_codes or codes)

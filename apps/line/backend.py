@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.complaints.models import ComplaintEvent, EventKind, Notification
+from apps.complaints.models import CaseFollower, ComplaintEvent, EventKind, Notification
 from apps.complaints.status import Status
 from apps.line import client, rich_menu
 from apps.line import messages as m
@@ -29,10 +29,17 @@ class LinePushBackend:
                                                    created_at__lte=notification.created_at)
                      .order_by("-created_at", "-id").values_list("to_status", flat=True).first()
                      if complaint is not None else None)
+        # A citizen following the public report, not the complainant: no rating, and a stop
+        # button while the follow lasts (the last status message ends it).
+        follower = complaint is not None and complaint.complainant_line_id != notification.recipient
         with translation.override(user.language if user else (notification.language or "th")):
             items = []
             body = notification.body
-            if complaint is not None and announced in (Status.RESOLVED, Status.CLOSED) and complaint.rating is None:
+            if follower and complaint is not None:
+                if CaseFollower.objects.filter(complaint=complaint, channel="line",
+                                               address=notification.recipient).exists():
+                    items = [m._item(_("เลิกติดตาม"), "unfollow", r=complaint.public_id)]
+            elif complaint is not None and announced in (Status.RESOLVED, Status.CLOSED) and complaint.rating is None:
                 body += "\n\n" + _("กรุณาให้คะแนนความพึงพอใจ 1–5 หรือขอเปิดเรื่องใหม่หากยังไม่เรียบร้อย")
                 items = m.rating_items(complaint)
             elif announced == Status.WAITING:

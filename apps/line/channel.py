@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from apps.complaints.models import Complaint
 from apps.complaints.notifications import CitizenChannel
-from apps.line.models import LineUser
+from apps.line.models import SINGLETON, LineChannel, LineUser
 from apps.line.selectors import line_recipient
 
 
@@ -20,4 +20,8 @@ def _forget(user_ids: set[str]) -> int:
     return LineUser.objects.filter(user_id__in=user_ids).delete()[0]
 
 
-LINE = CitizenChannel(name="line", follower=_follower, forget=_forget)
+def _connected() -> bool:
+    return LineChannel.objects.filter(pk=SINGLETON, is_active=True).exists()
+
+
+LINE = CitizenChannel(name="line", follower=_follower, forget=_forget, connected=_connected)

@@ -32,9 +32,10 @@ from linebot.v3.webhooks import (
 from apps.complaints.attachments import MAX_FILES
 from apps.complaints.context import current_body
 from apps.complaints.errors import ComplaintError
-from apps.complaints.linking import is_link_code
+from apps.complaints.linking import is_link_code, report_in_text
 from apps.complaints.models import Category
 from apps.complaints.selectors import normalise_code
+from apps.complaints.services.follow import case_follows_line_end
 from apps.complaints.services.workflow import (
     complaint_reopen,
 )
@@ -47,6 +48,7 @@ from apps.line.filing import confirmation, on_image, on_location, submit
 from apps.line.linking import CODE_LIKE, link, link_by_code
 from apps.line.models import LineEvent, LineUser
 from apps.line.own_cases import answer, own_case, rate
+from apps.line.reports import follow, report_shown, unfollow
 from apps.line.services import Credentials
 
 logger = logging.getLogger(__name__)
@@ -86,6 +88,7 @@ def line_event_handle(*, event: Event, raw: dict[str, Any], credentials: Credent
             pending_delete(user.state)
             state_set(user, {}, now)
             user.save(update_fields=["is_following"])
+            case_follows_line_end(line_user_id=user.user_id)
             return None
         with translation.override(user.language):
             outcome = Outcome(reply_token=getattr(event, "reply_token", None) or "")
@@ -132,6 +135,10 @@ def _on_postback(user: LineUser, values: dict[str, str], now: datetime) -> list[
         state = {"step": "category"}
         state_set(user, state, now)
         return step_prompt(state)
+    if action == "follow" and values.get("r"):
+        return follow(user, values["r"][:16], now)
+    if action == "unfollow" and values.get("r"):
+        return unfollow(user, values["r"][:16])
     if action == "cats" and state.get("step") == "category":
         page = int(values["p"]) if values.get("p", "").isdigit() else 0
         return [m.categories(categories(), page=page, english=user.language == "en")]
@@ -215,6 +222,9 @@ def _on_text(user: LineUser, value: str, now: datetime) -> list[Message]:
         return step_prompt(state)
     if is_link_code(value):
         return link_by_code(user, value)
+    public_id = report_in_text(value)
+    if public_id:
+        return report_shown(user, public_id)
     code = normalise_code(value) if CODE_LIKE.fullmatch(value.strip()) else ""
     if code:
         # A case filed on the web, by phone or at the counter: follow it here once it is proven theirs.

@@ -24,6 +24,7 @@ from apps.line import client, photos, selectors
 from apps.line import messages as m
 from apps.line.conversation import pending_delete, state_set, step_prompt
 from apps.line.models import LineUser
+from apps.line.reports import nearby_shown
 from apps.line.services import line_credentials
 
 
@@ -72,9 +73,12 @@ def on_location(user: LineUser, message: LocationMessageContent, now: datetime) 
         return [m.text(str(exc.message)), *step_prompt(state)]
     state.update(lat=str(latitude), lng=str(longitude), address=(message.address or message.title or "")[:300])
     state_set(user, state, now)
+    # The same problem reported nearby already: following it is offered before this one goes on.
+    nearby = nearby_shown(user, state)
     if state.get("step") == "description":
-        return [m.text(_("ได้รับตำแหน่งแล้ว กรุณาพิมพ์รายละเอียดเรื่อง"))]
-    return [m.details_prompt(_("ได้รับตำแหน่งแล้ว"), photos=len(state.get("photos", [])), max_photos=MAX_FILES)]
+        return [*nearby, m.text(_("ได้รับตำแหน่งแล้ว กรุณาพิมพ์รายละเอียดเรื่อง"))]
+    return [*nearby, m.details_prompt(_("ได้รับตำแหน่งแล้ว"), photos=len(state.get("photos", [])),
+                                      max_photos=MAX_FILES)]
 
 
 def submit(user: LineUser, state: dict[str, Any], now: datetime, *, wait: bool, contact: bool = False) -> list[Message]:

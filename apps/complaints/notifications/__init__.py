@@ -23,7 +23,12 @@ from apps.complaints.notifications.backends import (
     provider_for,
     provider_names,
 )
-from apps.complaints.notifications.channels import CitizenChannel, citizen_channel_register, citizen_channels
+from apps.complaints.notifications.channels import (
+    CitizenChannel,
+    citizen_channel,
+    citizen_channel_register,
+    citizen_channels,
+)
 from apps.complaints.notifications.delivery import (
     deliver,
     idempotency_key,
@@ -55,6 +60,7 @@ __all__ = [
     "HttpSmsBackend",
     "StaffNotice",
     "backend_for",
+    "citizen_channel",
     "citizen_channel_register",
     "citizen_channels",
     "deadline_moved_queue",

@@ -64,7 +64,8 @@ def _start(complaint: Complaint, contacts: Sequence[tuple[str, str]], *, languag
         for channel, address in contacts])
     _audit("follow.start", complaint.pk, complaint.tracking_code,
            [(f.stop_key, f.channel) for f in created], via)
-    followers.follow_confirm_queue(created, complaint, body=current_body())
+    # In the LINE chat the reply to the follow button is the confirmation.
+    followers.follow_confirm_queue([f for f in created if f.channel != "line"], complaint, body=current_body())
     return created
 
 
@@ -99,7 +100,8 @@ def case_follow_line(*, complaint_id: int, line_user_id: str, language: str, sit
 
 def _stop(rows: QuerySet[CaseFollower], *, via: str) -> int:
     """Delete these follows, each with its audit entry."""
-    found = list(rows.select_for_update(of=("self",)).values_list("stop_key", "channel", "complaint_id", "complaint__tracking_code"))
+    found = list(rows.select_for_update(of=("self",))
+                 .values_list("stop_key", "channel", "complaint_id", "complaint__tracking_code"))
     for stop_key, channel, complaint_id, code in found:
         _audit("follow.stop", complaint_id, code, [(stop_key, channel)], via)
     CaseFollower.objects.filter(stop_key__in=[row[0] for row in found]).delete()

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.categories.models import OVERSIGHT_CLASSES
 from apps.complaints.errors import ComplaintError
+from apps.complaints.linking import line_account_of, line_follow_text, line_follow_url
 from apps.complaints.models import Category
+from apps.complaints.notifications import citizen_channel
 from apps.complaints.public_reports import (
     PublicReport,
     public_report_case,
@@ -60,6 +62,12 @@ def reports_list(request: HttpRequest) -> HttpResponse:
     }, status=400 if form.errors else 200), tile_url)
 
 
+def line_connected() -> bool:
+    """The body runs its LINE Official Account here (apps.line lends the channel)."""
+    channel = citizen_channel("line")
+    return channel is not None and channel.connected()
+
+
 def _site(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
@@ -98,11 +106,15 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                     return redirect(f"/reports/{public_id}/?following=1#following")
     tile_url = selectors.tile_url_for(body=body)
     point = _points([report])
+    language = translation.get_language() or "th"
+    line_id = line_account_of(body) if report.is_open and line_connected() else ""
     return allow_tiles_from(render(request, "portal/report_detail.html", {
         "body": body, "report": report, "history": history, "form": form,
         "following": request.GET.get("following") == "1" and request.method == "GET",
         "share_url": request.build_absolute_uri(f"/reports/{report.public_id}/"),
         "points": point, "tile_url": tile_url, "center": body_center(body),
+        "line_id": line_id, "line_follow_url": line_follow_url(line_id, report.public_id, language),
+        "line_follow_text": line_follow_text(report.public_id, language),
     }, status=status), tile_url)
 
 

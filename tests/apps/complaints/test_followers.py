@@ -114,3 +114,66 @@ def test_a_refused_follow_writes_no_entry(banlat: LocalBody) -> None:
         with pytest.raises(Exception, match="อีเมลไม่ถูกต้อง"):
             case_follow(complaint_id=case.pk, phone="", email="nope", consent=True, language="th", site=SITE)
         assert not AuditEntry.objects.filter(kind__startswith="follow.").exists()
+
+
+def _follow_all(case: Complaint) -> tuple[CaseFollower, ...]:
+    sms, mail = case_follow(complaint_id=case.pk, phone="0891112222", email="f@example.com", consent=True,
+                            language="th", site=SITE)
+    line = case_follow_line(complaint_id=case.pk, line_user_id=FOLLOWER_LINE, language="th", site=SITE)
+    assert line is not None
+    return sms, mail, line
+
+
+def test_a_case_that_ends_forgets_its_line_followers_too(banlat: LocalBody) -> None:
+    with schema_context(banlat.schema_name):
+        case = _case()
+        _follow_all(case)
+        admin = staff(banlat, "admin")
+        complaint_acknowledge(complaint=case, actor=admin)
+        assert sorted(CaseFollower.objects.values_list("channel", flat=True)) == ["email", "line", "sms"]
+        complaint_assign(complaint=case, actor=admin, department=Department.objects.get(code="engineering"))
+        complaint_resolve(complaint=case, actor=admin, resolution="เปลี่ยนหลอดแล้ว")
+        complaint_close(complaint=case, actor=admin)
+        assert CaseFollower.objects.count() == 0
+        last = Notification.objects.filter(complaint=case, channel="line").order_by("-id").first()
+        assert last is not None and last.recipient == FOLLOWER_LINE and last.body.endswith("การติดตามเรื่องนี้สิ้นสุดแล้ว")
+
+
+def test_retention_removes_what_followers_left_and_keeps_a_line_user_who_still_follows(banlat: LocalBody) -> None:
+    with schema_context(banlat.schema_name):
+        filed_here = "U" + "e" * 32
+        LineUser.objects.create(user_id=filed_here, created_at=timezone.now())
+        old = file_complaint("streetlight", complainant=Complainant(name="LINE", line_id=filed_here)).complaint
+        followed = _case()
+        case_follow_line(complaint_id=followed.pk, line_user_id=filed_here, language="th", site=SITE)
+        # A follow still on a case being anonymised (a case ended by a path that told no one).
+        CaseFollower.objects.create(stop_key="k" * 43, complaint=old, channel="sms", address="0891112222",
+                                    site=SITE, consented_at=timezone.now())
+        report = complaints_anonymise(complaint_ids=[old.pk], now=timezone.now() + dt.timedelta(days=1))
+        assert (report.complaints, report.followers, report.line_users) == (1, 1, 0)
+        assert list(CaseFollower.objects.values_list("complaint_id", "channel", "address")) == \
+            [(followed.pk, "line", filed_here)]
+        assert LineUser.objects.filter(pk=filed_here).exists()  # still follows a report in the chat
+        entry = AuditEntry.objects.filter(kind="retention.anonymise").get()
+        assert entry.changes["followers_removed"] == 1
+
+
+@pytest.mark.parametrize(("identifier", "value"), [("phone", "089-111-2222"), ("email", "F@example.com"),
+                                                  ("line_id", FOLLOWER_LINE)])
+def test_an_erasure_request_ends_the_person_s_follows(banlat: LocalBody, identifier: str, value: str) -> None:
+    with schema_context(banlat.schema_name):
+        case = _case()
+        sms, mail, line = _follow_all(case)
+        gone = {"phone": sms, "email": mail, "line_id": line}[identifier]
+        access = data_request_carry_out(actor=staff(banlat, "admin"), request_kind="access", identifier=identifier,
+                                        value=value)
+        assert access.kind == "access" and gone.address in access.export.decode()
+        erased = data_request_carry_out(actor=staff(banlat, "admin"), request_kind="erasure", identifier=identifier,
+                                        value=value, reference="หนังสือ ที่ 7/2569")
+        assert (erased.kind, erased.tracking_codes) == ("erasure", [])
+        assert sorted(CaseFollower.objects.values_list("stop_key", flat=True)) == \
+            sorted(f.stop_key for f in (sms, mail, line) if f is not gone)
+        entry = AuditEntry.objects.filter(kind="data_request.erase").get()
+        assert entry.changes == {"request": "erasure", "identifier": identifier, "reference": "หนังสือ ที่ 7/2569",
+                                 "follows_removed": 1}
+        assert gone.address not in str(list(AuditEntry.objects.values_list("changes", flat=True)))

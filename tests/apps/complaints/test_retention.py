@@ -111,7 +111,7 @@ def test_past_retention_identity_goes_and_the_case_and_fact_stay(banlat, setting
                              "cleared": ["complainant_name", "complainant_phone", "complainant_email",
                                          "complainant_national_id", "complainant_address", "complainant_line_id",
                                          "phone_last4", "pin_hash", "line_link_hash"],
-                             "attachments_removed": 1, "line_users_removed": 0}
+                             "attachments_removed": 1, "line_users_removed": 0, "followers_removed": 0}
 
     # Idempotent: a second run finds nothing and writes nothing.
     again = retention_sweep(now=NOW)
@@ -175,7 +175,7 @@ def test_access_request_exports_what_the_body_holds(banlat) -> None:
         kinds = list(AuditEntry.objects.filter(kind__startswith="data_request.").order_by("id")
                      .values_list("kind", "changes"))
     assert kinds == [(kind, {"request": "access", "identifier": "phone", "reference": "หนังสือ ที่ 5/2569",
-                             "tracking_codes": [first.tracking_code, second.tracking_code]})
+                             "tracking_codes": [first.tracking_code, second.tracking_code], "follows": 0})
                      for kind in ("data_request.create", "data_request.access")]
     assert "0867778888" not in str(kinds)  # the identifier's value is not logged
 
