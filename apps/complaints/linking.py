@@ -12,6 +12,8 @@ import secrets
 from urllib.parse import quote
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from apps.ui.normalise import ascii_digits
 from tenants.models import LocalBody
@@ -42,19 +44,27 @@ def line_account_of(body: LocalBody) -> str:
 
 # What a citizen sends in the body's LINE chat to follow a public report: the word and its public id
 # (or the report's link, shared into the chat).
-FOLLOW_WORDS = ("ติดตาม", "follow")
-_REPORT_IN_TEXT = re.compile(r"/reports/([0-9a-f]{16})\b|^\s*(?:ติดตาม|follow)?\s*#?([0-9a-f]{16})\s*$",
-                             re.IGNORECASE)
+_REPORT_LINK = re.compile(r"/reports/([0-9a-f]{16})\b", re.IGNORECASE)
+_REPORT_CODE = re.compile(r"\s*(?P<word>\S*?)\s*#?(?P<id>[0-9a-f]{16})\s*", re.IGNORECASE)
+
+
+def line_follow_word(language: str) -> str:
+    with translation.override(language):
+        return pgettext("the word before a report's public id in the LINE chat", "ติดตาม")
 
 
 def report_in_text(text: str) -> str:
     """The public id of the report a chat message names ("ติดตาม 1a2b…", or its page's link); ""."""
-    found = _REPORT_IN_TEXT.search(text or "")
-    return (found.group(1) or found.group(2)).lower() if found else ""
+    link = _REPORT_LINK.search(text or "")
+    if link:
+        return link.group(1).lower()
+    code = _REPORT_CODE.fullmatch(text or "")
+    words = {"", line_follow_word("th").casefold(), line_follow_word("en").casefold()}
+    return code.group("id").lower() if code and code.group("word").casefold() in words else ""
 
 
 def line_follow_text(public_id: str, language: str) -> str:
-    return f"{FOLLOW_WORDS[1] if language == 'en' else FOLLOW_WORDS[0]} {public_id}"
+    return f"{line_follow_word(language)} {public_id}"
 
 
 def line_follow_url(line_id: str, public_id: str, language: str) -> str:

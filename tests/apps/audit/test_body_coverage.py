@@ -383,7 +383,8 @@ def test_audit_page_is_paginated_and_filtered_by_kind(banlat: LocalBody) -> None
     assert {e.kind for e, _changes in staff_only.context["rows"]} == {"staff.create"}
     offered = [value for value, _label in first.context["groups"]]
     assert offered == ["department", "category", "staff", "calendar", "sla", "profile", "retention", "data_request",
-                       "directive", "line", "notification", "api_key", "token", "webhook", "account", "invitation"]
+                       "follow", "directive", "line", "notification", "api_key", "token", "webhook", "account",
+                       "invitation"]
     second = client.get("/staff/admin/audit/?kind=department&page=2")
     assert {e.kind for e, _changes in second.context["rows"]} == {"department.create"}
     for role in ("executive", "officer", "clerk"):
