@@ -64,6 +64,7 @@ def test_staff_case_page_viewer_map_and_axe(browser: Any, portal_server: str, co
     password = f"e2e-desk-{tag}-long"
     banlat = LocalBody.objects.get(dla_code="5760601")
     case = make_case(banlat, description=f"ท่อระบายน้ำแตก น้ำท่วมถนน {tag}", phone="0812345678",
+                     contact_allowed=("phone",),
                      uploads=[_photo("front.jpg", (200, 40, 40)), _photo("side.jpg", (40, 160, 60))],
                      latitude=Decimal("13.912345"), longitude=Decimal("99.950200"))
     actor = _clerk(banlat, tag)
@@ -101,7 +102,6 @@ def test_staff_case_page_viewer_map_and_axe(browser: Any, portal_server: str, co
         assert page.locator("#viewer-caption").inner_text() == "รูปที่ 1: front.jpg (1/2)"
         page.keyboard.press("ArrowRight")
         assert page.locator("#viewer-caption").inner_text() == "รูปที่ 2: side.jpg (2/2)"
-        assert page.evaluate("document.getElementById('viewer-image').naturalWidth") in (0, 640)
         expect(page.locator("#viewer-image")).to_have_js_property("naturalWidth", 640)  # the photo, not its thumbnail
         shots(page, "viewer")
         problems[f"staff case, viewer open ({size})"] = _blocking(page)

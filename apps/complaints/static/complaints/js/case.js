@@ -16,10 +16,15 @@
     function show(i) {
       index = (i + links.length) % links.length;
       var link = links[index], thumb = link.querySelector("img");
-      image.src = link.href;
+      // The thumbnail the page already holds at once (no request), the photo in its place once it
+      // has arrived: on a slow link the viewer is never empty while a large photo loads.
+      image.src = thumb.currentSrc || thumb.src;
       image.alt = thumb.alt;
       caption.textContent = thumb.alt + " (" + (index + 1) + "/" + links.length + ")";
       open.href = link.href;
+      var full = new Image();
+      full.addEventListener("load", function () { if (links[index] === link) image.src = full.src; });
+      full.src = link.href;
     }
     function start(i, from) {
       opener = from;
