@@ -43,6 +43,7 @@ from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 import _setup  # noqa: E402, I001  (first: the path, the database, Django)
+import _cpu  # noqa: E402
 import _wrk  # noqa: E402
 
 _setup.start()
@@ -400,6 +401,29 @@ def backends(database: str) -> list[tuple[int, str, int, int]]:
     return out
 
 
+def backend_pids(database: str) -> list[int]:
+    """The pids of the backends connected to `database` (its own connection, closed after)."""
+    import psycopg
+
+    with psycopg.connect(_conninfo(), autocommit=True) as conn:
+        rows_ = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                             [database]).fetchall()
+    return [int(r[0]) for r in rows_]
+
+
+def _conninfo() -> str:
+    db = settings.DATABASES["default"]
+    return (f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} dbname={db['NAME']} "
+            f"user={db['USER']}" + (f" password={db['PASSWORD']}" if db.get("PASSWORD") else ""))
+
+
+def cpu_row(phase: str, requests: int, usage: _cpu.Usage) -> list[str]:
+    server, database, generator = usage.per_request(requests)
+    per_cpu_second = requests / (usage.server + usage.database + usage.generator) if requests else 0.0
+    return [phase, str(requests), f"{usage.seconds:.1f}", f"{server:.2f}", f"{database:.2f}", f"{generator:.2f}",
+            f"{server + database + generator:.2f}", f"{per_cpu_second:.0f}"]
+
+
 def table(header: list[str], body: list[list[str]]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
     line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
@@ -463,9 +487,12 @@ def main() -> None:
     extra = {"CACHE_REDIS_URL": args.redis_url} if args.cache == "redis" else {}
     print(f"{len(cast.hosts)} bodies, {len(cast.staff)} with a signed-in clerk, {len(cast.oversight)} oversight "
           f"officers; shape {args.shape}; shared cache: {args.cache}; gunicorn deploy/gunicorn.conf.py "
-          f"(workers {os.environ.get('WEB_CONCURRENCY', 'cpu×2+1')})", flush=True)
+          f"(workers {os.environ.get('WEB_CONCURRENCY', 'cpu×2+1')}, "
+          f"{os.environ.get('GUNICORN_WORKER_CLASS', 'as configured')} × {os.environ.get('GUNICORN_THREADS', '-')} "
+          "threads)", flush=True)
 
     results: list[list[str]] = []
+    cpu: list[list[str]] = []
     rates: dict[str, float] = {}
     p95s: dict[str, float] = {}
     hits: dict[str, str] = {}
@@ -484,8 +511,10 @@ def main() -> None:
                 main_kind = "healthz" if phase == "healthz" else "citizen"
                 if phase == "cached":  # one pass over the pages: each rendered and stored
                     load = Load(port=port, cast=cast, mix=mix, shape=args.shape, seed=args.seed, replay=targets)
-                    elapsed = asyncio.run(load.fill(targets, concurrency=args.concurrency))
+                    with _cpu.Meter(server.pid, lambda: backend_pids(database)) as meter:
+                        elapsed = asyncio.run(load.fill(targets, concurrency=args.concurrency))
                     results += rows(phase, load, elapsed)
+                    cpu.append(cpu_row(phase + " (python generator)", len(load.latency["citizen"]), meter.usage))
                     rates[phase] = len(load.latency[main_kind]) / elapsed
                     p95s[phase] = percentile(load.latency[main_kind], .95)
                     total = load.cache["hit"] + load.cache["miss"]
@@ -495,8 +524,10 @@ def main() -> None:
                                           concurrency=args.concurrency, database=database, seed=args.seed)
                 else:
                     aimed = [(h, "/healthz") for h in cast.hosts] if phase == "healthz" else targets
-                    result = _wrk.run(port=port, targets=aimed, seconds=args.seconds, connections=args.concurrency,
-                                      seed=args.seed)
+                    with _cpu.Meter(server.pid, lambda: backend_pids(database)) as meter:
+                        result = _wrk.run(port=port, targets=aimed, seconds=args.seconds,
+                                          connections=args.concurrency, seed=args.seed)
+                    cpu.append(cpu_row(phase, result.requests, meter.usage))
                     rates[phase], p95s[phase] = result.rate, result.p95
                     detail = f" ({', '.join(f'{k}: {v}' for k, v in result.errors.items())})" if result.errors else ""
                     results.append([phase, f"{main_kind} (wrk)", str(result.requests), f"{result.rate:.1f}",
@@ -509,8 +540,11 @@ def main() -> None:
                 continue
             load = Load(port=port, cast=cast, mix=mix, shape=args.shape, seed=args.seed,
                         replay=asked if phase == "warm" else None)
-            elapsed = asyncio.run(load.run(seconds=args.seconds, concurrency=args.concurrency))
+            with _cpu.Meter(server.pid, lambda: backend_pids(database)) as meter:
+                elapsed = asyncio.run(load.run(seconds=args.seconds, concurrency=args.concurrency))
             results += rows(phase, load, elapsed)
+            cpu.append(cpu_row(phase + " (python generator)", sum(len(v) for v in load.latency.values()),
+                               meter.usage))
             main_kind = "healthz" if phase == "healthz" else "citizen"
             rates[phase] = len(load.latency[main_kind]) / elapsed
             p95s[phase] = percentile(load.latency[main_kind], .95)
@@ -527,6 +561,12 @@ def main() -> None:
 
     print()
     print(table(["phase", "kind", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"], results))
+    print()
+    print("CPU per request (from /proc: gunicorn master and workers; the database's PostgreSQL backends; the load "
+          "generator — wrk, or this process for the Python generator). Requests per CPU-second: what the 2 cores "
+          "could serve if nothing else ran:")
+    print(table(["phase", "requests", "seconds", "server ms", "postgres ms", "generator ms", "total ms",
+                 "req per CPU-s"], cpu))
     print()
     if "baseline" in rates:
         for phase in ("cached", "warm", "healthz"):

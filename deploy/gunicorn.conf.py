@@ -1,4 +1,11 @@
-# gunicorn for the web containers: sync workers, each holding one PostgreSQL connection.
+# gunicorn for the web containers: threaded workers (gthread) that keep connections alive, each
+# thread holding one PostgreSQL connection.
+#
+# Measured on the 2-core box (bench/load.py, README "Benchmarks"): 5 sync workers close the
+# connection after every response, so each request is a new TCP connection from nginx or the
+# client; 2 gthread workers × 4 threads keep it open and served 2.6× the requests a second from the
+# page front and /healthz, with less CPU per request. One worker per core (the GIL: threads overlap
+# the waits on PostgreSQL and Redis, not Python), threads for the waits.
 #
 # Database memory is bounded by design (deploy/SCALING.md, "Database memory"): a PostgreSQL
 # backend keeps catalog entries for every body schema it has touched and never gives them back,
@@ -12,11 +19,11 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# "sync" (one request at a time per worker, the connection closed after each response) or "gthread"
-# (GUNICORN_THREADS threads per worker, keep-alive: a client's connection serves many requests).
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", 1))
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+# "gthread" (GUNICORN_THREADS threads per worker, keep-alive: a client's connection serves many
+# requests) or "sync" (one request at a time per worker, the connection closed after each response).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # Load the app once in the master: a replaced worker is a fork, not a new Python start.
 # (No database connection is opened at import time: the host table is read by each worker on its
 # first request.)
@@ -24,9 +31,14 @@ preload_app = True
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 2000))
 timeout = 30
-# Keep-alive from nginx (upstream keepalive): a sync worker serves one connection at a time.
-keepalive = 2
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# Keep-alive from nginx (upstream keepalive, deploy/nginx/): an idle connection waits in the
+# worker's poller, not in a thread. Longer than nginx's upstream keepalive_timeout (60 s), so nginx
+# closes first and never sends on a connection gunicorn is closing.
+keepalive = 65
+# No access log by default: nginx logs every request (with the client's address and the time
+# taken); a second line per request from gunicorn cost CPU on the hot path. GUNICORN_ACCESS_LOG=-
+# logs to stdout (a deployment without nginx in front), or a file name.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 forwarded_allow_ips = "*"
 
 

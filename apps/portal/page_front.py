@@ -5,10 +5,12 @@ sixteen middleware (sessions, authentication, the second factor, axes, messages,
 URL resolution and the response's pass back through them — not in the cache read. The front sits in
 front of the Django application (rongthuk.wsgi) and answers an anonymous GET of a page that is
 already stored with: the host → body from the process's table (tenants.cache), the language from the
-language cookie (as rongthuk.middleware does: Thai unless English was chosen), the page versions
-(one query, apps.portal.page_cache.page_versions) and one read of the shared cache; then the
+language cookie (as rongthuk.middleware does: Thai unless English was chosen), one read of the
+shared cache and, when the page is there, the page versions (one query, apps.portal.page_cache.
+page_versions); then the
 page's holes are filled for this response (a new CSP nonce; the CSRF token from the browser's own
-CSRF cookie or a new one, and that cookie sent as Django's CSRF middleware sends it; a new
+CSRF cookie or a new one (apps.portal.csrf_tokens), and that cookie sent as Django's CSRF middleware
+sends it; a new
 idempotency key for each form), and the bytes go out.
 
 What it answers is exactly what Django stored: when Django serves a cached page (apps.portal.
@@ -141,9 +143,11 @@ class PageFront:
         return self._through(environ, start_response, where)
 
     def _answer(self, request: WSGIRequest, schema: str, key: str) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        version = page_cache.page_versions(schema=schema)
+        # The page first: a page that is not stored (most of all what is never stored — /healthz,
+        # the API, static names) costs one cache read and no query. The versions are read after it,
+        # at this moment: what changed before this request moved them, so a stale copy is refused.
         entry = _read(PREFIX + key)
-        if entry is None or entry.get("version") != version:
+        if entry is None or entry.get("version") != page_cache.page_versions(schema=schema):
             return None
         nonce = base64.b64encode(os.urandom(16)).decode("ascii")  # as django-csp makes one
         request.csp_nonce = nonce  # type: ignore[attr-defined]

@@ -108,9 +108,9 @@ def test_a_stored_page_is_answered_by_the_front_with_djangos_headers_and_one_que
         assert (from_django.status, from_django.headers["X-Page-Cache"]) == (200, "miss"), path
         front, queries = counted(path)
         assert (front.status, front.headers["X-Page-Cache"]) == (200, "hit"), path
-        # The page versions, then the front's copy (the shared cache is the rongthuk_cache table here).
-        assert len(queries) == 2 and "FROM tenants_pageversion" in queries[0], (path, queries)
-        assert "rongthuk_cache" in queries[1] and ":front:page:" in queries[1], (path, queries)
+        # The front's copy (the shared cache is the rongthuk_cache table here), then the page versions.
+        assert len(queries) == 2 and "FROM tenants_pageversion" in queries[1], (path, queries)
+        assert "rongthuk_cache" in queries[0] and ":front:page:" in queries[0], (path, queries)
         assert {k: v for k, v in front.headers.items() if k not in PER_RESPONSE} == \
             {k: v for k, v in from_django.headers.items() if k not in PER_RESPONSE}, path
         assert _policy(front) == _policy(from_django), path
@@ -122,6 +122,15 @@ def test_a_stored_page_is_answered_by_the_front_with_djangos_headers_and_one_que
     platform = call("/", host="localhost")
     assert platform.headers["X-Page-Cache"] == "miss"
     assert counted("/", host="localhost")[0].headers["X-Page-Cache"] == "hit"
+
+
+def test_a_page_that_is_not_stored_costs_the_front_one_cache_read_and_no_query(banlat: LocalBody) -> None:
+    call("/healthz")  # the host table read once
+    answer, queries = counted("/healthz")
+    assert (answer.status, "X-Page-Cache" in answer.headers) == (200, False)
+    # The front looked for a copy (one read of the rongthuk_cache table), found none, and passed
+    # the request on without reading the page versions; /healthz itself reads nothing.
+    assert len(queries) == 1 and "rongthuk_cache" in queries[0] and ":front:page:" in queries[0], queries
 
 
 def test_each_browser_gets_its_own_csrf_token_and_key_from_the_front_and_the_form_still_submits(
