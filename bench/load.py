@@ -17,9 +17,12 @@ behind nginx) on 127.0.0.1 and runs, each for `--seconds`:
 Citizen pages are the body home, /sla/, /stats/, /complaints/new/ and /track/ of bodies drawn
 uniformly from every active body (`--shape zipf` for a few busy bodies and a long tail), and the
 platform home and finder. The load generator is asyncio over raw sockets (one TCP connection per
-request: gunicorn's sync workers close after each response), in this process. Prints req/s and
-p50/p95/p99 per kind, errors per kind, the ratio to the baseline, every PostgreSQL backend's memory
-(RssAnon from /proc) at the end, the command and the load average. Not a test.
+request), in this process, or Debian's wrk for the citizen phases (`--generator wrk`: keep-alive
+connections; the mix stays on the Python generator). Prints req/s and p50/p95/p99 per kind, errors
+per kind, the ratio to the baseline, the CPU milliseconds per request of gunicorn, of PostgreSQL
+and of the generator in each phase (bench/_cpu.py: the figure that holds when the box is shared and
+wall-clock throughput is not), every PostgreSQL backend's memory (RssAnon from /proc) at the end,
+the command and the load average. Not a test.
 """
 
 from __future__ import annotations
@@ -487,7 +490,7 @@ def main() -> None:
     extra = {"CACHE_REDIS_URL": args.redis_url} if args.cache == "redis" else {}
     print(f"{len(cast.hosts)} bodies, {len(cast.staff)} with a signed-in clerk, {len(cast.oversight)} oversight "
           f"officers; shape {args.shape}; shared cache: {args.cache}; gunicorn deploy/gunicorn.conf.py "
-          f"(workers {os.environ.get('WEB_CONCURRENCY', 'cpu×2+1')}, "
+          f"(workers {os.environ.get('WEB_CONCURRENCY', 'one per CPU')}, "
           f"{os.environ.get('GUNICORN_WORKER_CLASS', 'as configured')} × {os.environ.get('GUNICORN_THREADS', '-')} "
           "threads)", flush=True)
 

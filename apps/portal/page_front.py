@@ -6,12 +6,11 @@ URL resolution and the response's pass back through them — not in the cache re
 front of the Django application (rongthuk.wsgi) and answers an anonymous GET of a page that is
 already stored with: the host → body from the process's table (tenants.cache), the language from the
 language cookie (as rongthuk.middleware does: Thai unless English was chosen), one read of the
-shared cache and, when the page is there, the page versions (one query, apps.portal.page_cache.
-page_versions); then the
-page's holes are filled for this response (a new CSP nonce; the CSRF token from the browser's own
-CSRF cookie or a new one (apps.portal.csrf_tokens), and that cookie sent as Django's CSRF middleware
-sends it; a new
-idempotency key for each form), and the bytes go out.
+shared cache and, when the page is there, the page versions (one query,
+apps.portal.page_cache.page_versions); then the page's holes are filled for this response (a new
+CSP nonce; the CSRF token from the browser's own CSRF cookie or a new one, apps.portal.csrf_tokens,
+and that cookie sent as Django's CSRF middleware sends it; a new idempotency key for each form),
+and the bytes go out.
 
 What it answers is exactly what Django stored: when Django serves a cached page (apps.portal.
 page_cache, hit or miss) to a request the front would take, the front keeps that response's
