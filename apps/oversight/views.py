@@ -64,6 +64,13 @@ def _scope_name(scope: Scope) -> str:
     return _("ทั่วประเทศ")
 
 
+def _fy_shown(request: HttpRequest, period: selectors.Period) -> str:
+    """The fiscal year the period selector shows: the one asked for, or the default one when the
+    page chose no months."""
+    return request.GET.get("fy", "") or ("" if request.GET.get("since") or request.GET.get("until")
+                                         else str(fiscal_year_of(period.until)))
+
+
 def _period(request: HttpRequest, *, default_fiscal: bool = False) -> selectors.Period:
     try:
         return selectors.Period.from_query(request.GET, default_fiscal=default_fiscal)
@@ -110,8 +117,7 @@ def dashboard(request: OversightRequest) -> HttpResponse:
     period = _period(request, default_fiscal=True)
     figures = selectors.figures(scope, period, group_by="month")
     all_rows = rows if not not_published else selectors.sla_compliance(scope)
-    fy = request.GET.get("fy", "") or ("" if request.GET.get("since") or request.GET.get("until")
-                                       else str(fiscal_year_of(period.until)))
+    fy = _fy_shown(request, period)
     return render(request, "oversight/dashboard.html", {
         "scope_name": _scope_name(scope), "rows": table, "not_published": not_published,
         "period": period, "fiscal_years": _fiscal_years(), "fy": fy,
@@ -172,7 +178,7 @@ def _without(request: HttpRequest, name: str) -> str:
 def performance(request: OversightRequest) -> HttpResponse:
     base = request.scope
     scope = narrow_scope(base, province=request.GET.get("province", ""), district=request.GET.get("district", ""))
-    period = _period(request)
+    period = _period(request, default_fiscal=True)  # the fiscal year, as the body pages count
     category = request.GET.get("category", "")
     fmt = _fmt(request)
     # The area, month and channel rows and the totals in one pass over the roll-ups (one statement
@@ -197,9 +203,9 @@ def performance(request: OversightRequest) -> HttpResponse:
         "next_level": next_level, "by_category": sorted(by_category, key=lambda r: -r["breached"]),
         "breaches_by_body": sorted(ranked + too_few, key=lambda r: -r["breached"])[:20],
         "query": request.GET.urlencode(), "query_without_category": _without(request, "category"),
-        "fiscal_years": _fiscal_years(), "months": _months_back(36), "fy": request.GET.get("fy", ""),
-        "since": "" if request.GET.get("fy") else period.since.strftime("%Y-%m"),
-        "until": "" if request.GET.get("fy") else period.until.strftime("%Y-%m"),
+        "fiscal_years": _fiscal_years(), "months": _months_back(36), "fy": _fy_shown(request, period),
+        "since": "" if _fy_shown(request, period) else period.since.strftime("%Y-%m"),
+        "until": "" if _fy_shown(request, period) else period.until.strftime("%Y-%m"),
         "category_label": selectors.national_category_label(category) if category else "",
         "chart": charts.trend(period, by_month, with_pct=True), "channel_chart": charts.channels(by_channel),
     })

@@ -205,7 +205,9 @@ def test_performance_follows_the_fiscal_year_and_months_are_picked_in_the_buddhi
         form = client.get("/oversight/performance/").content.decode()
     assert "ช่วงเวลา ต.ค. 2568 – ก.ย. 2569" in page
     assert '<option value="2026" selected>ปีงบประมาณ 2569</option>' in page
-    assert '<option value="2027">ปีงบประมาณ 2570</option>' in form
+    # With no period asked for, the page shows the current fiscal year, as the dashboard does.
+    assert '<option value="2027" selected>ปีงบประมาณ 2570</option>' in form
+    assert "ช่วงเวลา ต.ค. 2569 – ก.ย. 2570" in form
     assert '<option value="2025-10">ต.ค. 2568</option>' in form and 'placeholder="2025-01"' not in form
     with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0, tzinfo=BKK), tick=False):
         exported = client.get("/oversight/performance/?fy=2026&format=csv").content.decode("utf-8-sig")
