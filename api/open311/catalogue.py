@@ -69,7 +69,8 @@ def service_by_code(services: list[Service], code: str) -> Service | None:
 
 def definition(service: Service, *, body: LocalBody | None) -> dict[str, Any]:
     """Attributes every service takes: หมู่ที่, the subdistrict (the tambons of the body's district, or
-    a DOPA code nationally), and — except on conduct and corruption services — the conduct flag."""
+    a DOPA code nationally), — except on conduct and corruption services — the conduct flag, and the
+    channels the complainant allows the handling officers to reach them by."""
     subdistrict: dict[str, Any] = {
         "variable": True, "code": "subdistrict", "required": False, "order": 2,
         "description": _("ตำบลที่เกิดเหตุ"),
@@ -96,6 +97,12 @@ def definition(service: Service, *, body: LocalBody | None) -> dict[str, Any]:
             "description": _("ร้องเรียนพฤติกรรมเจ้าหน้าที่"),
             "values": [{"key": "false", "name": _("ไม่ใช่")}, {"key": "true", "name": _("ใช่")}],
         })
+    attributes.append({
+        "variable": True, "code": "contact_allowed", "datatype": "multivaluelist", "required": False,
+        "order": len(attributes) + 1, "description": _("ผู้ร้องยินยอมให้เจ้าหน้าที่ที่รับผิดชอบติดต่อทาง"),
+        "datatype_description": _("ช่องทางที่ผู้ร้องยินยอม (ต้องให้โทรศัพท์หรืออีเมลนั้นไว้ด้วย) ไม่ส่ง: ไม่ยินยอม"),
+        "values": [{"key": "phone", "name": _("โทรศัพท์ (โทรหรือส่ง SMS)")}, {"key": "email", "name": _("อีเมล")}],
+    })
     return {"service_code": service.code, "attributes": attributes}
 
 

@@ -82,7 +82,8 @@ SCHEMAS: dict[str, Any] = {
             "type": "string", "pattern": "^((phone|email)(,(phone|email))*)?$",
             "description": "comma-separated channels the complainant allows the officers handling the request "
                            "to reach them by (phone: calls and SMS; email), each with its contact given; "
-                           "none when absent"}}},
+                           "none when absent. The service definition's multivaluelist: "
+                           "attribute[contact_allowed][] repeated is the same"}}},
 }
 
 

@@ -121,9 +121,11 @@ def attributes(data: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     nested = data.get("attribute") if hasattr(data, "get") else None
     if isinstance(nested, Mapping):
-        found.update({str(k): str(v) for k, v in nested.items()})
+        found.update({str(k): ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in nested.items()})
     for name in getattr(data, "keys", list)():
-        match = re.fullmatch(r"attribute\[([a-z_]+)\](?:\[\])?", str(name))
+        match = re.fullmatch(r"attribute\[([a-z_]+)\](\[\])?", str(name))
         if match:
-            found[match.group(1)] = str(data.get(name) or "")
+            # A multivaluelist's values (`attribute[code][]` repeated) are kept comma-separated.
+            many = match.group(2) and hasattr(data, "getlist")
+            found[match.group(1)] = ",".join(str(v) for v in data.getlist(name)) if many else str(data.get(name) or "")
     return found

@@ -23,6 +23,12 @@ def test_a_partner_passes_the_channels_the_complainant_allowed(banlat: LocalBody
     with schema_context(banlat.schema_name):
         assert [Complaint.objects.get(pk=pk).contact_allowed for pk in ids] == [["phone", "email"], []]
         before = Complaint.objects.count()
+    repeated = body.post("/open311/v2/requests.json", {**base, "attribute[contact_allowed][]": ["phone", "email"]})
+    assert repeated.status_code == 201
+    with schema_context(banlat.schema_name):
+        pk = int(repeated.json()[0]["service_request_id"].split("-")[1])
+        assert Complaint.objects.get(pk=pk).contact_allowed == ["phone", "email"]
+        before = Complaint.objects.count()
     refused = body.post("/open311/v2/requests.json", {**base, "attribute[contact_allowed]": "line"})
     assert refused.status_code == 400
     assert refused.json()[0]["description"] == ("attribute[contact_allowed]: ท่านเลือกให้ติดต่อทางLINE แต่ไม่ได้กรอก"

@@ -155,19 +155,22 @@ def test_services_are_the_bodys_categories_with_national_codes(world: World) -> 
 def test_service_definition_has_moo_subdistrict_and_conduct_attributes(world: World) -> None:
     definition = world.body().get("services/road", "json").json()
     assert definition["service_code"] == "road"
-    moo, subdistrict, conduct = definition["attributes"]
+    moo, subdistrict, conduct, contact = definition["attributes"]
     assert (moo["code"], moo["datatype"], moo["required"], moo["order"]) == ("moo", "string", False, 1)
     assert (subdistrict["code"], subdistrict["datatype"]) == ("subdistrict", "singlevaluelist")
     assert subdistrict["values"][0] == {"key": "760601", "name": "บ้านลาด"} and len(subdistrict["values"]) == 18
     assert (conduct["code"], conduct["datatype"], [v["key"] for v in conduct["values"]]) == \
         ("conduct", "singlevaluelist", ["false", "true"])
+    assert (contact["code"], contact["datatype"], contact["order"], [v["key"] for v in contact["values"]]) == \
+        ("contact_allowed", "multivaluelist", 4, ["phone", "email"])
     root = world.body().get("services/road", "xml").xml()
     assert root.tag == "service_definition"
-    assert [a.findtext("code") for a in root.findall("attributes/attribute")] == ["moo", "subdistrict", "conduct"]
+    assert [a.findtext("code") for a in root.findall("attributes/attribute")] == ["moo", "subdistrict", "conduct",
+                                                                                "contact_allowed"]
     assert root.find("attributes/attribute[2]/values/value/key").text == "760601"
     # conduct services carry no conduct flag; nationally the subdistrict is a DOPA code string
-    assert [a["code"] for a in world.body().get("services/conduct", "json").json()["attributes"]] == ["moo",
-                                                                                                      "subdistrict"]
+    assert [a["code"] for a in world.body().get("services/conduct", "json").json()["attributes"]] == [
+        "moo", "subdistrict", "contact_allowed"]
     national = world.nation().get("services/road", "json").json()["attributes"][1]
     assert (national["datatype"], "values" in national) == ("string", False)
     assert world.body().get("services/nothing", "json").status == 404

@@ -166,3 +166,22 @@ def test_intake_requires_staff(banlat):
     from tests.apps.complaints.staff_helpers import anonymous
 
     assert anonymous(banlat).post("/staff/intake/", form(banlat)).status_code == 302
+
+
+def test_the_complainants_consent_to_be_contacted_is_recorded_as_they_said(banlat):
+    client = signed_in(banlat, "clerk")
+    page = client.get("/staff/intake/").content.decode()
+    assert '<legend>ผู้ร้องยินยอมให้เจ้าหน้าที่ที่รับผิดชอบติดต่อทาง</legend>' in page
+    assert 'name="contact_allowed" value="phone"' in page and "checked" not in \
+        page.split('id="contact-allowed"')[1].split("</fieldset>")[0]
+    response = client.post("/staff/intake/", form(banlat, email="somsak@example.org",
+                                                  contact_allowed=["email", "phone"]))
+    assert response.status_code == 200
+    with schema_context(banlat.schema_name):
+        assert Complaint.objects.get(pk=response.context["complaint"].pk).contact_allowed == ["phone", "email"]
+    before = count(banlat)
+    refused = client.post("/staff/intake/", form(banlat, contact_allowed=["line"]))
+    assert refused.status_code == 400
+    assert "ท่านเลือกให้ติดต่อทางLINE แต่ไม่ได้กรอกLINE ID กรุณากรอกLINE ID หรือยกเลิกการเลือกนี้" in \
+        refused.content.decode()
+    assert count(banlat) == before
