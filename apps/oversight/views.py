@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.second_factor import is_verified
@@ -90,7 +90,7 @@ SLA_COLUMNS = [
     ("name", gettext_lazy("หน่วยงาน")),
     ("district", gettext_lazy("อำเภอ")),
     ("published", gettext_lazy("ประกาศ SLA แล้ว")),
-    ("effective_from", gettext_lazy("มีผลตั้งแต่")),
+    ("effective_from", pgettext_lazy("heading", "มีผลตั้งแต่")),
     ("meets_minimum", gettext_lazy("ไม่ต่ำกว่ามาตรฐานกลาง")),
     ("tighter", gettext_lazy("รายการที่เข้มกว่ามาตรฐาน")),
     ("public_url", gettext_lazy("หน้าประกาศ")),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy as pgettext
 
 from apps.ui.thai import MONTHS_TH, is_english
 
@@ -68,7 +69,7 @@ class ThaiDateWidget(forms.MultiWidget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         self.widgets[1].choices = _months()  # type: ignore[attr-defined]
         context = super().get_context(name, value, attrs)
-        labels = (_("วันที่"), _("เดือน"), _("ปี พ.ศ."))
+        labels = (pgettext("date part", "วันที่"), _("เดือน"), _("ปี พ.ศ."))
         for sub, label in zip(context["widget"]["subwidgets"], labels, strict=True):
             sub["attrs"]["aria-label"] = label
             sub["label"] = label
