@@ -248,6 +248,7 @@ class DataRequestResult:
     tracking_codes: list[str]
     export: bytes = b""
     refused: str = ""
+    follows_removed: int = 0
 
 
 def _require_admin(actor: Actor) -> None:
@@ -356,7 +357,7 @@ def data_request_carry_out(*, actor: Actor, request_kind: str, identifier: str, 
     if not cases:
         audit_record(kind="data_request.erase", actor=actor, target_type="complaints.complaint",
                      target_label=reference or str(REQUEST_KINDS[request_kind]), changes=erased)
-        return DataRequestResult(kind="erasure", tracking_codes=[])
+        return DataRequestResult(kind="erasure", tracking_codes=[], follows_removed=removed)
     done = complaints_anonymise(complaint_ids=[c.pk for c in cases], actor=actor, kind="data_request.erase",
                                 details=erased)
-    return DataRequestResult(kind="erasure", tracking_codes=done.tracking_codes or codes)
+    return DataRequestResult(kind="erasure", tracking_codes=done.tracking_codes or codes, follows_removed=removed)

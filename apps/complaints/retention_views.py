@@ -48,8 +48,12 @@ def data_requests_view(request: StaffRequest) -> HttpResponse:
                 response["Cache-Control"] = "private, no-store"
                 return response
             if result.kind == "erasure":
-                messages.success(request, _("ลบข้อมูลระบุตัวผู้ร้องแล้ว %(count)d เรื่อง: %(codes)s") % {
-                    "count": len(result.tracking_codes), "codes": ", ".join(result.tracking_codes)})
+                if result.tracking_codes:
+                    messages.success(request, _("ลบข้อมูลระบุตัวผู้ร้องแล้ว %(count)d เรื่อง: %(codes)s") % {
+                        "count": len(result.tracking_codes), "codes": ", ".join(result.tracking_codes)})
+                if result.follows_removed:
+                    messages.success(request, _("เลิกการติดตามรายงานสาธารณะของบุคคลนี้และลบช่องทางติดต่อแล้ว "
+                                                "%(count)d รายการ") % {"count": result.follows_removed})
                 return redirect("staff:data-requests")
             refused = result.refused
     history = audit_entries(group="data_request")[:50]

@@ -23,6 +23,7 @@ from apps.complaints.validation import Complainant
 from apps.line.models import LineUser
 from tenants.models import LocalBody
 from tests.apps.complaints.helpers import file_complaint
+from tests.apps.complaints.staff_helpers import signed_in
 from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db
@@ -170,10 +171,22 @@ def test_an_erasure_request_ends_the_person_s_follows(banlat: LocalBody, identif
         assert access.kind == "access" and gone.address in access.export.decode()
         erased = data_request_carry_out(actor=staff(banlat, "admin"), request_kind="erasure", identifier=identifier,
                                         value=value, reference="หนังสือ ที่ 7/2569")
-        assert (erased.kind, erased.tracking_codes) == ("erasure", [])
+        assert (erased.kind, erased.tracking_codes, erased.follows_removed) == ("erasure", [], 1)
         assert sorted(CaseFollower.objects.values_list("stop_key", flat=True)) == \
             sorted(f.stop_key for f in (sms, mail, line) if f is not gone)
         entry = AuditEntry.objects.filter(kind="data_request.erase").get()
         assert entry.changes == {"request": "erasure", "identifier": identifier, "reference": "หนังสือ ที่ 7/2569",
                                  "follows_removed": 1}
         assert gone.address not in str(list(AuditEntry.objects.values_list("changes", flat=True)))
+
+
+def test_the_erasure_page_says_the_follows_were_ended(banlat: LocalBody) -> None:
+    with schema_context(banlat.schema_name):
+        _follow_all(_case())
+    admin = signed_in(banlat, "admin")
+    response = admin.post("/staff/admin/data-requests/", {"request_kind": "erasure", "identifier": "email",
+                                                          "value": "f@example.com", "reference": "7/2569"},
+                          follow=True)
+    text = response.content.decode()
+    assert "เลิกการติดตามรายงานสาธารณะของบุคคลนี้และลบช่องทางติดต่อแล้ว 1 รายการ" in text
+    assert "ลบข้อมูลระบุตัวผู้ร้องแล้ว" not in text
