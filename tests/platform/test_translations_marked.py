@@ -34,6 +34,7 @@ PYTHON_THAI_ALLOWED = {
     "apps/complaints/demo.py": "the demo bodies' sample complaints (citizens' own words)",
     "platform/demo.py": "the demo accounts' names and offices",
     "tenants/registry.py": "parsing DLA's Thai registry columns and body-type names",
+    "tenants/locate.py": "parsing the ต./อ./จ. parts of a Thai address",
     "tenants/services.py": "กรุงเทพมหานคร's registry record (a proper name and address)",
     "tenants/models.py": "the official Thai names of body types, matched against registry names",
     "tenants/resources.py": "the registry spreadsheet's Thai column heading",
