@@ -18,7 +18,7 @@ Citizen pages are the body home, /sla/, /stats/, /complaints/new/ and /track/ of
 uniformly from every active body (`--shape zipf` for a few busy bodies and a long tail), and the
 platform home and finder. The load generator is asyncio over raw sockets (one TCP connection per
 request), in this process, or Debian's wrk for the citizen phases (`--generator wrk`: keep-alive
-connections; the mix stays on the Python generator). Prints req/s and p50/p95/p99 per kind, errors
+connections; the mix as one wrk per kind, all at once). Prints req/s and p50/p95/p99 per kind, errors
 per kind, the ratio to the baseline, the CPU milliseconds per request of gunicorn, of PostgreSQL
 and of the generator in each phase (bench/_cpu.py: the figure that holds when the box is shared and
 wall-clock throughput is not), every PostgreSQL backend's memory (RssAnon from /proc) at the end,
@@ -454,6 +454,50 @@ def memory_phase(*, port: int, cast: Cast, seconds: float, concurrency: int, dat
     return memory
 
 
+def wrk_mix(cast: Cast, targets: list[tuple[str, str]], *, concurrency: int, seed: int) -> dict[str, _wrk.Kind]:
+    """The mix for wrk: one wrk per kind, `concurrency` connections shared (citizen pages the most,
+    at least one each). Forms are posted with a CSRF cookie and token made as Django makes them, a
+    new client address, phone number and idempotency key for every request."""
+    from apps.portal import csrf_tokens
+
+    rng = random.Random(seed)
+    secret = csrf_tokens.random_string()
+    csrf = {"Cookie": f"csrftoken={secret}", "X-Forwarded-For": "{IP}"}
+    token = csrf_tokens.mask(secret)
+    forms = []
+    for host in rng.sample(cast.hosts, min(40, len(cast.hosts))):
+        slug = host.split(".", 1)[0]
+        body = LocalBody.objects.bodies().get(slug=slug)
+        with schema_context(body.schema_name):
+            categories = list(Category.objects.filter(is_active=True).values_list("pk", flat=True))
+        for category in categories[:3]:
+            data = {"csrfmiddlewaretoken": token, "idempotency_key": "{KEY}", "category": str(category),
+                    "description": "ไฟถนนดับหน้าโรงเรียน (bench)", "location_text": "หน้าโรงเรียน", "moo": "1",
+                    "name": "ผู้ร้อง ทดสอบ", "phone": "{PHONE}", "consent": "on"}
+            forms.append(("POST", host, "/complaints/new/", csrf,
+                          urlencode(data, safe="{}").replace("%7B", "{").replace("%7D", "}")))
+    tracks = [("POST", host, "/track/", csrf, urlencode({"csrfmiddlewaretoken": token, "code": code,
+                                                         "second_factor": digits}))
+              for host, code, digits in cast.tracks]
+    staff = [("GET", host, "/staff/", {"Cookie": f"sessionid={session}"}, "") for host, session, _c in cast.staff]
+    cases = [("GET", host, f"/staff/cases/{case}/", {"Cookie": f"sessionid={session}"}, "")
+             for host, session, ids in cast.staff for case in ids]
+    domain = settings.PLATFORM_DOMAIN
+    oversight = [("GET", domain, path, {"Cookie": f"sessionid={session}"}, "")
+                 for session in cast.oversight for path in ("/oversight/", "/oversight/performance/")]
+    api = [("GET", domain, path, {"Authorization": f"Api-Key {cast.api_key}"}, "")
+           for path in ["/api/national/v1/aggregates/", "/api/national/v1/sla-compliance/",
+                        *{f"/api/national/v1/bodies/?province={d[:2]}" for d in cast.districts[:20]}]]
+    others = {"submit": (forms, 302), "track": (tracks, 302), "staff inbox": (staff, 200),
+              "staff case": (cases, 200), "oversight": (oversight, 200), "national api": (api, 200)}
+    kinds = {"citizen": _wrk.Kind([("GET", h, p, {}, "") for h, p in targets],
+                                  max(1, concurrency - len(others)))}
+    for name, (lines, expect) in others.items():
+        if lines:
+            kinds[name] = _wrk.Kind(lines, 1, expect)  # type: ignore[arg-type]
+    return kinds
+
+
 FULL_MIX = {"citizen": 70, "submit": 3, "track": 5, "staff inbox": 8, "staff case": 6, "oversight": 4,
             "national api": 4}
 
@@ -510,6 +554,20 @@ def main() -> None:
         port = free_port()
         server = start_server(port=port, cache=cached, extra_env=extra)
         try:
+            if args.generator == "wrk" and phase == "mix":
+                kinds = wrk_mix(cast, targets, concurrency=args.concurrency, seed=args.seed)
+                with _cpu.Meter(server.pid, lambda: backend_pids(database)) as meter:
+                    mixed = _wrk.run_mix(port=port, kinds=kinds, seconds=args.seconds, seed=args.seed)
+                for name, result in mixed.items():
+                    detail = f" ({', '.join(f'{k}: {v}' for k, v in result.errors.items())})" if result.errors else ""
+                    results.append([phase, f"{name} (wrk, {kinds[name].connections} conn)", str(result.requests),
+                                    f"{result.rate:.1f}", f"{result.p50:.1f}", f"{result.p95:.1f}",
+                                    f"{result.p99:.1f}", str(sum(result.errors.values())) + detail])
+                cpu.append(cpu_row(phase, sum(r.requests for r in mixed.values()), meter.usage))
+                memory = backends(database)
+                connection.close()
+                print(f"phase {phase} done", flush=True)
+                continue
             if args.generator == "wrk" and phase in ("baseline", "warm", "healthz", "memory", "cached"):
                 main_kind = "healthz" if phase == "healthz" else "citizen"
                 if phase == "cached":  # one pass over the pages: each rendered and stored
