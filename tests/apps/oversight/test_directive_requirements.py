@@ -125,7 +125,7 @@ def test_the_body_opens_the_directives_text_and_attachment(media: Path, banlat: 
     assert page.status_code == 200, page.content.decode()[-3000:]
     html = page.content.decode()
     assert "ให้ตอบเรื่องที่ค้างทุกเรื่อง<br>ภายในสิ้นเดือน" in html
-    assert "เลขที่ พบ 0023/ว 5 · สำนักงานท้องถิ่นอำเภอบ้านลาด · ออกเมื่อ" in html
+    assert 'เลขที่ <span translate="no">พบ 0023/ว 5</span> · สำนักงานท้องถิ่นอำเภอบ้านลาด · ออกเมื่อ' in html
     assert "ตอบรับทราบ: <span class=\"bad\">ยังไม่ได้ทำ</span>" in html
     assert f'href="/staff/directives/{own.pk}/attachment/"' in html
     download = executive.get(f"/staff/directives/{own.pk}/attachment/")
