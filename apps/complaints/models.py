@@ -242,7 +242,10 @@ class ComplaintEvent(models.Model):
 
     @property
     def to_status_label(self) -> str:
-        """The status a change moved to, by its label (the page's language), never its code."""
+        """The status a change moved to, by its label (the page's language), never its code; "" for a
+        new case's "received", which only repeats the event's own name."""
+        if not self.to_status or (self.kind == EventKind.CREATED and self.to_status == Status.RECEIVED):
+            return ""
         return str(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.models import District, LocalBody, Province
 
@@ -65,7 +66,7 @@ class Directive(models.Model):
     """หนังสือสั่งการ from a district or provincial office (or the nation) to bodies in its scope."""
 
     number = models.CharField(_("เลขที่หนังสือ"), max_length=60, blank=True)
-    title = models.CharField(_("เรื่อง"), max_length=300)
+    title = models.CharField(pgettext_lazy("letter subject", "เรื่อง"), max_length=300)
     text = models.TextField(_("รายละเอียด"), blank=True)
     requirements = ArrayField(
         models.CharField(max_length=20, choices=DirectiveMeasure.choices), verbose_name=_("สิ่งที่ต้องปฏิบัติ"),

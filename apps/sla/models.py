@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.categories.models import SlaClass
 from tenants.models import LocalBody
@@ -80,7 +81,7 @@ class Agreement(models.Model):
     status = models.CharField(_("สถานะ"), max_length=12, choices=AgreementStatus.choices,
                               default=AgreementStatus.DRAFT)
     number = models.CharField(_("เลขที่ประกาศ"), max_length=40, blank=True)
-    title = models.CharField(_("เรื่อง"), max_length=300, blank=True)
+    title = models.CharField(pgettext_lazy("letter subject", "เรื่อง"), max_length=300, blank=True)
     effective_from = models.DateField(_("มีผลตั้งแต่"), null=True, blank=True)
     announced_on = models.DateField(_("ประกาศ ณ วันที่"), null=True, blank=True)
     signatory_name = models.CharField(_("ผู้ลงนาม"), max_length=200, blank=True)

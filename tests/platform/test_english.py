@@ -9,8 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import schema_context
 
+from apps.oversight.models import Directive
+from apps.sla.models import Agreement
 from tenants import cache
 from tenants.models import District, LocalBody, Province, Subdistrict
 from tests.conftest import STAFF_PASSWORD
@@ -160,3 +163,13 @@ def _check(response, names: list[str], english: list[str], thai: list[str]) -> N
     for text in thai:
         assert text not in main, f"Thai UI text {text!r} left in <main>"
     assert _thai_left(html, names) == []
+
+
+def test_a_letters_subject_is_subject_not_complaint_in_the_national_admin() -> None:
+    """Directives and agreements have a subject (เรื่อง of an official letter); the same Thai word
+    for a citizen's complaint must not name the field in English."""
+    with translation.override("en"):
+        labels = [str(model._meta.get_field("title").verbose_name) for model in (Directive, Agreement)]
+    with translation.override("th"):
+        thai = [str(model._meta.get_field("title").verbose_name) for model in (Directive, Agreement)]
+    assert (labels, thai) == (["Subject", "Subject"], ["เรื่อง", "เรื่อง"])

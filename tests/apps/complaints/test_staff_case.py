@@ -301,3 +301,17 @@ def test_category_and_department_show_their_english_names_on_english_pages(banla
     assert "<dd>Roads, footpaths and bridges</dd>" in english and "<dd>Engineering Division</dd>" in english
     inbox = client.get(f"/staff/?q={case.tracking_code}").content.decode()
     assert "<td>Roads, footpaths and bridges</td>" in inbox and "<td>Engineering Division</td>" in inbox
+
+
+def test_timeline_names_a_status_only_where_it_adds_to_the_event(banlat):
+    """A new case's first entry says "received" once, not "received → received"; a status change
+    names the status it moved to."""
+    case = make_case(banlat)
+    client = signed_in(banlat, "admin")
+    client.post(f"/staff/cases/{case.pk}/acknowledge/", {"acknowledge-text": ""})
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    timeline = page[page.index("<strong>Received</strong>"):]
+    assert timeline.startswith("<strong>Received</strong>\n—")
+    assert "<strong>Status change</strong> → Acknowledged" in page
+    assert page.count("→ Received") == 0
