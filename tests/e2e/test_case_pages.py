@@ -82,6 +82,21 @@ def test_staff_case_page_viewer_map_and_axe(browser: Any, portal_server: str, co
         _sign_in(page, body, "/staff", person.username, password, device, banlat.schema_name)
         page.goto(f"{body}/staff/cases/{case.pk}/", wait_until="networkidle")
         assert page.locator("#case-map path.leaflet-interactive").count() == 2  # the ring and the pin
+        # On a phone the actions come after the timeline: a link in the first screen goes there with
+        # the keyboard, focus and all; the desk's two columns need none.
+        jump = page.locator("#jump-actions")
+        if size == "phone":
+            box = jump.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= viewport["height"]
+            jump.focus()
+            page.keyboard.press("Enter")
+            assert page.evaluate("document.activeElement.id") == "actions"
+            actions = page.locator("#actions").bounding_box()
+            assert actions is not None and 0 <= actions["y"] < viewport["height"]
+            first = page.locator("#actions summary").first.bounding_box()  # the first action, on screen
+            assert first is not None and first["y"] + first["height"] <= viewport["height"]
+        else:
+            expect(jump).to_be_hidden()
         # The grid shows the server's thumbnails (640×480 photos: 320×240), the viewer the photo itself.
         thumbnails = page.locator("#photos img")
         thumbnails.last.scroll_into_view_if_needed()  # lazy images load once in view

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django_tenants.utils import schema_context
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from apps.complaints.models import Complaint
 from apps.portal.models import BodyProfile
@@ -36,6 +37,25 @@ def _no_sideways_scroll(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
 
 
+# Pairs of labels a person sees (not made transparent) that cover one another, and how many are not seen.
+OVERLAPS = """() => { const all = [...document.querySelectorAll('#pick-map .map-label')];
+  const seen = all.filter(n => getComputedStyle(n).opacity !== '0').map(n => [n.innerText, n.getBoundingClientRect()]);
+  const pairs = [];
+  seen.forEach(([a, r], i) => seen.slice(i + 1).forEach(([b, k]) => {
+    if (r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom) pairs.push([a, b]); }));
+  return {pairs, hidden: all.length - seen.length, texts: all.filter(n => n.innerText.trim()).length, all: all.length}; }"""
+
+
+def _labels_apart(page: Any) -> None:
+    """No two labels a person sees overlap; a label left transparent keeps its text (and marker)."""
+    try:  # the labels are sorted out just after the zoom ends
+        page.wait_for_function(f"({OVERLAPS})().pairs.length === 0", timeout=5000)
+    except PlaywrightTimeout:
+        pass  # the assertion below says which labels
+    found = page.evaluate(OVERLAPS)
+    assert found["pairs"] == [] and found["texts"] == found["all"], found
+
+
 def _file_with_a_tapped_pin(page: Any, base: str, tag: str) -> tuple[str, str]:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -50,6 +70,7 @@ def _file_with_a_tapped_pin(page: Any, base: str, tag: str) -> tuple[str, str]:
     _no_sideways_scroll(page)
     # The map widened to the district's offices (an animated zoom): tap once it has settled.
     page.wait_for_function("!document.querySelector('#pick-map').classList.contains('leaflet-zoom-anim')")
+    _labels_apart(page)
     box = page.locator("#pick-map").bounding_box()
     page.locator("#pick-map").click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.4})  # off the labels
     lat, lng = page.input_value("#id_latitude"), page.input_value("#id_longitude")

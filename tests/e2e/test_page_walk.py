@@ -72,6 +72,18 @@ def _cases(banlat: LocalBody, tag: str, admin: User) -> dict[str, Complaint]:
     return {"going": going, "waiting": waiting, "closed": closed}
 
 
+# A paragraph of text ends at least 12 px short of the window's right edge and is not justified
+# (Thai has no spaces to stretch: a justified line is words with gaps, run to the edge).
+EDGE = """() => [...document.querySelectorAll('main p')].filter(p => p.offsetParent !== null && p.innerText.trim())
+  .flatMap(p => { const r = p.getBoundingClientRect(), align = getComputedStyle(p).textAlign;
+    return r.right > window.innerWidth - 12 || align === 'justify'
+      ? [`text against the right edge (${align}, ends at ${Math.round(r.right)} px): ${p.innerText.slice(0, 40)}`] : []; })"""
+
+
+def _clear_of_the_edge(page: Any) -> list[str]:
+    return list(page.evaluate(EDGE))
+
+
 def test_every_page_reads_right_at_phone_width_in_thai_and_english(
     browser: Any, portal_server: str, committed: None,
 ) -> None:
@@ -139,7 +151,7 @@ def test_every_page_reads_right_at_phone_width_in_thai_and_english(
                 response = page.goto(url, wait_until="load")  # deferred scripts have run
                 assert response.status == 200, url
                 name = f"{url.split(':' + portal_server, 1)[1]} ({who}, {language})"
-                found[name] = check(page)
+                found[name] = check(page) + _clear_of_the_edge(page)
                 if SHOTS:
                     where = url.split(portal_server, 1)[1].replace("/", "_")
                     stem = f"{len(found):03d}-{who.replace(' ', '-')}-{host.split('.')[0]}{where}"

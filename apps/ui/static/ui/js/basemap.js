@@ -8,7 +8,9 @@
    pages' own map scripts need no change. The labels drawn here are not interactive: a tap on a
    label reaches the map (the complaint form places its pin there). The complaint form's open
    reports of the chosen category (the event rongthuk:map-reports) are: a tap opens the report's
-   link to follow it instead of filing. */
+   link to follow it instead of filing. Labels never cover one another nor a report: a label that
+   would is made transparent (the office's first, then the subdistricts', then the neighbours'),
+   its marker stays and its text stays in the page for a screen reader. */
 (function () {
   "use strict";
   var context;
@@ -48,6 +50,7 @@
     L.Map.addInitHook(function () {
       var map = this, el = map.getContainer(), ctx = readContext();
       var hasTiles = false, sawTile = false, note = null, widened = false, touched = false, points = [];
+      var ranked = [];  // labelled markers, the first kept when two labels meet
       map.on("click dragstart", function () { touched = true; });
       new Grid({ zIndex: 0, updateWhenIdle: true }).addTo(map);
       // Leaflet's own controls speak English: name them in the page's language (the .po catalogue,
@@ -101,6 +104,27 @@
       // The complaint form's open reports of the chosen category (nearby-reports.js): markers a
       // tap opens (not placing the pin), each with a link to the report's page to follow it.
       var reports = L.layerGroup().addTo(map);
+
+      function declutter() {
+        var kept = [];
+        function meets(r) {
+          return kept.some(function (k) { return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom; });
+        }
+        reports.eachLayer(function (marker) {
+          var node = marker.getElement && marker.getElement();
+          if (node) kept.push(node.getBoundingClientRect());
+        });
+        ranked.forEach(function (marker) {
+          var tip = marker.getTooltip(), node = tip && tip.getElement();
+          if (!node) return;
+          var r = node.getBoundingClientRect();
+          var hide = r.width > 0 && meets(r);
+          node.classList.toggle("map-label--hidden", hide);
+          if (!hide) kept.push(r);
+        });
+      }
+      // Tooltips move on zoom after this handler's turn: measure once they have.
+      map.on("zoomend viewreset", function () { setTimeout(declutter, 0); });
       document.addEventListener("rongthuk:map-reports", function (event) {
         reports.clearLayers();
         (event.detail || []).forEach(function (r) {
@@ -117,13 +141,17 @@
           var path = marker.getElement && marker.getElement();
           if (path) path.setAttribute("data-report", r.url);
         });
+        declutter();
       });
 
       map.whenReady(function () {
         if (!ctx) { setTimeout(function () { if (!hasTiles) showNote(); }, 0); return; }
-        (ctx.neighbours || []).forEach(function (n) { label(n.point, n.label, "neighbour", map); points.push(n.point); });
-        (ctx.places || []).forEach(function (p) { label(p.point, p.label, "place", map); points.push(p.point); });
-        if (ctx.office) { label(ctx.office.point, ctx.office.label, "office", map); points.push(ctx.office.point); }
+        var neighbours = [], places = [];
+        (ctx.neighbours || []).forEach(function (n) { neighbours.push(label(n.point, n.label, "neighbour", map)); points.push(n.point); });
+        (ctx.places || []).forEach(function (p) { places.push(label(p.point, p.label, "place", map)); points.push(p.point); });
+        if (ctx.office) { ranked.push(label(ctx.office.point, ctx.office.label, "office", map)); points.push(ctx.office.point); }
+        ranked = ranked.concat(places, neighbours);
+        declutter();
         // After the page's script has added its tile layer, or not.
         setTimeout(function () { if (!hasTiles) fallback(); }, 0);
       });
