@@ -43,7 +43,8 @@ OVERLAPS = """() => { const all = [...document.querySelectorAll('#pick-map .map-
   const pairs = [];
   seen.forEach(([a, r], i) => seen.slice(i + 1).forEach(([b, k]) => {
     if (r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom) pairs.push([a, b]); }));
-  return {pairs, hidden: all.length - seen.length, texts: all.filter(n => n.innerText.trim()).length, all: all.length}; }"""
+  return {pairs, hidden: all.length - seen.length, texts: all.filter(n => n.innerText.trim()).length,
+          all: all.length}; }"""
 
 
 def _labels_apart(page: Any) -> None:

@@ -77,7 +77,8 @@ def _cases(banlat: LocalBody, tag: str, admin: User) -> dict[str, Complaint]:
 EDGE = """() => [...document.querySelectorAll('main p')].filter(p => p.offsetParent !== null && p.innerText.trim())
   .flatMap(p => { const r = p.getBoundingClientRect(), align = getComputedStyle(p).textAlign;
     return r.right > window.innerWidth - 12 || align === 'justify'
-      ? [`text against the right edge (${align}, ends at ${Math.round(r.right)} px): ${p.innerText.slice(0, 40)}`] : []; })"""
+      ? [`text against the right edge (${align}, ends at ${Math.round(r.right)} px): ${p.innerText.slice(0, 40)}`]
+      : []; })"""
 
 
 def _clear_of_the_edge(page: Any) -> list[str]:

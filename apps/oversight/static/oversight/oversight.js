@@ -51,6 +51,8 @@
   }
   scrollable();
   window.addEventListener("resize", scrollable);
+  // The page's font arrives after this script (font-display: swap) and widens the Thai columns.
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(scrollable); }
   if (typeof Chart === "undefined") { return; }
   // A canvas draws text in the font it is given, and only once that font is loaded: the page's
   // (Sarabun, vendored), else Thai labels are boxes where the system has no Thai font.
