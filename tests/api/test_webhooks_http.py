@@ -26,7 +26,7 @@ from apps.accounts.models import User
 from apps.complaints import notifications
 from apps.complaints.models import Category, Complaint, IdentityAccess, Notification, OutboxStatus, StaffMember
 from apps.complaints.tasks import notifications_sweep
-from apps.reporting.models import ComplaintFact, OutboxEntry
+from apps.reporting.models import OutboxEntry
 from apps.tokens.services import staff_token_issue
 from apps.webhooks.addresses import AddressRefused, url_check
 from apps.webhooks.models import WebhookEndpoint
@@ -34,7 +34,7 @@ from apps.webhooks.services import WebhookError, webhook_endpoint_create
 from apps.webhooks.signing import verify
 from tenants.models import LocalBody
 from tests.api.test_national import _free_port
-from tests.apps.complaints.staff_helpers import make_case
+from tests.apps.complaints.staff_helpers import committed_case_delete, make_case
 from tests.conftest import _test_env, wait_for
 
 # A body of the standing registry that no other test uses: its endpoint hears only this test's cases.
@@ -190,13 +190,8 @@ def test_a_partner_drives_a_case_and_every_event_arrives_signed_once_retried(
         "case.created", "case.status_changed", "case.replied"}
     with schema_context(body.schema_name):
         assert Complaint.objects.get(pk=pk).external_id == f"TF-{stamp}"
-        # The case leaves nothing behind for the tests that constrain or count every fact.
-        notification_ids = list(Notification.objects.filter(complaint_id=pk).values_list("pk", flat=True))
-    OutboxEntry.objects.filter(body=body, notification_id__in=notification_ids).delete()
-    ComplaintFact.objects.filter(body=body, complaint_id=pk).delete()
-    with schema_context(body.schema_name):
-        Notification.objects.filter(pk__in=notification_ids).delete()
-        Complaint.objects.filter(pk=pk).delete()
+    # The case leaves nothing behind for the tests that constrain or count every fact.
+    committed_case_delete(body, pk)
 
 
 def test_the_personal_data_scope_sends_the_complainant_and_records_each_reveal(banlat: LocalBody,

@@ -17,13 +17,14 @@ from django_tenants.utils import schema_context
 from api.models import Access, ApiKey, api_key_create
 from api.open311.intake import token_for
 from apps.audit.models import AuditEntry
-from apps.complaints.models import Category, Complaint, Notification
+from apps.complaints.models import Category
 from apps.complaints.services.intake import complaint_submit
-from apps.reporting.models import ComplaintFact, OutboxEntry
+from apps.reporting.models import ComplaintFact
 from tenants import cache
 from tenants.lifecycle import body_upgrade
 from tenants.models import Domain, LocalBody
 from tests.api.open311.client import LiveDeployment, live_server
+from tests.apps.complaints.staff_helpers import committed_cases_delete
 
 SAMPHRAYA = "6760406"  # อบต.สามพระยา, อำเภอชะอำ
 NEW_CODE = "5760498"
@@ -41,13 +42,8 @@ def _undo(body: LocalBody, before: dict[str, object], domains: list[tuple[str, b
           key_ids: list[int]) -> None:
     connection.set_schema_to_public()
     ids = list(ComplaintFact.objects.filter(body=body).values_list("complaint_id", flat=True))
+    committed_cases_delete(body, ids)
     with schema_context(body.schema_name):
-        notifications = list(Notification.objects.filter(complaint_id__in=ids).values_list("pk", flat=True))
-    OutboxEntry.objects.filter(body=body, notification_id__in=notifications).delete()
-    ComplaintFact.objects.filter(body=body, complaint_id__in=ids).delete()
-    with schema_context(body.schema_name):
-        Notification.objects.filter(pk__in=notifications).delete()
-        Complaint.objects.filter(pk__in=ids).delete()
         AuditEntry.objects.filter(kind="body.upgrade").delete()
     AuditEntry.objects.filter(pk__gte=first_audit).delete()
     Domain.objects.filter(tenant=body).delete()

@@ -17,13 +17,14 @@ from django_tenants.utils import schema_context
 
 from api.models import Access, ApiKey, api_key_create
 from apps.accounts.models import User
-from apps.complaints.models import Category, Complaint, ComplaintEvent, Notification
+from apps.complaints.models import Category, Complaint, ComplaintEvent
 from apps.complaints.services.intake import complaint_submit
 from apps.complaints.services.workflow import complaint_reject
 from apps.complaints.validation import Complainant
-from apps.reporting.models import ComplaintFact, OutboxEntry
+from apps.reporting.models import ComplaintFact
 from tenants.models import LocalBody, ServiceArea
 from tests.api.open311.client import Open311, live_server, xml_items
+from tests.apps.complaints.staff_helpers import committed_cases_delete
 from tests.conftest import BANLAT, THASEN
 
 TM_BANG_TABUN, SAO_BANG_TABUN, BANG_TABUN = "5760701", "6760709", "760706"
@@ -105,13 +106,7 @@ def _cleanup(w: World) -> None:
         ids = list(ComplaintFact.objects.filter(body=body, channel__in=["open311", "web"],
                                                 received_at__gte=dt.datetime(2026, 10, 1, tzinfo=BKK))
                    .values_list("complaint_id", flat=True))
-        with schema_context(body.schema_name):
-            notification_ids = list(Notification.objects.filter(complaint_id__in=ids).values_list("pk", flat=True))
-        OutboxEntry.objects.filter(body=body, notification_id__in=notification_ids).delete()
-        ComplaintFact.objects.filter(body=body, complaint_id__in=ids).delete()
-        with schema_context(body.schema_name):
-            Notification.objects.filter(pk__in=notification_ids).delete()
-            Complaint.objects.filter(pk__in=ids).delete()
+        committed_cases_delete(body, ids)
     ApiKey.objects.filter(pk__in=w.key_ids).delete()
 
 

@@ -3,6 +3,8 @@ service (the only write path)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -52,16 +54,20 @@ def make_case(body: LocalBody, *, national: str = "road", description: str = "à¸
                                 **extra).complaint
 
 
-def committed_case_delete(body: LocalBody, complaint_id: int) -> None:
-    """Remove a committed case with its notifications, outbox rows and fact (the database outlives
-    a test that uses real processes; tests that count facts or outbox rows need it gone)."""
+def committed_cases_delete(body: LocalBody, complaint_ids: Collection[int]) -> None:
+    """Remove committed cases with their notifications, outbox rows and facts (the database
+    outlives a test that uses real processes; tests that count facts or outbox rows need them gone)."""
     with schema_context(body.schema_name):
-        ids = list(Notification.objects.filter(complaint_id=complaint_id).values_list("pk", flat=True))
+        ids = list(Notification.objects.filter(complaint_id__in=complaint_ids).values_list("pk", flat=True))
     OutboxEntry.objects.filter(body=body, notification_id__in=ids).delete()
-    ComplaintFact.objects.filter(body=body, complaint_id=complaint_id).delete()
+    ComplaintFact.objects.filter(body=body, complaint_id__in=complaint_ids).delete()
     with schema_context(body.schema_name):
         Notification.objects.filter(pk__in=ids).delete()
-        Complaint.objects.filter(pk=complaint_id).delete()
+        Complaint.objects.filter(pk__in=complaint_ids).delete()
+
+
+def committed_case_delete(body: LocalBody, complaint_id: int) -> None:
+    committed_cases_delete(body, [complaint_id])
 
 
 def fresh(body: LocalBody, complaint: Complaint) -> Complaint:
